@@ -1,0 +1,54 @@
+"""How well the network does: accuracy, confusion matrix, R²."""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def accuracy(y_true: Array, y_pred: Array) -> float:
+    """Fraction of examples whose predicted class equals the label; both (m,)."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"{y_true.shape[0]} labels but {y_pred.shape[0]} predictions.")
+    if y_true.size == 0:
+        raise ValueError("Accuracy needs at least one example.")
+    return float(np.mean(y_true == y_pred))
+
+
+def confusion_matrix(y_true: Array, y_pred: Array, n_classes: int) -> Array:
+    """Counts C[i, j] of examples of class i predicted as class j.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (m,), ints in 0 … n_classes − 1
+
+    Returns
+    -------
+    ndarray of shape (n_classes, n_classes), int64
+    """
+    y_true = np.asarray(y_true, dtype=np.int64)
+    y_pred = np.asarray(y_pred, dtype=np.int64)
+    for name, y in (("labels", y_true), ("predictions", y_pred)):
+        if y.size and (y.min() < 0 or y.max() >= n_classes):
+            raise ValueError(f"The {name} must be classes 0 … {n_classes - 1}.")
+    C = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(C, (y_true, y_pred), 1)
+    return C
+
+
+def r2(y_true: Array, y_pred: Array) -> float:
+    """Coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²; both (m,).
+
+    A constant target has no variance to explain: R² is then 1 for a perfect fit, else 0.
+    """
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    if y_true.shape != y_pred.shape or y_true.size == 0:
+        raise ValueError("R² needs as many predictions as targets, and at least one.")
+    ss_res = float(np.sum((y_true - y_pred) ** 2))
+    ss_tot = float(np.sum((y_true - y_true.mean()) ** 2))
+    if ss_tot == 0.0:
+        return 1.0 if ss_res == 0.0 else 0.0
+    return 1.0 - ss_res / ss_tot
