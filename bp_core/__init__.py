@@ -26,6 +26,8 @@ from .network import (
     encode_targets,
     forward,
     predict,
+    reshape_params,
+    unroll,
 )
 
 __all__ = [
@@ -58,4 +60,6 @@ __all__ = [
     "numerical_gradient",
     "predict",
     "relative_difference",
+    "reshape_params",
+    "unroll",
 ]

@@ -42,18 +42,21 @@ class PlantedBug:
     steps: BackwardSteps
 
 
-def _forget_g_prime(Theta_l: Array, delta_next: Array, z_l: Array, a_l: Array,
-                    g: Activation) -> Array:
+def _forget_g_prime(
+    Theta_l: Array, delta_next: Array, z_l: Array, a_l: Array, g: Activation
+) -> Array:
     return (delta_next @ Theta_l)[:, 1:]  # .* g'(z^(l)) forgotten
 
 
-def _g_prime_of_a(Theta_l: Array, delta_next: Array, z_l: Array, a_l: Array,
-                  g: Activation) -> Array:
+def _g_prime_of_a(
+    Theta_l: Array, delta_next: Array, z_l: Array, a_l: Array, g: Activation
+) -> Array:
     return (delta_next @ Theta_l)[:, 1:] * g.g_prime(a_l, g.g(a_l))  # g'(a) instead of g'(z)
 
 
-def _keep_bias_row(Theta_l: Array, delta_next: Array, z_l: Array, a_l: Array,
-                   g: Activation) -> Array:
+def _keep_bias_row(
+    Theta_l: Array, delta_next: Array, z_l: Array, a_l: Array, g: Activation
+) -> Array:
     # keeps the bias unit's δ_0 and cuts the last unit's row to make the shapes fit
     back = delta_next @ Theta_l  # (m, s_l + 1)
     return back[:, :-1] * g.g_prime(z_l, a_l)
@@ -86,14 +89,16 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
     bug.name: bug
     for bug in (
         PlantedBug(
-            "forget_g_prime", "Forgetting g'(z) in the hidden δ",
+            "forget_g_prime",
+            "Forgetting g'(z) in the hidden δ",
             r"\delta^{(l)} = (\Theta^{(l)})^T\delta^{(l+1)} \,.\!*\, g'(z^{(l)})",
             r"\delta^{(l)} = (\Theta^{(l)})^T\delta^{(l+1)}",
             "Without g'(z) the error is passed back as if every hidden unit were linear.",
             replace(CORRECT_STEPS, hidden_delta=_forget_g_prime),
         ),
         PlantedBug(
-            "g_prime_of_a", "Using g'(a) instead of g'(z)",
+            "g_prime_of_a",
+            "Using g'(a) instead of g'(z)",
             r"g'(z^{(l)}) = a^{(l)} \,.\!*\, (1 - a^{(l)})",
             r"g'(a^{(l)}) = \sigma(a^{(l)}) \,.\!*\, (1 - \sigma(a^{(l)}))",
             "The derivative is evaluated at the unit's output a instead of its input z "
@@ -101,15 +106,19 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
             replace(CORRECT_STEPS, hidden_delta=_g_prime_of_a),
         ),
         PlantedBug(
-            "keep_bias_row", "Keeping the bias row of δ",
-            r"\delta^{(l)} = \left[(\Theta^{(l)})^T\delta^{(l+1)}\right]_{1:s_l} .\!*\, g'(z^{(l)})",
-            r"\delta^{(l)} = \left[(\Theta^{(l)})^T\delta^{(l+1)}\right]_{0:s_l-1} .\!*\, g'(z^{(l)})",
+            "keep_bias_row",
+            "Keeping the bias row of δ",
+            r"\delta^{(l)} = \left[(\Theta^{(l)})^T\delta^{(l+1)}\right]_{1:s_l}"
+            r" .\!*\, g'(z^{(l)})",
+            r"\delta^{(l)} = \left[(\Theta^{(l)})^T\delta^{(l+1)}\right]_{0:s_l-1}"
+            r" .\!*\, g'(z^{(l)})",
             "The bias unit a_0 = 1 has no error term; keeping its row (and losing the last "
             "unit's to make the shapes fit) shifts every δ by one unit.",
             replace(CORRECT_STEPS, hidden_delta=_keep_bias_row),
         ),
         PlantedBug(
-            "regularize_bias", "Regularizing the bias column",
+            "regularize_bias",
+            "Regularizing the bias column",
             r"D^{(l)}_{ij} = \tfrac{1}{m}\Delta^{(l)}_{ij} + \tfrac{\lambda}{m}\Theta^{(l)}_{ij}"
             r"\ (j \ge 1)",
             r"D^{(l)}_{ij} = \tfrac{1}{m}\Delta^{(l)}_{ij} + \tfrac{\lambda}{m}\Theta^{(l)}_{ij}"
@@ -119,7 +128,8 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
             replace(CORRECT_STEPS, gradient=_regularize_bias),
         ),
         PlantedBug(
-            "drop_one_over_m", "Dropping the 1/m",
+            "drop_one_over_m",
+            "Dropping the 1/m",
             r"D^{(l)} = \tfrac{1}{m}\Delta^{(l)} + \tfrac{\lambda}{m}\Theta^{(l)}",
             r"D^{(l)} = \Delta^{(l)} + \lambda\Theta^{(l)}",
             "J is an average over m examples, so its gradient is too; without 1/m the "
@@ -127,14 +137,16 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
             replace(CORRECT_STEPS, gradient=_drop_one_over_m),
         ),
         PlantedBug(
-            "forget_regularization", "Forgetting the regularization term",
+            "forget_regularization",
+            "Forgetting the regularization term",
             r"D^{(l)} = \tfrac{1}{m}\Delta^{(l)} + \tfrac{\lambda}{m}\Theta^{(l)}",
             r"D^{(l)} = \tfrac{1}{m}\Delta^{(l)}",
             "J includes λ/(2m) ΣΘ², so D must include its derivative (only shows when λ > 0).",
             replace(CORRECT_STEPS, gradient=_forget_regularization),
         ),
         PlantedBug(
-            "extra_output_g_prime", "An extra g' on δ^(L) for cross-entropy",
+            "extra_output_g_prime",
+            "An extra g' on δ^(L) for cross-entropy",
             r"\delta^{(L)} = a^{(L)} - y",
             r"\delta^{(L)} = (a^{(L)} - y) \,.\!*\, g'(z^{(L)})",
             "With cross-entropy the output's g' cancels in ∂J/∂z^(L); multiplying by it again "
@@ -142,7 +154,8 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
             replace(CORRECT_STEPS, output_delta=_extra_output_g_prime),
         ),
         PlantedBug(
-            "flipped_sign", "Flipping the sign of δ^(L)",
+            "flipped_sign",
+            "Flipping the sign of δ^(L)",
             r"\delta^{(L)} = a^{(L)} - y",
             r"\delta^{(L)} = y - a^{(L)}",
             "Every gradient points the wrong way: gradient descent would climb J.",

@@ -80,7 +80,9 @@ class NetConfig:
             object.__setattr__(self, "hidden_activation", acts)
 
         if self.output not in OUTPUTS:
-            raise ValueError(f"Unknown output unit {self.output!r}; choose one of {_names(OUTPUTS)}.")
+            raise ValueError(
+                f"Unknown output unit {self.output!r}; choose one of {_names(OUTPUTS)}."
+            )
         if self.loss not in LOSSES:
             raise ValueError(f"Unknown loss {self.loss!r}; choose one of {_names(LOSSES)}.")
         if self.output not in LOSSES[self.loss].outputs:

@@ -73,17 +73,34 @@ def debug_weights(L_in: int, L_out: int) -> Array:
 INITIALIZERS: dict[str, Initializer] = {
     init.name: init
     for init in (
-        Initializer("ng_uniform", "uniform ±0.12 (course)", _ng_uniform,
-                    "Θ ~ U(−ε, ε) with ε = 0.12, as in ex4's randInitializeWeights."),
-        Initializer("ng_sqrt6", "uniform ±√6/√(L_in+L_out)", _ng_sqrt6,
-                    "Θ ~ U(−ε, ε) with ε = √6/√(L_in + L_out), the course's rule of thumb."),
-        Initializer("xavier", "Xavier / Glorot", _xavier,
-                    "Weights ~ N(0, 2/(L_in + L_out)), biases 0."),
+        Initializer(
+            "ng_uniform",
+            "uniform ±0.12 (course)",
+            _ng_uniform,
+            "Θ ~ U(−ε, ε) with ε = 0.12, as in ex4's randInitializeWeights.",
+        ),
+        Initializer(
+            "ng_sqrt6",
+            "uniform ±√6/√(L_in+L_out)",
+            _ng_sqrt6,
+            "Θ ~ U(−ε, ε) with ε = √6/√(L_in + L_out), the course's rule of thumb.",
+        ),
+        Initializer(
+            "xavier", "Xavier / Glorot", _xavier, "Weights ~ N(0, 2/(L_in + L_out)), biases 0."
+        ),
         Initializer("he", "He", _he, "Weights ~ N(0, 2/L_in), biases 0; suits ReLU."),
-        Initializer("zeros", "all zeros (symmetry problem)", _zeros,
-                    "Every Θ = 0: all hidden units compute the same thing and stay identical."),
-        Initializer("debug", "debug (sin, deterministic)", lambda i, o, rng: debug_weights(i, o),
-                    "The course's debugInitializeWeights: sin(1), sin(2), … / 10."),
+        Initializer(
+            "zeros",
+            "all zeros (symmetry problem)",
+            _zeros,
+            "Every Θ = 0: all hidden units compute the same thing and stay identical.",
+        ),
+        Initializer(
+            "debug",
+            "debug (sin, deterministic)",
+            lambda i, o, rng: debug_weights(i, o),
+            "The course's debugInitializeWeights: sin(1), sin(2), … / 10.",
+        ),
     )
 }
 

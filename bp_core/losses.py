@@ -65,13 +65,26 @@ def _softmax_vjp(z: Array, a: Array, v: Array) -> Array:
 OUTPUTS: dict[str, Output] = {
     out.name: out
     for out in (
-        Output("sigmoid", "sigmoid (one probability per output unit)", sigmoid,
-               lambda z, a, v: v * a * (1.0 - a)),
+        Output(
+            "sigmoid",
+            "sigmoid (one probability per output unit)",
+            sigmoid,
+            lambda z, a, v: v * a * (1.0 - a),
+        ),
         Output("softmax", "softmax (probabilities over classes)", softmax, _softmax_vjp),
-        Output("linear", "linear (regression)", lambda z: np.array(z, dtype=np.float64),
-               lambda z, a, v: np.array(v, dtype=np.float64)),
-        Output("tanh", "tanh (targets −1 / +1)", np.tanh, lambda z, a, v: v * (1.0 - a * a),
-               target_low=-1.0),
+        Output(
+            "linear",
+            "linear (regression)",
+            lambda z: np.array(z, dtype=np.float64),
+            lambda z, a, v: np.array(v, dtype=np.float64),
+        ),
+        Output(
+            "tanh",
+            "tanh (targets −1 / +1)",
+            np.tanh,
+            lambda z, a, v: v * (1.0 - a * a),
+            target_low=-1.0,
+        ),
     )
 }
 

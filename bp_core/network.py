@@ -431,6 +431,8 @@ def decode_outputs(cfg: NetConfig, h: Array, task: str = "classification") -> Ar
     return h.argmax(axis=1)
 
 
-def predict(cfg: NetConfig, Theta: Sequence[Array], X: Array, task: str = "classification") -> Array:
+def predict(
+    cfg: NetConfig, Theta: Sequence[Array], X: Array, task: str = "classification"
+) -> Array:
     """Predicted class labels (or values, for regression) for X (m, s_1); returns (m,)."""
     return decode_outputs(cfg, forward(cfg, Theta, X).h, task)

@@ -69,9 +69,19 @@ OPTIMIZERS: dict[str, Optimizer] = {
     opt.name: opt
     for opt in (
         Optimizer("gd", "gradient descent", _no_state, _gd, r"\Theta := \Theta - \alpha D"),
-        Optimizer("momentum", "momentum", _momentum_init, _momentum,
-                  r"v := \mu v - \alpha D,\quad \Theta := \Theta + v"),
-        Optimizer("adam", "Adam", _adam_init, _adam,
-                  r"\Theta := \Theta - \alpha\,\hat m / (\sqrt{\hat v} + \epsilon)"),
+        Optimizer(
+            "momentum",
+            "momentum",
+            _momentum_init,
+            _momentum,
+            r"v := \mu v - \alpha D,\quad \Theta := \Theta + v",
+        ),
+        Optimizer(
+            "adam",
+            "Adam",
+            _adam_init,
+            _adam,
+            r"\Theta := \Theta - \alpha\,\hat m / (\sqrt{\hat v} + \epsilon)",
+        ),
     )
 }

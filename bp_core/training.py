@@ -75,11 +75,15 @@ class TrainSettings:
     max_snapshots: int = 256
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.alpha, int | float) and math.isfinite(self.alpha) and self.alpha > 0):
+        if not (
+            isinstance(self.alpha, int | float) and math.isfinite(self.alpha) and self.alpha > 0
+        ):
             raise ValueError(f"The learning rate α must be a positive number (got {self.alpha}).")
         bs = self.batch_size
         if bs is not None and (isinstance(bs, bool) or not isinstance(bs, int) or bs < 1):
-            raise ValueError(f"The batch size must be a whole number ≥ 1, or full batch (got {bs}).")
+            raise ValueError(
+                f"The batch size must be a whole number ≥ 1, or full batch (got {bs})."
+            )
         if self.optimizer not in OPTIMIZERS:
             names = ", ".join(f"'{k}'" for k in OPTIMIZERS)
             raise ValueError(f"Unknown optimizer {self.optimizer!r}; choose one of {names}.")
@@ -207,8 +211,11 @@ class Trainer:
         self._optimizer = OPTIMIZERS[settings.optimizer]
         self._opt_state = self._optimizer.init(self.theta_vec)
         self._hp = {
-            "alpha": settings.alpha, "momentum": settings.momentum, "beta1": settings.beta1,
-            "beta2": settings.beta2, "adam_eps": settings.adam_eps,
+            "alpha": settings.alpha,
+            "momentum": settings.momentum,
+            "beta1": settings.beta1,
+            "beta2": settings.beta2,
+            "adam_eps": settings.adam_eps,
         }
         self.epoch = 0
         self.steps = 0
@@ -218,7 +225,10 @@ class Trainer:
         self.snapshots: list[Snapshot] = []
         self._snapshot_every = 1
         self.divergence: Divergence | None = None
-        self.last_batch: tuple[Array, Array] = (X[: self.batch_size], self.Y_train[: self.batch_size])
+        self.last_batch: tuple[Array, Array] = (
+            X[: self.batch_size],
+            self.Y_train[: self.batch_size],
+        )
         self._record()
 
     # ----------------------------------------------------------------------------------
@@ -239,8 +249,12 @@ class Trainer:
         if settings.optimizer != self._optimizer.name:
             self._optimizer = OPTIMIZERS[settings.optimizer]
             self._opt_state = self._optimizer.init(self.theta_vec)
-        self._hp.update(momentum=settings.momentum, beta1=settings.beta1,
-                        beta2=settings.beta2, adam_eps=settings.adam_eps)
+        self._hp.update(
+            momentum=settings.momentum,
+            beta1=settings.beta1,
+            beta2=settings.beta2,
+            adam_eps=settings.adam_eps,
+        )
 
     def step(self) -> bool:
         """One gradient step on the next mini-batch.  Returns False if training has diverged."""
