@@ -7,11 +7,19 @@ import numpy as np
 Array = np.ndarray
 
 
+def _same_length(y_true: Array, y_pred: Array, what: str) -> tuple[Array, Array]:
+    y_true, y_pred = np.atleast_1d(np.asarray(y_true)), np.atleast_1d(np.asarray(y_pred))
+    if y_true.ndim != 1 or y_pred.ndim != 1 or y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"{what} needs one prediction per label, in two flat lists of the same length "
+            f"(got {y_true.size} labels and {y_pred.size} predictions)."
+        )
+    return y_true, y_pred
+
+
 def accuracy(y_true: Array, y_pred: Array) -> float:
     """Fraction of examples whose predicted class equals the label; both (m,)."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"{y_true.shape[0]} labels but {y_pred.shape[0]} predictions.")
+    y_true, y_pred = _same_length(y_true, y_pred, "Accuracy")
     if y_true.size == 0:
         raise ValueError("Accuracy needs at least one example.")
     return float(np.mean(y_true == y_pred))
@@ -28,11 +36,15 @@ def confusion_matrix(y_true: Array, y_pred: Array, n_classes: int) -> Array:
     -------
     ndarray of shape (n_classes, n_classes), int64
     """
-    y_true = np.asarray(y_true, dtype=np.int64)
-    y_pred = np.asarray(y_pred, dtype=np.int64)
+    if isinstance(n_classes, bool) or not isinstance(n_classes, int | np.integer) or n_classes < 1:
+        raise ValueError(f"A confusion matrix needs at least 1 class (got {n_classes!r}).")
+    y_true, y_pred = _same_length(y_true, y_pred, "A confusion matrix")
     for name, y in (("labels", y_true), ("predictions", y_pred)):
+        if y.size and not np.array_equal(y, np.round(y)):
+            raise ValueError(f"The {name} must be whole class numbers, not fractions.")
         if y.size and (y.min() < 0 or y.max() >= n_classes):
             raise ValueError(f"The {name} must be classes 0 … {n_classes - 1}.")
+    y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
     C = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(C, (y_true, y_pred), 1)
     return C
@@ -43,10 +55,10 @@ def r2(y_true: Array, y_pred: Array) -> float:
 
     A constant target has no variance to explain: R² is then 1 for a perfect fit, else 0.
     """
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
-    if y_true.shape != y_pred.shape or y_true.size == 0:
-        raise ValueError("R² needs as many predictions as targets, and at least one.")
+    y_true, y_pred = _same_length(y_true, y_pred, "R²")
+    if y_true.size == 0:
+        raise ValueError("R² needs at least one example.")
+    y_true, y_pred = y_true.astype(np.float64), y_pred.astype(np.float64)
     ss_res = float(np.sum((y_true - y_pred) ** 2))
     ss_tot = float(np.sum((y_true - y_true.mean()) ** 2))
     if ss_tot == 0.0:

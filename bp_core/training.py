@@ -42,6 +42,10 @@ class LabelledData(Protocol):
     task: str  # "classification" | "regression"
 
 
+def _positive_number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and x > 0
+
+
 @dataclass(frozen=True)
 class TrainSettings:
     """How to train.
@@ -91,8 +95,12 @@ class TrainSettings:
             v = getattr(self, name)
             if not 0 <= v < 1:
                 raise ValueError(f"{name} must be at least 0 and below 1 (got {v}).")
-        if self.max_snapshots < 2:
-            raise ValueError("Keep at least 2 snapshots.")
+        if (
+            isinstance(self.max_snapshots, bool)
+            or not isinstance(self.max_snapshots, int)
+            or self.max_snapshots < 2
+        ):
+            raise ValueError(f"Keep a whole number ≥ 2 of snapshots (got {self.max_snapshots}).")
 
 
 @dataclass(frozen=True)
@@ -270,9 +278,9 @@ class Trainer:
         new_vec, new_state = self._optimizer.update(
             self.theta_vec, unroll(trace.D), self._opt_state, self._hp
         )
-        if not math.isfinite(new_vec.sum()):
+        if not np.isfinite(new_vec).all():
             layer = _first_nonfinite(reshape_params(self.cfg, new_vec))
-            self._diverge(layer, f"Θ^({layer}) became infinite or NaN")
+            self._diverge(layer, f"Θ^({layer}) became infinite or NaN", self.steps + 1)
             return False
         self.theta_vec, self._opt_state = new_vec, new_state
         self.Theta = reshape_params(self.cfg, new_vec)
@@ -326,8 +334,13 @@ class Trainer:
             h.saturation.append(sat)
         else:
             J_train, h_train = self.evaluate(self.X_train, self.Y_train)
+            # keep the per-layer columns aligned with the epochs: NaN means "not recorded"
+            n_theta, n_hidden = self.cfg.L - 1, self.cfg.L - 2
+            h.grad_norm.append([math.nan] * n_theta)
+            h.mean_abs_delta.append([math.nan] * n_theta)
+            h.saturation.append([math.nan] * n_hidden)
         if not math.isfinite(J_train):
-            self._diverge(None, "the cost J became infinite or NaN")
+            self._diverge(None, "the cost J became infinite or NaN", self.steps)
             return
         h.epoch.append(self.epoch)
         h.step.append(self.steps)
@@ -350,13 +363,14 @@ class Trainer:
             self._snapshot_every *= 2
             self.snapshots = [s for s in self.snapshots if s.epoch % self._snapshot_every == 0]
 
-    def _diverge(self, layer: int | None, what: str) -> None:
+    def _diverge(self, layer: int | None, what: str, step: int) -> None:
+        epoch = (step - 1) // self.steps_per_epoch + 1 if step > 0 else 0  # 1-based, as shown
         self.divergence = Divergence(
-            epoch=self.epoch,
-            step=self.steps + 1,
+            epoch=epoch,
+            step=step,
             layer=layer,
             message=(
-                f"Training stopped at step {self.steps + 1} (epoch {self.epoch + 1}): {what}. "
+                f"Training stopped at step {step} (epoch {epoch}): {what}. "
                 "The weights were kept at their last finite values. Try a smaller learning "
                 "rate α, a smaller λ, or a different initialization."
             ),
