@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from .activations import ACTIVATIONS
+import numpy as np
+
+from .activations import ACTIVATIONS, Activation
 from .losses import LOSSES, OUTPUTS
 
 
@@ -114,6 +116,16 @@ class NetConfig:
         """One activation name per hidden layer: entry l − 2 is g for layer l (course index)."""
         act = self.hidden_activation
         return (act,) * (self.L - 2) if isinstance(act, str) else tuple(act)
+
+    @cached_property
+    def hidden_units(self) -> tuple[Activation, ...]:
+        """The ``Activation`` (g and g') of every hidden layer, looked up once."""
+        return tuple(ACTIVATIONS[name] for name in self.hidden_activations)
+
+    @cached_property
+    def layer_g(self) -> tuple[Callable[[np.ndarray], np.ndarray], ...]:
+        """g for layers 2 … L: the hidden activations, then the output unit."""
+        return (*(act.g for act in self.hidden_units), OUTPUTS[self.output].g)
 
     @cached_property
     def theta_shapes(self) -> tuple[tuple[int, int], ...]:

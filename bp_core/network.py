@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS, Activation
+from .activations import Activation
 from .config import NetConfig
 from .losses import LOSSES, OUTPUTS, Loss, Output
 
@@ -200,8 +200,7 @@ def check_inputs(
 
 def _forward(cfg: NetConfig, Theta: Sequence[Array], X: Array) -> tuple[list, list, list]:
     """Forward pass without input checks; returns a, z and the a's with their bias unit."""
-    acts = [ACTIVATIONS[name].g for name in cfg.hidden_activations]
-    acts.append(OUTPUTS[cfg.output].g)
+    acts = cfg.layer_g  # g for layers 2 … L
     a, z, a1 = [X], [None], []
     for l in range(cfg.L - 1):
         a1.append(add_bias(a[l]))  # (m, s_l + 1), a_0 = 1
@@ -320,7 +319,7 @@ def _backprop(
     """Backpropagation without input checks (the trainer's inner loop calls this)."""
     L, m = cfg.L, X.shape[0]
     loss, out = LOSSES[cfg.loss], OUTPUTS[cfg.output]
-    acts = [ACTIVATIONS[name] for name in cfg.hidden_activations]
+    acts = cfg.hidden_units
     a, z, a1 = _forward(cfg, Theta, X)
 
     delta: list[Array | None] = [None] * L

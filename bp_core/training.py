@@ -63,6 +63,8 @@ class TrainSettings:
     record_gradients : bool
         Record per-layer ‖D‖, mean |δ| and saturation every epoch (one extra full-batch
         backward pass on the training set per epoch).
+    record_every : int
+        Add a history row every this many epochs (1: every epoch).
     max_snapshots : int
         Θ snapshots kept for scrubbing; when full, every other one is dropped and the
         spacing doubles.
@@ -76,6 +78,7 @@ class TrainSettings:
     beta2: float = 0.999
     adam_eps: float = 1e-8
     record_gradients: bool = True
+    record_every: int = 1
     max_snapshots: int = 256
 
     def __post_init__(self) -> None:
@@ -95,6 +98,12 @@ class TrainSettings:
             v = getattr(self, name)
             if not 0 <= v < 1:
                 raise ValueError(f"{name} must be at least 0 and below 1 (got {v}).")
+        if (
+            isinstance(self.record_every, bool)
+            or not isinstance(self.record_every, int)
+            or self.record_every < 1
+        ):
+            raise ValueError(f"record_every must be a whole number ≥ 1 (got {self.record_every}).")
         if (
             isinstance(self.max_snapshots, bool)
             or not isinstance(self.max_snapshots, int)
@@ -233,6 +242,9 @@ class Trainer:
         self.snapshots: list[Snapshot] = []
         self._snapshot_every = 1
         self.divergence: Divergence | None = None
+        # full batch: the history record's backprop over X_train at these weights is exactly
+        # the next step's, so it is kept for that step instead of being done twice
+        self._full_trace: tuple[int, object] | None = None
         self.last_batch: tuple[Array, Array] = (
             X[: self.batch_size],
             self.Y_train[: self.batch_size],
@@ -254,6 +266,7 @@ class Trainer:
         self.steps_per_epoch = math.ceil(self.m / self.batch_size)
         self._batch = 0
         self._Xp, self._Yp = self.X_train, self.Y_train
+        self._full_trace = None
         if settings.optimizer != self._optimizer.name:
             self._optimizer = OPTIMIZERS[settings.optimizer]
             self._opt_state = self._optimizer.init(self.theta_vec)
@@ -274,7 +287,10 @@ class Trainer:
         lo = self._batch * self.batch_size
         Xb, Yb = self._Xp[lo : lo + self.batch_size], self._Yp[lo : lo + self.batch_size]
         self.last_batch = (Xb, Yb)
-        trace = _backprop(self.cfg, self.Theta, Xb, Yb, with_cost=False)
+        if self._full_trace is not None and self._full_trace[0] == self.steps:
+            trace = self._full_trace[1]
+        else:
+            trace = _backprop(self.cfg, self.Theta, Xb, Yb, with_cost=False)
         new_vec, new_state = self._optimizer.update(
             self.theta_vec, unroll(trace.D), self._opt_state, self._hp
         )
@@ -289,7 +305,8 @@ class Trainer:
         if self._batch == self.steps_per_epoch:
             self._batch = 0
             self.epoch += 1
-            self._record()
+            if self.epoch % self.settings.record_every == 0:
+                self._record()
         return self.divergence is None
 
     def run_epoch(self) -> bool:
@@ -321,8 +338,11 @@ class Trainer:
     def _record(self) -> None:
         h = self.history
         cfg = self.cfg
-        if self.settings.record_gradients:
+        full_batch = self.batch_size == self.m
+        if self.settings.record_gradients or full_batch:
             trace = _backprop(cfg, self.Theta, self.X_train, self.Y_train)
+            if full_batch:
+                self._full_trace = (self.steps, trace)
             J_train, h_train = trace.J, trace.a[-1]
             h.grad_norm.append([float(np.linalg.norm(D)) for D in trace.D])
             h.mean_abs_delta.append([float(np.mean(np.abs(d))) for d in trace.delta[1:]])

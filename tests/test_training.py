@@ -227,7 +227,7 @@ def test_history_lengths_and_layer_columns():
 
 
 def test_history_without_gradients():
-    tr = make_trainer(record_gradients=False)
+    tr = make_trainer(record_gradients=False, batch_size=4)
     tr.run_epochs(3)
     assert len(tr.history) == 4
     # the per-layer columns stay aligned with the epochs, NaN meaning "not recorded"
@@ -235,6 +235,30 @@ def test_history_without_gradients():
     assert arrays["grad_norm"].shape == (4, tr.cfg.L - 1)
     assert arrays["saturation"].shape == (4, tr.cfg.L - 2)
     assert np.isnan(arrays["grad_norm"]).all() and np.isnan(arrays["mean_abs_delta"]).all()
+
+
+def test_full_batch_reuses_the_record_backprop_and_stays_exact():
+    """Full batch: the epoch record's backprop is the next step's; the result is unchanged."""
+    a = make_trainer(alpha=0.5, record_gradients=False)
+    b = make_trainer(alpha=0.5, record_gradients=True)
+    for _ in range(5):
+        D = backprop(a.cfg, a.Theta, a.X_train, a.Y_train).D
+        expected = [T - 0.5 * Dl for T, Dl in zip(a.Theta, D, strict=True)]
+        a.step()
+        b.step()
+        for got, want, other in zip(a.Theta, expected, b.Theta, strict=True):
+            np.testing.assert_array_equal(got, want)
+            np.testing.assert_array_equal(got, other)
+    # with full batch the gradients come for free, so they are recorded either way
+    assert not np.isnan(a.history.as_arrays()["grad_norm"]).any()
+
+
+def test_record_every():
+    tr = make_trainer(record_every=3, batch_size=5)
+    tr.run_epochs(7)
+    assert tr.history.epoch == [0, 3, 6]
+    with pytest.raises(ValueError, match="record_every"):
+        TrainSettings(record_every=0)
 
 
 def test_snapshots_thin_out_and_theta_at():
