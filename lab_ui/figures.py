@@ -1,0 +1,462 @@
+"""Plotly figure builders for the Step-through, Gradients and Derivation pages.
+
+Pure functions from ``bp_core`` results (arrays, traces, checks) to
+``plotly.graph_objects.Figure``: no streamlit, no session, testable with plain pytest.
+Titles and axis labels use the course's notation with 1-based superscripts (Θ^(l), a^(l),
+z^(l), δ^(l), Δ^(l), D^(l)); the arguments named ``l`` / ``layer`` are those course numbers.
+Signed quantities (Θ, Δ, D, δ) use a diverging colour scale centred at 0; every heatmap's
+hover shows the exact value with its course indices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+Array = np.ndarray
+
+DIVERGING = "RdBu_r"  # blue < 0 < red, white at 0
+READ, WRITTEN, IDLE = "#1f77b4", "#ff7f0e", "#d9d9d9"
+FORWARD_EDGE, BACKWARD_EDGE = "rgba(31,119,180,0.55)", "rgba(214,39,40,0.55)"
+
+
+def _sym_range(M: Array) -> float:
+    """Half-width of a colour range centred at 0 that holds every finite entry."""
+    M = np.asarray(M, dtype=np.float64)
+    finite = M[np.isfinite(M)]
+    r = float(np.max(np.abs(finite))) if finite.size else 0.0
+    return r if r > 0 else 1.0
+
+
+def _node_y(n: int) -> Array:
+    return np.arange(n, dtype=np.float64)[::-1] - (n - 1) / 2
+
+
+def network_diagram(
+    layer_sizes: Sequence[int],
+    nodes_read: Sequence[int] = (),
+    nodes_written: Sequence[int] = (),
+    edges: Sequence[int] = (),
+    backward: bool = False,
+    title: str = "The network",
+    bias_edges: bool = True,
+) -> go.Figure:
+    """The network s_1 → … → s_L with what one step touches highlighted.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        (s_1, …, s_L).
+    nodes_read, nodes_written : sequence of int
+        Course layer numbers (1 … L) whose units the step reads (blue) / writes (orange).
+    edges : sequence of int
+        Course l of each Θ^(l) the step uses; its connections are drawn in colour
+        (blue forward, red backward).
+    backward : bool
+        Colour the highlighted connections as a backward step.
+    bias_edges : bool
+        Highlight the bias unit's connections too (False when δ is sent back: the bias
+        row is dropped).
+    """
+    sizes = [int(s) for s in layer_sizes]
+    L = len(sizes)
+    fig = go.Figure()
+    ys = [_node_y(s) for s in sizes]
+    bias_y = [float(y[0]) + 1.2 if len(y) else 1.0 for y in ys]
+    for hot in (False, True):
+        ex, ey = [], []
+        for l in range(1, L):
+            if (l in edges) != hot:
+                continue
+            src = [*ys[l - 1]] if hot and not bias_edges else [bias_y[l - 1], *ys[l - 1]]
+            for y0 in src:
+                for y1 in ys[l]:
+                    ex += [l, l + 1, None]
+                    ey += [y0, y1, None]
+        color = (BACKWARD_EDGE if backward else FORWARD_EDGE) if hot else "rgba(180,180,180,0.25)"
+        name = ("Θ used " + ("backward" if backward else "forward")) if hot else "connections"
+        fig.add_trace(
+            go.Scatter(
+                x=ex,
+                y=ey,
+                mode="lines",
+                line={"color": color, "width": 2 if hot else 0.6},
+                hoverinfo="skip",
+                name=name,
+                showlegend=hot and bool(ex),
+            )
+        )
+    for role, color in (("idle", IDLE), ("read", READ), ("written", WRITTEN)):
+        nx, ny, text = [], [], []
+        for l in range(1, L + 1):
+            state = "written" if l in nodes_written else "read" if l in nodes_read else "idle"
+            if state != role:
+                continue
+            nx += [l] * sizes[l - 1]
+            ny += list(ys[l - 1])
+            text += [f"layer {l}, unit {j}: a_{j}^({l})" for j in range(1, sizes[l - 1] + 1)]
+        label = {"idle": "unit", "read": "read by this step", "written": "computed by this step"}
+        fig.add_trace(
+            go.Scatter(
+                x=nx,
+                y=ny,
+                mode="markers",
+                name=label[role],
+                text=text,
+                hoverinfo="text",
+                marker={
+                    "size": 11 if max(sizes) <= 16 else 7,
+                    "color": color,
+                    "line": {"color": "#555", "width": 0.5},
+                },
+                showlegend=role != "idle" and bool(nx),
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=list(range(1, L)),
+            y=bias_y[:-1],
+            mode="markers",
+            name="bias unit a₀ = 1",
+            marker={
+                "symbol": "square",
+                "size": 10,
+                "color": "#f2f2f2",
+                "line": {"color": "#666", "width": 1.5},
+            },
+            text=[f"bias unit a_0^({l}) = 1" for l in range(1, L)],
+            hoverinfo="text",
+        )
+    )
+    big = max(sizes) > 16
+    fig.update_layout(
+        title=title,
+        height=560 if big else 440,
+        margin={"l": 10, "r": 10, "t": 40, "b": 100},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.2 if L <= 6 else -0.22, "yanchor": "top", "x": 0},
+        xaxis={
+            "tickvals": list(range(1, L + 1)),
+            "ticktext": [
+                f"layer {l}<br>{s} unit{'s' * (s > 1)}" if L <= 6 else f"{l}<br>({s})"
+                for l, s in enumerate(sizes, 1)
+            ],
+            "title": None if L <= 6 else "layer l (units s<sub>l</sub>)",
+            "showgrid": False,
+            "zeroline": False,
+            "range": [0.6, L + 0.4],
+        },
+        yaxis={"visible": False},
+    )
+    return fig
+
+
+def _heatmap(M: Array, name: str, l: int, coloraxis: str | None = None) -> go.Heatmap:
+    """Heatmap of a Θ-shaped matrix: row j = unit of layer l + 1, column k (0 = bias)."""
+    M = np.asarray(M, dtype=np.float64)
+    rows, cols = M.shape
+    return go.Heatmap(
+        z=M,
+        x=list(range(cols)),
+        y=list(range(1, rows + 1)),
+        coloraxis=coloraxis,
+        hovertemplate=f"{name}<sub>%{{y}},%{{x}}</sub> = %{{z:.6g}}<extra>{name}</extra>",
+    )
+
+
+def matrix_heatmap(M: Array, symbol: str, l: int, colorbar_title: str = "") -> go.Figure:
+    """One Θ-shaped matrix (Θ^(l), Δ^(l) or D^(l)) as a heatmap, diverging and centred at 0.
+
+    ``symbol`` is "Θ", "Δ" or "D"; the title reads e.g. "D^(2) = ∂J/∂Θ^(2)".
+    """
+    name = f"{symbol}<sup>({l})</sup>"
+    r = _sym_range(M)
+    fig = go.Figure(_heatmap(M, name, l))
+    fig.update_traces(
+        colorscale=DIVERGING, zmid=0, zmin=-r, zmax=r, colorbar={"title": colorbar_title or name}
+    )
+    _theta_axes(fig, l, np.asarray(M).shape)
+    fig.update_layout(title=f"{name}  ({np.asarray(M).shape[0]} × {np.asarray(M).shape[1]})")
+    return fig
+
+
+def _theta_axes(fig: go.Figure, l: int, shape, row: int | None = None, col: int | None = None):
+    kw = {"row": row, "col": col} if row else {}
+    fig.update_xaxes(title_text=f"k: unit of layer {l} (0 = bias)", **kw)
+    ytitle = f"j: unit of layer {l + 1}" if (col or 1) == 1 else None
+    fig.update_yaxes(title_text=ytitle, autorange="reversed", **kw)
+    if shape[1] <= 12:
+        fig.update_xaxes(dtick=1, **kw)
+    if shape[0] <= 12:
+        fig.update_yaxes(dtick=1, **kw)
+
+
+def theta_delta_D_figure(Theta_l: Array, Delta_l: Array, D_l: Array, l: int) -> go.Figure:
+    """Θ^(l), Δ^(l) and D^(l) side by side, each with its own colour bar centred at 0."""
+    names = (
+        f"Θ<sup>({l})</sup>",
+        f"Δ<sup>({l})</sup> = Σ<sub>i</sub> δ<sup>({l + 1})</sup>(a<sup>({l})</sup>)<sup>T</sup>",
+        f"D<sup>({l})</sup> = ∂J/∂Θ<sup>({l})</sup>",
+    )
+    fig = make_subplots(rows=1, cols=3, subplot_titles=names, horizontal_spacing=0.07)
+    for c, (M, short) in enumerate(zip((Theta_l, Delta_l, D_l), ("Θ", "Δ", "D"), strict=True), 1):
+        ca = "coloraxis" if c == 1 else f"coloraxis{c}"
+        fig.add_trace(_heatmap(M, f"{short}<sup>({l})</sup>", l, ca), row=1, col=c)
+        r = _sym_range(M)
+        dom = fig.layout["xaxis" if c == 1 else f"xaxis{c}"].domain
+        bar = {
+            "orientation": "h",
+            "x": (dom[0] + dom[1]) / 2,
+            "xanchor": "center",
+            "len": dom[1] - dom[0],
+            "y": -0.3,
+            "yanchor": "top",
+            "thickness": 10,
+            "title": {"text": f"{short}<sup>({l})</sup>", "side": "top"},
+        }
+        fig.update_layout(
+            {ca: {"colorscale": DIVERGING, "cmid": 0, "cmin": -r, "cmax": r, "colorbar": bar}}
+        )
+        _theta_axes(fig, l, np.asarray(M).shape, row=1, col=c)
+    fig.update_layout(
+        height=460,
+        margin={"t": 70, "l": 10, "r": 10, "b": 110},
+        title=f"Weights and gradients of Θ<sup>({l})</sup> "
+        f"({np.asarray(Theta_l).shape[0]} × {np.asarray(Theta_l).shape[1]})",
+    )
+    return fig
+
+
+def gradcheck_scatter(
+    numeric: Array, backprop: Array, entries: Sequence[tuple[int, int, int]], passed: bool
+) -> go.Figure:
+    """Backprop's D against the finite-difference gradient, one point per checked weight.
+
+    A correct backprop puts every point on the diagonal.
+    """
+    numeric, backprop = np.asarray(numeric, float), np.asarray(backprop, float)
+    err = np.abs(numeric - backprop)
+    text = [
+        f"Θ^({l})_{j + 1},{k}: numeric {n:.6g}, backprop {b:.6g}, |diff| {e:.2e}"
+        for (l, j, k), n, b, e in zip(entries, numeric, backprop, err, strict=True)
+    ]
+    finite = np.concatenate([numeric, backprop])
+    finite = finite[np.isfinite(finite)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=[lo, hi],
+                y=[lo, hi],
+                mode="lines",
+                name="backprop = numeric",
+                line={"color": "#888", "dash": "dash"},
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=numeric,
+                y=backprop,
+                mode="markers",
+                name="one weight Θ^(l)_jk",
+                text=text,
+                hoverinfo="text",
+                marker={
+                    "color": [l for l, _, _ in entries],
+                    "colorscale": "Viridis",
+                    "size": 7,
+                    "colorbar": {"title": "l of Θ<sup>(l)</sup>"},
+                },
+            ),
+        ]
+    )
+    verdict = "passes: points on the diagonal" if passed else "FAILS: points off the diagonal"
+    fig.update_layout(
+        title=f"Gradient check {verdict}",
+        height=380,
+        xaxis_title="numeric (J(θ+ε) − J(θ−ε)) / 2ε",
+        yaxis_title="backprop D<sup>(l)</sup><sub>jk</sub>",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def error_map_figure(error_map: Array, l: int) -> go.Figure:
+    """|numeric − backprop| for each entry of Θ^(l) (log scale; grey = not checked)."""
+    E = np.asarray(error_map, dtype=np.float64)
+    logE = np.log10(np.where(E > 0, E, 1e-16))
+    logE[~np.isfinite(E)] = np.nan
+    fig = go.Figure(
+        go.Heatmap(
+            z=logE,
+            customdata=E,
+            x=list(range(E.shape[1])),
+            y=list(range(1, E.shape[0] + 1)),
+            colorscale="Reds",
+            zmin=-12,
+            zmax=max(0.0, float(np.nanmax(logE)) if np.isfinite(logE).any() else 0),
+            colorbar={"title": "log<sub>10</sub>|n − g|"},
+            hovertemplate="|numeric − backprop| at Θ<sup>(" + str(l) + ")</sup><sub>%{y},%{x}</sub>"
+            " = %{customdata:.3e}<extra></extra>",
+        )
+    )
+    _theta_axes(fig, l, E.shape)
+    fig.update_layout(
+        title=f"Where the check goes wrong in Θ<sup>({l})</sup>: |numeric − "
+        "backprop| (grey = not checked)",
+        height=340,
+        plot_bgcolor="#eee",
+    )
+    return fig
+
+
+def contributions_figure(contrib: Array, l: int, j: int, k: int) -> go.Figure:
+    """Each example's share δ^(l+1)_{i,j} a^(l)_{i,k} of Δ^(l)_{jk}, with their sum and mean."""
+    c = np.asarray(contrib, dtype=np.float64)
+    i = np.arange(1, c.size + 1)
+    total = float(c.sum())
+    fig = go.Figure(
+        go.Bar(
+            x=i,
+            y=c,
+            marker={"color": np.where(c >= 0, "#d6604d", "#4393c3")},
+            hovertemplate="example i = %{x}: δ<sup>("
+            + str(l + 1)
+            + ")</sup>a<sup>("
+            + str(l)
+            + ")</sup> = %{y:.6g}<extra></extra>",
+            name="example i's contribution",
+        )
+    )
+    fig.add_hline(
+        y=total / max(c.size, 1),
+        line_dash="dash",
+        line_color="#333",
+        annotation_text=f"mean = Δ/m = {total / max(c.size, 1):.4g}",
+        annotation_position="top left",
+    )
+    fig.update_layout(
+        title=f"Per-example contributions to Δ<sup>({l})</sup><sub>{j},{k}</sub> "
+        f"(sum = {total:.4g})",
+        xaxis_title="example i",
+        yaxis_title=f"δ<sup>({l + 1})</sup><sub>{j}</sub> · a<sup>({l})</sup><sub>{k}</sub>",
+        height=340,
+    )
+    return fig
+
+
+def histograms_figure(
+    values: Sequence[Array], layers: Sequence[int], symbol: str, title: str
+) -> go.Figure:
+    """One histogram per layer of a^(l) or δ^(l) values (all examples and units)."""
+    n = len(values)
+    cols = min(n, 4)
+    rows = max(1, -(-n // cols))
+    fig = make_subplots(
+        rows=rows, cols=cols, subplot_titles=[f"{symbol}<sup>({l})</sup>" for l in layers]
+    )
+    for idx, (v, l) in enumerate(zip(values, layers, strict=True)):
+        fig.add_trace(
+            go.Histogram(
+                x=np.ravel(v),
+                nbinsx=30,
+                name=f"{symbol}^({l})",
+                marker_color="#4393c3",
+                showlegend=False,
+                hovertemplate=f"{symbol}<sup>({l})</sup> in %{{x}}: %{{y}} values<extra></extra>",
+            ),
+            row=idx // cols + 1,
+            col=idx % cols + 1,
+        )
+    fig.update_xaxes(title_text="value")
+    fig.update_yaxes(title_text="count", col=1)
+    fig.update_layout(title=title, height=260 * rows, margin={"t": 70})
+    return fig
+
+
+def cost_slice_figure(
+    t: Array,
+    J: Array,
+    t0: float,
+    J0: float,
+    slope_fd: float,
+    slope_bp: float,
+    l: int,
+    j: int,
+    k: int,
+) -> go.Figure:
+    """J along one weight with the finite-difference and backprop tangents at the current value."""
+    t = np.asarray(t, dtype=np.float64)
+    name = f"Θ<sup>({l})</sup><sub>{j},{k}</sub>"
+    fig = go.Figure(
+        go.Scatter(
+            x=t,
+            y=J,
+            mode="lines",
+            name="J(Θ) along this weight",
+            hovertemplate=name + " = %{x:.4g}: J = %{y:.6g}<extra></extra>",
+        )
+    )
+    for slope, label, dash, color in (
+        (slope_fd, "finite difference", "solid", "#2ca02c"),
+        (slope_bp, "backprop D", "dot", "#d62728"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=t,
+                y=J0 + slope * (t - t0),
+                mode="lines",
+                name=f"tangent, slope from {label} = {slope:.6g}",
+                line={"dash": dash, "color": color, "width": 2},
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[t0],
+            y=[J0],
+            mode="markers",
+            name="current value",
+            marker={"size": 10, "color": "black"},
+        )
+    )
+    pad = 0.15 * (float(np.max(J)) - float(np.min(J)) + 1e-12)
+    fig.update_layout(
+        title=f"J(Θ) along {name}; the two tangents should coincide",
+        xaxis_title=name,
+        yaxis_title="J(Θ)",
+        height=380,
+        yaxis_range=[float(np.min(J)) - pad, float(np.max(J)) + pad],
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def output_delta_figure(curves: dict[str, Array], L: int, y: float = 1.0) -> go.Figure:
+    """δ^(L) against z^(L) for cross-entropy and squared error, target y: saturation."""
+    fig = go.Figure()
+    for key, label, color in (
+        ("cross_entropy", "cross-entropy: δ = ŷ − y", "#1f77b4"),
+        ("mse", "squared error: δ = (ŷ − y) ŷ(1 − ŷ)", "#d62728"),
+    ):
+        if key in curves:
+            fig.add_trace(
+                go.Scatter(
+                    x=curves["z"],
+                    y=curves[key],
+                    mode="lines",
+                    name=label,
+                    line={"color": color},
+                    hovertemplate="z = %{x:.3g}: δ = %{y:.4g}<extra></extra>",
+                )
+            )
+    fig.update_layout(
+        title=f"Output error δ<sup>({L})</sup> when the target is y = {y:g}: squared error "
+        "vanishes for a confidently wrong output (z very negative)",
+        xaxis_title=f"z<sup>({L})</sup>",
+        yaxis_title=f"δ<sup>({L})</sup>",
+        height=360,
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig

@@ -1,0 +1,378 @@
+"""The ordered steps of one forward + backward pass, each one course equation with its numbers.
+
+``build_steps`` turns a ``bp_core.BackpropTrace`` into a list of ``Step`` records: the
+equation in symbols, the same equation with the actual matrices written out (abbreviated
+when large), what the step reads and writes in the network diagram, the matrices for the
+full view, and the ``bp_core`` function that computed it (for "show the code").
+
+Pure: no streamlit, no session.  Every number comes from the trace, from ``bp_core``'s
+activation registry (g'(z)) or from ``bp_core``'s gradient-descent rule (the update).
+
+Display convention: the course writes one example as a column vector; a batch of m
+examples is shown with the examples as *columns* (a^(l) is s_l × m, the bias row a_0 = 1
+on top), so every equation reads exactly as in the lecture, e.g. z^(2) = Θ^(1) a^(1).
+``bp_core`` stores examples as rows, so this module transposes for display only.
+
+Index rule: Python index = course superscript − 1; ``Step`` fields hold *course* layer
+numbers (``nodes_written=(2,)`` means layer 2, ``edges=(1,)`` means Θ^(1)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bp_core import ACTIVATIONS, LOSSES, OUTPUTS, BackpropTrace, NetConfig, add_bias
+from bp_core import network as bp_network
+from bp_core.network import reshape_params, unroll
+from bp_core.optimizers import OPTIMIZERS
+
+from .latex import is_abbreviated, matrix_latex, number, sup
+
+Array = np.ndarray
+
+#: How each activation / output unit is written in an equation.
+G_LATEX: dict[str, str] = {
+    "sigmoid": r"\sigma",
+    "tanh": r"\tanh",
+    "relu": r"\mathrm{ReLU}",
+    "leaky_relu": r"\mathrm{LReLU}",
+    "linear": r"\mathrm{id}",
+    "softmax": r"\mathrm{softmax}",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One equation of the walk-through.
+
+    Attributes
+    ----------
+    phase : str
+        "forward", "backward" or "update".
+    title : str
+        Short plain-text title, e.g. "z^(2) = Θ^(1) a^(1)".
+    symbolic : str
+        The equation in the course's symbols (LaTeX).
+    numeric : str
+        The same equation with the numbers written out (LaTeX, matrices abbreviated).
+    explanation : str
+        One or two sentences for a student.
+    nodes_read, nodes_written : tuple of int
+        Course layer numbers the step reads / writes (for the network diagram).
+    edges : tuple of int
+        Course l of the Θ^(l) the step uses.
+    matrices : tuple of (str, ndarray)
+        (label, full array as displayed, whether row 0 is the bias unit) for every matrix.
+    abbreviated : bool
+        True when some matrix in ``numeric`` was shortened.
+    code : callable or None
+        The ``bp_core`` function behind the step.
+    bias_edges : bool
+        Whether the bias unit's connections take part (not when δ is sent back: the bias
+        row is dropped).
+    """
+
+    phase: str
+    title: str
+    symbolic: str
+    numeric: str
+    explanation: str
+    nodes_read: tuple[int, ...]
+    nodes_written: tuple[int, ...]
+    edges: tuple[int, ...]
+    matrices: tuple[tuple[str, Array, bool], ...]
+    abbreviated: bool
+    code: Callable | None
+    bias_edges: bool = True
+
+
+def n_forward_steps(cfg: NetConfig) -> int:
+    """a^(1) = x, then z and a for each of the L − 1 layers, then J: 2L steps."""
+    return 2 * cfg.L
+
+
+def n_backward_steps(cfg: NetConfig) -> int:
+    """δ^(L), δ^(L−1) … δ^(2), then Δ^(l), D^(l) and the update for each Θ^(l): 4L − 4."""
+    return 1 + (cfg.L - 2) + 3 * (cfg.L - 1)
+
+
+def _act_name(cfg: NetConfig, layer: int) -> str:
+    """Name of g for course layer ``layer`` ≥ 2 (the output unit for layer L)."""
+    return cfg.output if layer == cfg.L else cfg.hidden_activations[layer - 2]
+
+
+def build_steps(
+    cfg: NetConfig,
+    Theta: Sequence[Array],
+    trace: BackpropTrace,
+    Y: Array,
+    alpha: float,
+    max_rows: int | None = 6,
+    max_cols: int | None = 6,
+) -> list[Step]:
+    """Every forward and backward step of one pass over the trace's m examples.
+
+    Parameters
+    ----------
+    cfg : NetConfig
+    Theta : sequence of ndarray
+        The weights the trace was computed with, ``Theta[l]`` (s_{l+1}, s_l + 1).
+    trace : BackpropTrace
+        From ``bp_core.backprop(cfg, Theta, X, Y)``.
+    Y : ndarray of shape (m, s_L)
+        The encoded targets used for the trace.
+    alpha : float
+        Learning rate α for the update step.
+    max_rows, max_cols : int or None
+        Abbreviation limits for the printed matrices.
+
+    Returns
+    -------
+    list of Step
+        ``n_forward_steps(cfg) + n_backward_steps(cfg)`` steps, forward first.
+    """
+    L, m, lam = cfg.L, trace.m, cfg.lambda_
+    cols = "one column per example" if m > 1 else "one example, as a column vector"
+    steps: list[Step] = []
+
+    def add(phase, title, symbolic, parts, explanation, read, written, edges, code, bias=True):
+        """parts: (latex before, array or None, bias row?, label) → numeric LaTeX + matrices."""
+        numeric, mats, abbreviated = "", [], False
+        for prefix, M, bias, label in parts:
+            numeric += prefix
+            if M is not None:
+                M = np.atleast_2d(np.asarray(M))
+                numeric += matrix_latex(M, max_rows, max_cols, bias_row=bias)
+                abbreviated |= is_abbreviated(M.shape, max_rows, max_cols)
+                mats.append((label, M, bias))
+        steps.append(
+            Step(
+                phase,
+                title,
+                symbolic,
+                numeric,
+                explanation,
+                tuple(read),
+                tuple(written),
+                tuple(edges),
+                tuple(mats),
+                abbreviated,
+                code,
+                bias,
+            )
+        )
+
+    def col(A):  # (m, s) rows-are-examples → (s, m) columns-are-examples
+        return np.asarray(A).T
+
+    def col1(A):  # with the bias row a_0 = 1 on top: (s + 1, m)
+        return add_bias(A).T
+
+    # ---------------------------------------------------------------- forward
+    add(
+        "forward",
+        "a^(1) = x",
+        r"a^{(1)} = x \quad(\text{with } a_0^{(1)} = 1)",
+        [("a^{(1)} = ", col1(trace.a[0]), True, "a^(1) (row 0: bias a₀ = 1)")],
+        f"The input layer just holds the example ({cols}); the bias unit a₀ = 1 (grey) is "
+        "put on top so that Θ's column 0 acts as the bias.",
+        (),
+        (1,),
+        (),
+        bp_network.add_bias,
+    )
+    for l in range(1, L):
+        name = _act_name(cfg, l + 1)
+        g = G_LATEX[name]
+        th, a_l, z_n = sup("Theta", l), sup("a", l), sup("z", l + 1)
+        add(
+            "forward",
+            f"z^({l + 1}) = Θ^({l}) a^({l})",
+            rf"{z_n} = {th}\, {a_l}",
+            [
+                (f"{z_n} = ", col(trace.z[l]), False, f"z^({l + 1})"),
+                ("= ", Theta[l - 1], False, f"Θ^({l})"),
+                (r"\,", col1(trace.a[l - 1]), True, f"a^({l}) (row 0: bias a₀ = 1)"),
+            ],
+            f"Each unit of layer {l + 1} takes a weighted sum of layer {l}'s outputs: row j of "
+            f"Θ^({l}) ({Theta[l - 1].shape[0]} × {Theta[l - 1].shape[1]}) holds unit j's "
+            "weights, column 0 its bias.",
+            (l,),
+            (l + 1,),
+            (l,),
+            bp_network.forward,
+        )
+        out_word = " = h_Θ(x), the network's output" if l + 1 == L else ""
+        lhs = rf"h_\Theta(x) = {sup('a', L)}" if l + 1 == L else sup("a", l + 1)
+        bias_note = "" if l + 1 == L else rf"\quad(\text{{then }} a_0^{{({l + 1})}} = 1)"
+        add(
+            "forward",
+            f"a^({l + 1}) = g(z^({l + 1}))",
+            rf"{lhs} = {g}({z_n}){bias_note}",
+            [
+                (f"{sup('a', l + 1)} = {g}\\Big(", col(trace.z[l]), False, f"z^({l + 1})"),
+                (r"\Big) = ", col(trace.a[l]), False, f"a^({l + 1})"),
+            ],
+            f"The activation {ACTIVATIONS[name].label if name in ACTIVATIONS else name} is "
+            f"applied to every entry of z^({l + 1}){out_word}.",
+            (l + 1,),
+            (l + 1,),
+            (),
+            ACTIVATIONS[name].g if name in ACTIVATIONS else OUTPUTS[name].g,
+        )
+    loss = LOSSES[cfg.loss]
+    reg = r" + \frac{\lambda}{2m}\sum_l\sum_{j,k\ge1}(\Theta^{(l)}_{jk})^2" if lam else ""
+    add(
+        "forward",
+        "J(Θ)",
+        loss.formula + reg,
+        [
+            (r"h_\Theta = ", col(trace.a[-1]), False, "h_Θ(x)"),
+            (r",\quad y = ", col(Y), False, "y"),
+            (
+                rf",\quad m = {m},\ \lambda = {number(lam)}"
+                rf"\quad\Rightarrow\quad J(\Theta) = {number(trace.J, 5)}",
+                None,
+                False,
+                "",
+            ),
+        ],
+        f"The cost averages the loss over the {m} example(s)"
+        + (" and adds the regularization term (bias column excluded)." if lam else "."),
+        (L,),
+        (),
+        (),
+        bp_network.cost,
+    )
+
+    # ---------------------------------------------------------------- backward
+    dL = sup("delta", L)
+    if cfg.loss == "cross_entropy":
+        sym, why = (
+            rf"{dL} = a^{{({L})}} - y",
+            ("With cross-entropy the output unit's g' cancels, leaving ŷ − y."),
+        )
+    else:
+        sym, why = (
+            rf"{dL} = (a^{{({L})}} - y) \,.\!*\, g'(z^{{({L})}})",
+            (
+                "With squared error the output's slope g'(z) stays in, so δ shrinks when the "
+                "output saturates."
+            ),
+        )
+    add(
+        "backward",
+        f"δ^({L}) = ŷ − y" if cfg.loss == "cross_entropy" else f"δ^({L})",
+        sym,
+        [
+            (f"{dL} = ", col(trace.delta[-1]), False, f"δ^({L})"),
+            (rf"\quad a^{{({L})}} = ", col(trace.a[-1]), False, f"a^({L})"),
+            (r",\quad y = ", col(Y), False, "y"),
+        ],
+        f"The output layer's error term, δ^({L}) = ∂J_i/∂z^({L}). {why}",
+        (L,),
+        (L,),
+        (),
+        bp_network.output_delta,
+    )
+    for l in range(L - 1, 1, -1):
+        name = cfg.hidden_activations[l - 2]
+        gp = ACTIVATIONS[name].g_prime(trace.z[l - 1], trace.a[l - 1])  # (m, s_l)
+        th, dn, dl = sup("Theta", l), sup("delta", l + 1), sup("delta", l)
+        add(
+            "backward",
+            f"δ^({l}) = (Θ^({l}))ᵀ δ^({l + 1}) .* g'(z^({l}))",
+            rf"{dl} = \left[({th})^T {dn}\right]_{{1:s_{{{l}}}}} \,.\!*\, g'(z^{{({l})}})",
+            [
+                (f"{dl} = ", col(trace.delta[l - 1]), False, f"δ^({l})"),
+                (r"= \Big[", Theta[l - 1].T, False, f"(Θ^({l}))ᵀ"),
+                (r"\,", col(trace.delta[l]), False, f"δ^({l + 1})"),
+                (
+                    r"\Big]_{\text{rows }1:" + str(cfg.layer_sizes[l - 1]) + r"}\,.\!*\,",
+                    col(gp),
+                    False,
+                    f"g'(z^({l}))",
+                ),
+            ],
+            f"The error is sent back along the same weights Θ^({l}), transposed; row 0 (the "
+            f"bias unit, which has no error) is dropped, then multiplied entrywise by the "
+            f"slope g'(z^({l})) of layer {l}'s units.",
+            (l + 1,),
+            (l,),
+            (l,),
+            bp_network.hidden_delta,
+            bias=False,
+        )
+    for l in range(L - 1, 0, -1):
+        Dl, dn = sup("Delta", l), sup("delta", l + 1)
+        add(
+            "backward",
+            f"Δ^({l}) = Σ δ^({l + 1}) (a^({l}))ᵀ",
+            rf"{Dl} = \sum_{{i=1}}^{{m}} {dn}_{{(i)}} \big(a^{{({l})}}_{{(i)}}\big)^T",
+            [
+                (f"{Dl} = ", trace.Delta[l - 1], False, f"Δ^({l})"),
+                ("= ", col(trace.delta[l]), False, f"δ^({l + 1})"),
+                (r"\,", add_bias(trace.a[l - 1]), False, f"(a^({l}))ᵀ, column 0: bias"),
+            ],
+            f"Each example adds the outer product of layer {l + 1}'s errors with layer {l}'s "
+            f"outputs (bias included); with examples as columns that is δ^({l + 1}) "
+            f"(a^({l}))ᵀ. Δ^({l}) has Θ^({l})'s shape.",
+            (l, l + 1),
+            (),
+            (l,),
+            bp_network.accumulate,
+        )
+    for l in range(L - 1, 0, -1):
+        add(
+            "backward",
+            f"D^({l}) = Δ^({l})/m + (λ/m)Θ^({l})",
+            rf"D^{{({l})}} = \tfrac{{1}}{{m}}{sup('Delta', l)} + \tfrac{{\lambda}}{{m}}"
+            rf"{sup('Theta', l)}\ (\text{{bias column }} j=0\text{{ without }}\lambda)",
+            [
+                (f"D^{{({l})}} = ", trace.D[l - 1], False, f"D^({l})"),
+                (rf"\quad m = {m},\ \lambda = {number(lam)}", None, False, ""),
+            ],
+            f"D^({l}) = ∂J/∂Θ^({l}): the average over the examples, plus the derivative of "
+            "the regularization term (not for the bias column).",
+            (),
+            (),
+            (l,),
+            bp_network.gradient,
+        )
+    new_vec, _ = OPTIMIZERS["gd"].update(unroll(Theta), unroll(trace.D), {}, {"alpha": alpha})
+    new_Theta = reshape_params(cfg, new_vec)
+    for l in range(L - 1, 0, -1):
+        th = sup("Theta", l)
+        add(
+            "update",
+            f"Θ^({l}) := Θ^({l}) − α D^({l})",
+            rf"{th} := {th} - \alpha\, D^{{({l})}}",
+            [
+                (f"{th}_{{\\text{{new}}}} = ", new_Theta[l - 1], False, f"new Θ^({l})"),
+                ("= ", Theta[l - 1], False, f"Θ^({l})"),
+                (rf"- {number(alpha)}\,", trace.D[l - 1], False, f"D^({l})"),
+            ],
+            f"One gradient-descent step with α = {alpha:g}: every weight moves against its "
+            "gradient.",
+            (),
+            (),
+            (l,),
+            OPTIMIZERS["gd"].update,
+        )
+    return steps
+
+
+def matrix_table(M: Array, bias_col: bool = False, bias_row: bool = False) -> pd.DataFrame:
+    """A matrix as a table with course indices: rows 1…r (0 first if ``bias_row``), same for
+    columns, for the full "expand" view of an abbreviated matrix."""
+    M = np.atleast_2d(np.asarray(M, dtype=np.float64))
+    r0, c0 = (0 if bias_row else 1), (0 if bias_col else 1)
+    return pd.DataFrame(
+        M,
+        index=[str(i) for i in range(r0, r0 + M.shape[0])],
+        columns=[str(j) for j in range(c0, c0 + M.shape[1])],
+    )

@@ -1,0 +1,132 @@
+"""lab_ui.figures: pure plotly builders; titles in course notation, diverging scales at 0."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import bp_core as bp
+from bp_core import checks as nc
+from lab_ui import figures as F  # noqa: N812
+
+
+@pytest.fixture(scope="module")
+def net():
+    cfg = bp.NetConfig((2, 4, 3, 1), "sigmoid", lambda_=1.0)
+    rng = np.random.default_rng(1)
+    Theta = bp.init_weights(cfg, rng, "ng_sqrt6")
+    X = rng.normal(size=(8, 2))
+    Y = bp.encode_targets(cfg, rng.integers(0, 2, 8))
+    return cfg, Theta, X, Y, bp.backprop(cfg, Theta, X, Y)
+
+
+def _title(fig: go.Figure) -> str:
+    return fig.layout.title.text
+
+
+@pytest.mark.parametrize("sizes", [(2, 1), (2, 4, 2, 1), (2, *([32] * 10), 1)])
+def test_network_diagram_highlights_what_a_step_touches(sizes):
+    fig = F.network_diagram(sizes, nodes_read=(1,), nodes_written=(2,), edges=(1,))
+    edges_idle, edges_hot = fig.data[0], fig.data[1]
+    # Θ^(1) has (s_1 + 1) · s_2 connections; each is drawn as x0, x1, None
+    assert len(edges_hot.x) == 3 * (sizes[0] + 1) * sizes[1]
+    assert len(edges_idle.x) == 3 * sum(
+        (a + 1) * b for a, b in zip(sizes[1:-1], sizes[2:], strict=True)
+    )
+    by_name = {t.name: t for t in fig.data}
+    assert len(by_name["read by this step"].x) == sizes[0]
+    assert len(by_name["computed by this step"].x) == sizes[1]
+    assert len(by_name["bias unit a₀ = 1"].x) == len(sizes) - 1
+    assert list(fig.layout.xaxis.tickvals) == list(range(1, len(sizes) + 1))
+
+
+def test_backward_step_is_drawn_in_the_backward_colour():
+    fig = F.network_diagram((2, 3, 1), (3,), (2,), (2,), backward=True)
+    assert fig.data[1].line.color == F.BACKWARD_EDGE and fig.data[1].name == "Θ used backward"
+
+
+def test_matrix_heatmap_is_diverging_at_zero(net):
+    *_, trace = net
+    fig = F.matrix_heatmap(trace.D[1], "D", 2)
+    hm = fig.data[0]
+    assert hm.zmid == 0 and hm.zmin == -hm.zmax
+    assert "D<sup>(2)</sup>" in _title(fig) and "(3 × 5)" in _title(fig)
+    assert "%{z:.6g}" in hm.hovertemplate
+    assert "layer 2 (0 = bias)" in fig.layout.xaxis.title.text
+
+
+def test_theta_delta_D_figure_has_three_centred_panels(net):
+    cfg, Theta, *_, trace = net
+    fig = F.theta_delta_D_figure(Theta[1], trace.Delta[1], trace.D[1], 2)
+    assert len(fig.data) == 3
+    assert [t.coloraxis for t in fig.data] == ["coloraxis", "coloraxis2", "coloraxis3"]
+    for ca in ("coloraxis", "coloraxis2", "coloraxis3"):
+        axis = fig.layout[ca]
+        assert axis.cmid == 0 and axis.cmin == -axis.cmax
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[0] == "Θ<sup>(2)</sup>" and titles[1].startswith("Δ<sup>(2)</sup>")
+    assert "δ<sup>(3)</sup>" in titles[1] and titles[2].startswith("D<sup>(2)</sup>")
+    np.testing.assert_array_equal(fig.data[2].z, trace.D[1])
+
+
+@pytest.mark.parametrize("bug", [None, "flipped_sign"])
+def test_gradcheck_scatter(net, bug):
+    cfg, Theta, X, Y, _ = net
+    chk = nc.sampled_gradient_check(cfg, Theta, X, Y, bug=bug)
+    fig = F.gradcheck_scatter(chk.numeric, chk.backprop, chk.entries, chk.passed)
+    assert len(fig.data) == 2 and len(fig.data[1].x) == cfg.n_weights
+    assert ("passes" in _title(fig)) == (bug is None)
+    assert "Θ^(1)_1,0" in fig.data[1].text[0]  # course indices: j from 1, k = 0 the bias
+
+
+def test_error_map_marks_unchecked_entries(net):
+    E = np.array([[1e-3, np.nan], [0.0, 1e-9]])
+    fig = F.error_map_figure(E, 3)
+    z = np.array(fig.data[0].z, dtype=float)
+    assert np.isnan(z[0, 1]) and z[0, 0] == pytest.approx(-3)
+    assert "Θ<sup>(3)</sup>" in _title(fig)
+
+
+def test_contributions_figure(net):
+    *_, trace = net
+    contrib = trace.example_contributions(1, 0, 2)
+    fig = F.contributions_figure(contrib, 2, 1, 2)
+    assert len(fig.data[0].x) == trace.m
+    assert "Δ<sup>(2)</sup><sub>1,2</sub>" in _title(fig)
+    assert f"{trace.Delta[1][0, 2]:.4g}" in _title(fig)
+    assert "δ<sup>(3)</sup>" in fig.layout.yaxis.title.text
+
+
+def test_histograms_one_panel_per_layer(net):
+    cfg, *_, trace = net
+    fig = F.histograms_figure(trace.delta[1:], range(2, cfg.L + 1), "δ", "δ per layer")
+    assert len(fig.data) == cfg.L - 1
+    assert [a.text for a in fig.layout.annotations] == [
+        f"δ<sup>({l})</sup>" for l in range(2, cfg.L + 1)
+    ]
+    big = F.histograms_figure([np.zeros(3)] * 9, range(2, 11), "a", "t")
+    assert len(big.data) == 9
+
+
+def test_cost_slice_figure_draws_both_tangents(net):
+    cfg, Theta, X, Y, _ = net
+    cs = nc.cost_slice(cfg, Theta, X, Y, (2, 1, 0), 0.5)
+    fig = F.cost_slice_figure(cs.t, cs.J, cs.t0, cs.J0, cs.slope_fd, cs.slope_bp, 2, 2, 0)
+    assert len(fig.data) == 4
+    assert "Θ<sup>(2)</sup><sub>2,0</sub>" in _title(fig)
+    assert fig.layout.yaxis.title.text == "J(Θ)"
+    tangent = np.array(fig.data[2].y)
+    assert np.allclose(np.diff(tangent) / np.diff(cs.t), cs.slope_bp)
+
+
+def test_output_delta_figure():
+    curves = nc.output_delta_curves("sigmoid", np.linspace(-6, 6, 13))
+    fig = F.output_delta_figure(curves, 3)
+    assert len(fig.data) == 2 and "δ<sup>(3)</sup>" in fig.layout.yaxis.title.text
+
+
+def test_figures_import_neither_streamlit_nor_the_session():
+    import inspect
+
+    for mod in (F, nc):
+        src = inspect.getsource(mod)
+        assert "import streamlit" not in src and "session_state" not in src
