@@ -10,6 +10,9 @@ import streamlit as st
 import bp_core as bp
 from bp_core.checks import examples
 from lab_ui import figures, state, stepper
+from lab_ui.entry import ensure_entrypoint_ui
+
+ensure_entrypoint_ui()
 
 state.init_session(st.session_state, st.query_params.to_dict())
 lab = state.sync_lab(st.session_state)

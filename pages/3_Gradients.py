@@ -11,6 +11,9 @@ import streamlit as st
 import bp_core as bp
 from bp_core.checks import MAX_CHECK_EXAMPLES, examples, sampled_gradient_check
 from lab_ui import figures, state
+from lab_ui.entry import ensure_entrypoint_ui
+
+ensure_entrypoint_ui()
 
 state.init_session(st.session_state, st.query_params.to_dict())
 lab = state.sync_lab(st.session_state)

@@ -1,0 +1,22 @@
+"""Make every page run under ``app.py``'s navigation, even when opened by its own URL.
+
+Streamlit keeps a legacy mode for apps with a ``pages/`` folder: until some script calls
+``st.navigation``, the server runs a page file *on its own*.  So when the first visitor of a
+freshly started server opens ``/Gradients`` directly, ``app.py`` (page config, the
+session's state, the navigation menu) is skipped for that run: the page comes out narrow
+with an extra "app" entry in the menu.  ``st.navigation`` in ``app.py`` switches the legacy
+mode off for good; a page that finds it still on switches it off and runs again, now
+through ``app.py``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def ensure_entrypoint_ui() -> None:
+    """First line of every page: re-run through ``app.py`` if it was skipped."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False  # what st.navigation does on its first call
+        st.rerun()
