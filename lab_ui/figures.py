@@ -176,7 +176,11 @@ def matrix_heatmap(M: Array, symbol: str, l: int, colorbar_title: str = "") -> g
     r = _sym_range(M)
     fig = go.Figure(_heatmap(M, name, l))
     fig.update_traces(
-        colorscale=DIVERGING, zmid=0, zmin=-r, zmax=r, colorbar={"title": colorbar_title or name}
+        colorscale=DIVERGING,
+        zmid=0,
+        zmin=-r,
+        zmax=r,
+        colorbar={"title": colorbar_title or name, "exponentformat": "power"},
     )
     _theta_axes(fig, l, np.asarray(M).shape)
     fig.update_layout(title=f"{name}  ({np.asarray(M).shape[0]} × {np.asarray(M).shape[1]})")
@@ -216,6 +220,7 @@ def theta_delta_D_figure(Theta_l: Array, Delta_l: Array, D_l: Array, l: int) -> 
             "yanchor": "top",
             "thickness": 10,
             "title": {"text": f"{short}<sup>({l})</sup>", "side": "top"},
+            "exponentformat": "power",  # 4×10⁻⁴, not plotly's SI "400µ"
         }
         fig.update_layout(
             {ca: {"colorscale": DIVERGING, "cmid": 0, "cmin": -r, "cmax": r, "colorbar": bar}}
