@@ -19,6 +19,8 @@ Streamlit runtime directly (the same call Streamlit makes for an installed manif
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,17 @@ def _mounter() -> Any:
     return mount
 
 
+def _finite_only(obj: Any) -> Any:
+    """A copy of ``obj`` with every NaN or ±inf float replaced by None (JSON null)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite_only(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite_only(v) for v in obj]
+    return obj
+
+
 def live_view(frame: dict[str, Any], *, key: str = "bp_live_view") -> None:
     """Mount (first call) or update (later calls) the live view with ``frame``.
 
@@ -85,4 +98,11 @@ def live_view(frame: dict[str, Any], *, key: str = "bp_live_view") -> None:
 
     if not Runtime.exists():  # bare mode (python page.py): nothing to draw into
         return
-    _mounter()(key=key, data=frame, width="stretch", height="content")
+    # Sent as UTF-8 JSON bytes: Streamlit passes bytes through untouched, while a dict is
+    # scanned for data frames first (measured: ~60 ms a frame under load, vs < 1 ms).
+    try:
+        text = json.dumps(frame, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN or ±inf slipped in: send it as null rather than fail
+        text = json.dumps(_finite_only(frame), separators=(",", ":"), allow_nan=False)
+    payload = text.encode("utf-8")
+    _mounter()(key=key, data=payload, width="stretch", height="content")

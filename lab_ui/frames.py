@@ -1,0 +1,475 @@
+"""Frames for the live view: bp_core objects → small JSON-able dicts.
+
+A *frame* is everything the live view (``lab_ui/live_view/live_view.js``) draws at one
+moment: the decision boundary over the input plane, the network diagram (forward: a^(l) and
+Θ^(l); backward: δ^(l) and D^(l)), the per-neuron maps, and the history curves.  Every
+number in it comes from ``bp_core`` (``forward``, ``backprop``, the trainer's history); this
+module only picks, averages for display, and packs them:
+
+* grids of values in a known range → uint8 (0…255) → base64 (``encode_u8``);
+* exact values the student can hover (a, z, δ, Θ, D) → float32 → base64 (``encode_f32``);
+* long histories → at most ``max_points`` evenly spaced epochs.
+
+No streamlit import here: every function is testable with plain pytest.
+
+Index rule (as in bp_core): Python index = course superscript − 1; the frame carries course
+layer numbers where a label is needed (``"l": 2`` means layer 2).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from bp_core import OUTPUTS, NetConfig, backprop, encode_targets, forward, grids
+from bp_core.datasets import DATASET_NAMES, INPUT_RANGE, Dataset
+
+SCHEMA = 1
+
+#: Display range of each activation g, used to colour a^(l): (low, high); None = from data.
+ACT_RANGE: dict[str, tuple[float, float] | None] = {
+    "sigmoid": (0.0, 1.0),
+    "softmax": (0.0, 1.0),
+    "tanh": (-1.0, 1.0),
+    "relu": None,
+    "leaky_relu": None,
+    "linear": None,
+}
+
+_PRETTY = {
+    "x1": "x₁",
+    "x2": "x₂",
+    "x1^2": "x₁²",
+    "x2^2": "x₂²",
+    "x1*x2": "x₁x₂",
+    "sin(x1)": "sin(x₁)",
+    "sin(x2)": "sin(x₂)",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Packing
+# ---------------------------------------------------------------------------------------------
+
+
+def encode_u8(values: np.ndarray, lo: float, hi: float) -> str:
+    """Quantize ``values`` from [lo, hi] to 0…255 (``bp_core.grids.quantize``) as base64.
+
+    Values outside [lo, hi] are clipped; NaN becomes lo, ±inf an end of the range, so a
+    frame can always be drawn.  The round trip error is at most (hi − lo) / 510.
+    """
+    lo, hi = (float(lo), float(hi)) if hi > lo else (float(lo), float(lo) + 1.0)
+    v = np.nan_to_num(np.asarray(values, dtype=np.float64).ravel(), nan=lo, posinf=hi, neginf=lo)
+    q = grids.quantize(v, lo, hi)  # (n,) uint8
+    return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def decode_u8(text: str, lo: float, hi: float) -> np.ndarray:
+    """Inverse of :func:`encode_u8` (``bp_core.grids.dequantize``): float64, shape (n,)."""
+    lo, hi = (float(lo), float(hi)) if hi > lo else (float(lo), float(lo) + 1.0)
+    q = np.frombuffer(base64.b64decode(text), dtype=np.uint8)
+    return grids.dequantize(q, lo, hi)
+
+
+def encode_f32(values: np.ndarray) -> str:
+    """Values as little-endian float32, row-major, base64 (what JS reads as Float32Array)."""
+    v = np.ascontiguousarray(np.asarray(values, dtype="<f4").ravel())
+    return base64.b64encode(v.tobytes()).decode("ascii")
+
+
+def decode_f32(text: str) -> np.ndarray:
+    """Inverse of :func:`encode_f32`: a float32 array of shape (n,)."""
+    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+
+
+def _finite(x: float) -> float | None:
+    """A JSON-safe float (None for NaN or ±inf), rounded to 6 significant digits."""
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    return float(f"{x:.6g}")
+
+
+def pretty_feature(name: str) -> str:
+    """A feature name as the course writes it (x1^2 → x₁²)."""
+    return _PRETTY.get(name, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The input plane
+# ---------------------------------------------------------------------------------------------
+
+
+def plane_extent(dataset: Dataset) -> tuple[float, float, float, float]:
+    """(x1_min, x1_max, x2_min, x2_max) to draw: the toy square, or around a CSV's points."""
+    lo, hi = INPUT_RANGE
+    if dataset.raw_train is None:
+        raise ValueError(f"The {dataset.name!r} data are not points of a plane.")
+    raw = np.vstack([dataset.raw_train, dataset.raw_test])  # (m, 2)
+    if np.all(raw >= lo) and np.all(raw <= hi):
+        return lo, hi, lo, hi
+    return grids.extent_for(raw, margin=0.05)
+
+
+def plane_grid(extent: Sequence[float], res: int) -> np.ndarray:
+    """The grid points of ``bp_core.grids.plane_grid``: shape (res·res, 2), edges included.
+
+    Point ``i * res + j`` is (x1[j], x2[i]): rows index x2, columns x1.
+    """
+    return grids.plane_grid(tuple(extent), res)[2]
+
+
+def n_outputs(task: str, n_classes: int, output: str) -> int:
+    """Output units s_L the data need: 1 for regression or two classes (unless softmax), else K."""
+    if task == "regression":
+        return 1
+    if n_classes <= 2 and output != "softmax":
+        return 1
+    return max(2, n_classes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parts of a frame
+# ---------------------------------------------------------------------------------------------
+
+
+def boundary_part(
+    cfg: NetConfig, dataset: Dataset, h: np.ndarray, extent: Sequence[float], res: int
+) -> dict[str, Any]:
+    """The decision boundary: the network's output h over the plane, quantized.
+
+    Parameters
+    ----------
+    h : ndarray of shape (res·res, s_L)
+        a^(L) on :func:`plane_grid` points (row i·res + j is (x_j, y_i)).
+    """
+    x0, x1, y0, y1 = extent
+    # grid points sit on the edges too, so the picture reaches half a cell beyond them
+    hx, hy = (x1 - x0) / (2 * (res - 1)), (y1 - y0) / (2 * (res - 1))
+    out = OUTPUTS[cfg.output]
+    axis = ["x₁", "x₂"]
+    if dataset.name not in DATASET_NAMES and len(dataset.feature_names) == 2:
+        axis = list(dataset.feature_names)  # a CSV file's own column names
+    part: dict[str, Any] = {
+        "nx": res,
+        "ny": res,
+        "x": [x0, x1],
+        "y": [y0, y1],
+        "img_x": [x0 - hx, x1 + hx],
+        "img_y": [y0 - hy, y1 + hy],
+        "axis": axis,
+    }
+    if dataset.task == "regression":
+        y_all = np.concatenate([dataset.y_train, dataset.y_test])  # (m,)
+        lo, hi = float(np.min(y_all)), float(np.max(y_all))
+        if not hi > lo:
+            lo, hi = lo - 1.0, hi + 1.0
+        part.update(
+            kind="value",
+            lo=lo,
+            hi=hi,
+            mid=(lo + hi) / 2,
+            q=encode_u8(h[:, 0], lo, hi),
+            colorbar="h<sub>Θ</sub>(x)",
+            hover="h<sub>Θ</sub>(x)",
+            title="Network output h_Θ(x) over the input plane (points: targets y)",
+        )
+    elif h.shape[1] == 1:
+        lo, hi = out.target_low, out.target_high
+        part.update(
+            kind="binary",
+            lo=lo,
+            hi=hi,
+            mid=(lo + hi) / 2,
+            q=encode_u8(h[:, 0], lo, hi),
+            colorbar="h<sub>Θ</sub>(x)",
+            hover="h<sub>Θ</sub>(x)",
+            title=(
+                "Decision boundary: h_Θ(x) over the input plane "
+                f"(class 1 where h ≥ {(lo + hi) / 2:g})"
+            ),
+        )
+    else:
+        lo, hi = out.target_low, out.target_high
+        k = np.argmax(h, axis=1)  # (res²,) predicted class
+        conf = h[np.arange(h.shape[0]), k]  # (res²,) its output
+        part.update(
+            kind="multiclass",
+            lo=lo,
+            hi=hi,
+            mid=(lo + hi) / 2,
+            q=encode_u8(conf, lo, hi),
+            cls=base64.b64encode(k.astype(np.uint8).tobytes()).decode("ascii"),
+            title="Decision regions: the class with the largest output h_k(x)",
+        )
+    return part
+
+
+def maps_part(cfg: NetConfig, a: Sequence[np.ndarray], res: int, stride: int = 1) -> dict[str, Any]:
+    """Per-neuron maps: a_j^(l) over the plane for every hidden and output unit.
+
+    Parameters
+    ----------
+    a : sequence of ndarray
+        ``forward(...).a`` on :func:`plane_grid` points at resolution ``res``;
+        ``a[l]`` has shape (res², s_{l+1}).
+    stride : int
+        Keep every ``stride``-th grid row and column (smaller maps).
+    """
+    names = [*cfg.hidden_activations, cfg.output]
+    layers = []
+    r = len(range(0, res, stride))
+    for l in range(1, cfg.L):
+        al = a[l].reshape(res, res, -1)[::stride, ::stride, :]  # (r, r, s_l)
+        act = names[l - 1]
+        rng_ = ACT_RANGE.get(act)
+        if rng_ is None:
+            finite = al[np.isfinite(al)]
+            m = float(np.max(np.abs(finite))) if finite.size else 1.0
+            m = m if m > 0 else 1.0
+            lo, hi = (0.0, m) if act == "relu" else (-m, m)
+            sym, scale = True, m
+        else:
+            lo, hi = rng_
+            sym, scale = (lo == -hi), max(abs(lo), abs(hi))
+        units = al.shape[2]
+        q = encode_u8(np.moveaxis(al, 2, 0), lo, hi)  # unit-major: (s_l, r, r)
+        layers.append(
+            {
+                "l": l + 1,
+                "units": units,
+                "act": act,
+                "lo": lo,
+                "hi": hi,
+                "sym": sym,
+                "scale": scale,
+                "q": q,
+            }
+        )
+    return {"res": r, "layers": layers}
+
+
+def net_part(
+    cfg: NetConfig,
+    Theta: Sequence[np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+    *,
+    mode: str,
+    example: int,
+    input_names: Sequence[str],
+    output_names: Sequence[str],
+) -> dict[str, Any]:
+    """The network diagram: node values and edge values for one pass.
+
+    Parameters
+    ----------
+    X, Y : ndarray of shape (m, s_1), (m, s_L)
+        The training set (the whole batch the diagram averages over).
+    mode : {"forward", "backward"}
+        Forward: nodes a^(l), edges Θ^(l).  Backward: nodes δ^(l), edges D^(l).
+    example : int
+        −1 for the mean over all m examples (D is then the batch gradient), or a row index
+        i (0-based) of one training example (D is that example's gradient, m = 1).
+    """
+    m = X.shape[0]
+    if 0 <= example < m:
+        Xs, Ys = X[example : example + 1], Y[example : example + 1]  # (1, s_1), (1, s_L)
+    else:
+        example, Xs, Ys = -1, X, Y
+    names = ["", *cfg.hidden_activations, cfg.output]
+    part: dict[str, Any] = {
+        "sizes": list(cfg.layer_sizes),
+        "acts": names,
+        "mode": mode,
+        "example": example,
+        "m": int(m),
+        "names": [list(input_names)] + [[] for _ in range(cfg.L - 2)] + [list(output_names)],
+    }
+    if mode == "backward":
+        trace = backprop(cfg, Theta, Xs, Ys)
+        # mean δ^(l)_j over the examples is the bias gradient D^(l-1)_{j,0} (λ never touches it)
+        means = [d.mean(axis=0) for d in trace.delta[1:]]  # (s_l,) each
+        nodes = [None] + [encode_f32(v) for v in means]
+        part["absmean"] = [None] + [encode_f32(np.abs(d).mean(axis=0)) for d in trace.delta[1:]]
+        edges = [encode_f32(D) for D in trace.D]
+        shown = [float(np.max(np.abs(v))) for v in means if v.size]
+        dmax = max((v for v in shown if math.isfinite(v)), default=0.0)
+        part["center"] = [0.0] * cfg.L
+        part["scale"] = [dmax if dmax > 0 else 1.0] * cfg.L
+        part["J"] = _finite(trace.J)
+    else:
+        trace = forward(cfg, Theta, Xs)
+        nodes = [encode_f32(a.mean(axis=0)) for a in trace.a]
+        edges = [encode_f32(T) for T in Theta]
+        centers, scales = [], []
+        for l, act in enumerate(names):
+            rng_ = ACT_RANGE.get(act) if l else None
+            if rng_ is None:
+                v = np.abs(trace.a[l].mean(axis=0))
+                s = float(v.max()) if v.size and np.all(np.isfinite(v)) else 1.0
+                centers.append(0.0)
+                scales.append(max(s, 1e-12) if l else max(s, 1.0))
+            else:
+                centers.append((rng_[0] + rng_[1]) / 2)
+                scales.append((rng_[1] - rng_[0]) / 2)
+        part["center"], part["scale"] = centers, scales
+    part["nodes"] = nodes
+    part["z"] = [None] + [encode_f32(z.mean(axis=0)) for z in trace.z[1:]]
+    part["edges"] = edges
+    return part
+
+
+def history_part(history: Any, max_points: int = 400) -> dict[str, Any]:
+    """J, the metric and ‖D^(l)‖ per recorded epoch, thinned to at most ``max_points``.
+
+    ``history`` is a ``bp_core.training.History``.  The last epoch is always kept.
+    """
+    n = len(history.epoch)
+    if n > max_points:
+        idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+    else:
+        idx = np.arange(n)
+
+    def col(values: Sequence[float]) -> list[float | None]:
+        return [_finite(values[i]) for i in idx]
+
+    grad = history.grad_norm
+    n_layers = len(grad[0]) if grad else 0
+    return {
+        "epoch": [int(history.epoch[i]) for i in idx],
+        "J_train": col(history.J_train),
+        "J_test": col(history.J_test),
+        "metric_train": col(history.metric_train),
+        "metric_test": col(history.metric_test),
+        "metric_name": history.metric_name,
+        "grad_norm": [
+            [_finite(grad[i][l]) if i < len(grad) else None for i in idx] for l in range(n_layers)
+        ],
+    }
+
+
+def points_part(dataset: Dataset, pid: str) -> dict[str, Any] | None:
+    """Training and test points of the plane (rounded to 4 decimals), or None."""
+    if dataset.raw_train is None:
+        return None
+
+    def split(raw: np.ndarray, y: np.ndarray) -> dict[str, list]:
+        label = [int(v) for v in y] if dataset.task == "classification" else [_finite(v) for v in y]
+        return {
+            "x": np.round(raw[:, 0], 4).tolist(),
+            "y": np.round(raw[:, 1], 4).tolist(),
+            "label": label,
+        }
+
+    return {
+        "id": pid,
+        "train": split(dataset.raw_train, dataset.y_train),
+        "test": split(dataset.raw_test, dataset.y_test),
+    }
+
+
+def output_names(dataset: Dataset, s_L: int) -> list[str]:
+    """Labels for the output units: h, or one per class."""
+    if s_L == 1:
+        return ["h = P(y=1)" if dataset.task == "classification" else "h"]
+    names = list(dataset.class_names) or [str(k) for k in range(s_L)]
+    return [f"h{_sub(k + 1)}: {names[k] if k < len(names) else k}" for k in range(s_L)]
+
+
+def _sub(n: int) -> str:
+    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(c)] for c in str(n))
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole frame
+# ---------------------------------------------------------------------------------------------
+
+
+def build_frame(
+    cfg: NetConfig,
+    Theta: Sequence[np.ndarray],
+    dataset: Dataset,
+    history: Any,
+    *,
+    epoch: int,
+    step: int,
+    uirev: str,
+    mode: str = "forward",
+    example: int = -1,
+    show_test: bool = True,
+    discretize: bool = False,
+    log_cost: bool = False,
+    res: int = 50,
+    map_stride: int | None = None,
+    rev: int = 0,
+    status: str = "",
+    playing: bool = False,
+) -> dict[str, Any]:
+    """Everything the live view draws at one moment, as a JSON-able dict.
+
+    Parameters
+    ----------
+    cfg, Theta : the network now (``Theta[l]`` of shape (s_{l+1}, s_l + 1)).
+    dataset : bp_core.datasets.Dataset
+    history : bp_core.training.History
+    epoch, step : int
+        Completed epochs and gradient steps (shown, and read by tests).
+    uirev : str
+        Changes only when the data or network is rebuilt: the view then resets its zoom.
+    mode, example : see :func:`net_part`.
+    res : int
+        Boundary grid resolution (res × res points).
+    map_stride : int or None
+        Per-neuron maps keep every ``map_stride``-th grid point; None picks 2 for small
+        networks and 4 for big ones.
+    """
+    Y = encode_targets(cfg, dataset.y_train, dataset.task)  # (m, s_L)
+    frame: dict[str, Any] = {
+        "schema": SCHEMA,
+        "rev": int(rev),
+        "uirev": uirev,
+        "epoch": int(epoch),
+        "step": int(step),
+        "task": dataset.task,
+        "n_classes": int(dataset.n_classes),
+        "status": status,
+        "playing": bool(playing),
+        "view": {
+            "show_test": bool(show_test),
+            "discretize": bool(discretize),
+            "log_cost": bool(log_cost),
+        },
+        "history": history_part(history),
+        "net": net_part(
+            cfg,
+            Theta,
+            dataset.X_train,
+            Y,
+            mode=mode,
+            example=example,
+            input_names=[pretty_feature(n) for n in dataset.feature_names],
+            output_names=output_names(dataset, cfg.layer_sizes[-1]),
+        ),
+        "boundary": None,
+        "maps": None,
+        "points": None,
+    }
+    if dataset.raw_train is not None:
+        extent = plane_extent(dataset)
+        trace = grids.grid_forward(cfg, Theta, dataset.inputs_from_plane, extent, res)
+        frame["boundary"] = boundary_part(cfg, dataset, trace.a[-1], extent, res)
+        if map_stride is None:
+            map_stride = 2 if sum(cfg.layer_sizes[1:]) <= 64 else 4
+        frame["maps"] = maps_part(cfg, trace.a, res, map_stride)
+        frame["points"] = points_part(dataset, uirev)
+    else:
+        frame["no_plane"] = (
+            f"The {dataset.name} data have {dataset.n_features} inputs, not 2: "
+            "there is no input plane to draw, so the boundary and per-neuron maps are hidden."
+        )
+    return frame

@@ -1,0 +1,247 @@
+"""The Playground driven with Streamlit's AppTest: every control, Step/Reset/Play, pages.
+
+AppTest does not fire ``run_every`` ticks, so Play is checked as a state toggle; the real
+ticking is covered by tests/browser.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TIMEOUT = 60
+
+
+def _open(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    """No exception and no error box on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _widget(at: AppTest, key: str):
+    for kind in (
+        "selectbox",
+        "slider",
+        "select_slider",
+        "number_input",
+        "multiselect",
+        "toggle",
+        "segmented_control",
+    ):
+        for w in getattr(at, kind):
+            if w.key == key:
+                return w
+    raise KeyError(key)
+
+
+def _button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def _lab(at: AppTest):
+    return at.session_state["lab"]
+
+
+def test_playground_opens_with_the_course_defaults():
+    at = _open()
+    lab = _lab(at)
+    assert at.title[0].value.startswith("Backprop Lab")
+    assert lab.cfg.output == "sigmoid" and lab.cfg.loss == "cross_entropy"
+    assert lab.cfg.layer_sizes == (2, 4, 2, 1)
+    assert lab.trainer.epoch == 0
+    assert at.session_state["playing"] is False
+
+
+def test_step_reset_and_play():
+    at = _open()
+    _button(at, "b_step_batch").click().run()
+    _ok(at)
+    assert _lab(at).trainer.steps == 1
+    _button(at, "b_step_epoch").click().run()
+    _ok(at)
+    assert _lab(at).trainer.epoch >= 1
+    Theta0 = [T.copy() for T in _lab(at).trainer.snapshots[0].Theta]
+    _button(at, "b_reset").click().run()
+    _ok(at)
+    assert _lab(at).trainer.epoch == 0 and _lab(at).trainer.steps == 0
+    for a, b in zip(_lab(at).trainer.Theta, Theta0, strict=True):  # same initial Θ
+        assert (a == b).all()
+    _button(at, "b_play").click().run()
+    _ok(at)
+    assert at.session_state["playing"] is True
+    assert _button(at, "b_play").label.endswith("Pause")
+    time.sleep(0.6)  # a second Play/Pause within 0.5 s is taken for a replayed click
+    _button(at, "b_play").click().run()
+    assert at.session_state["playing"] is False
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["circle", "xor", "gaussians", "spiral", "moons", "blobs", "plane", "gaussian_bumps", "digits"],
+)
+def test_every_dataset_trains_a_step(name):
+    at = _open()
+    _widget(at, "w_dataset").set_value(name).run()
+    _ok(at)
+    lab = _lab(at)
+    assert lab.dataset.name == name
+    _button(at, "b_step_epoch").click().run()
+    _ok(at)
+    assert _lab(at).trainer.epoch == 1
+    if lab.dataset.task == "regression":
+        assert at.session_state["output"] == "linear" and at.session_state["loss"] == "mse"
+
+
+def test_data_controls_rebuild_the_data():
+    at = _open()
+    first = _lab(at).dataset
+    _widget(at, "w_noise").set_value(0.5).run()
+    _ok(at)
+    assert _lab(at).dataset is not first
+    _widget(at, "w_train_pct").set_value(80).run()
+    _ok(at)
+    ds = _lab(at).dataset
+    assert ds.m_train == 400 and ds.m_test == 100
+    _widget(at, "w_features").set_value(["x1", "x2", "x1*x2", "sin(x1)"]).run()
+    _ok(at)
+    assert _lab(at).cfg.layer_sizes[0] == 4
+    _widget(at, "w_standardize").set_value(False).run()
+    _ok(at)
+    assert _lab(at).dataset.standardizer is None
+    seed = at.session_state["seed"]
+    _button(at, "b_new_data").click().run()
+    _ok(at)
+    assert at.session_state["seed"] == seed + 1
+
+
+def test_architecture_editor_and_extremes():
+    at = _open()
+    _button(at, "b_add_layer").click().run()
+    _ok(at)
+    assert _lab(at).cfg.layer_sizes == (2, 4, 2, 2, 1)
+    _widget(at, "w_units_0").set_value(32).run()
+    _ok(at)
+    assert _lab(at).cfg.layer_sizes[1] == 32
+    _widget(at, "w_act_1").set_value("relu").run()
+    _ok(at)
+    assert _lab(at).cfg.hidden_activations[1] == "relu"
+    _button(at, "b_rm_0").click().run()
+    _ok(at)
+    assert _lab(at).cfg.layer_sizes == (2, 2, 2, 1)
+    # the extremes of the issue: 8 × 32 sigmoid, α = 10, λ = 100, batch size 1
+    _button(at, "b_deep").click().run()
+    _ok(at)
+    assert _lab(at).cfg.layer_sizes == (2, *(32,) * 8, 1)
+    _widget(at, "w_alpha").set_value(10.0).run()
+    _widget(at, "w_lambda_").set_value(100.0).run()
+    _widget(at, "w_batch").set_value(1).run()
+    _ok(at)
+    _button(at, "b_step_batch").click().run()
+    _ok(at)
+    _widget(at, "w_mode").set_value("backward").run()
+    _widget(at, "w_example").set_value(3).run()
+    _ok(at)
+    assert _lab(at).trainer.settings.batch_size == 1
+
+
+def test_output_loss_init_and_training_controls():
+    at = _open()
+    _widget(at, "w_output").set_value("softmax").run()
+    _ok(at)
+    assert _lab(at).cfg.layer_sizes[-1] == 2
+    _widget(at, "w_loss").set_value("mse").run()
+    _ok(at)
+    _widget(at, "w_output").set_value("linear").run()
+    _widget(at, "w_loss").set_value("cross_entropy").run()  # refused by bp_core
+    _ok(at)
+    assert at.warning, "a refused combination must say why"
+    assert _lab(at).cfg.loss == "mse"  # the old network keeps running
+    _widget(at, "w_loss").set_value("mse").run()
+    _widget(at, "w_init").set_value("xavier").run()
+    _widget(at, "w_optimizer").set_value("adam").run()
+    _widget(at, "w_alpha").set_value(0.01).run()
+    _widget(at, "w_speed").set_value("slow").run()
+    for key in ("w_show_test", "w_discretize", "w_log_cost"):
+        _widget(at, key).set_value(not at.session_state[key]).run()
+    _ok(at)
+    tr = _lab(at).trainer
+    assert tr.settings.optimizer == "adam" and tr.settings.alpha == 0.01
+
+
+def test_divergence_pauses_and_says_what_to_try():
+    at = _open()
+    _widget(at, "w_dataset").set_value("plane").run()
+    _widget(at, "w_standardize").set_value(False).run()
+    _widget(at, "w_act_0").set_value("linear").run()
+    _widget(at, "w_act_1").set_value("linear").run()
+    _widget(at, "w_alpha").set_value(10.0).run()
+    for _ in range(10):
+        _button(at, "b_step_epoch").click().run()
+        _ok(at)
+        if _lab(at).trainer.diverged:
+            break
+    assert _lab(at).trainer.diverged
+    assert any("smaller learning rate" in w.value for w in at.warning)
+    _button(at, "b_play").click().run()  # refuses to play a diverged network
+    assert at.session_state["playing"] is False
+    _button(at, "b_reset").click().run()
+    _ok(at)
+    assert not _lab(at).trainer.diverged
+
+
+def test_state_survives_page_switches():
+    at = _open()
+    _widget(at, "w_alpha").set_value(0.3).run()
+    _button(at, "b_step_epoch").click().run()
+    lab = _lab(at)
+    for page in ("pages/2_Step_through.py", "pages/3_Gradients.py", "pages/4_Derivation.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+    at.switch_page("pages/1_Playground.py").run()
+    _ok(at)
+    assert _lab(at) is lab and lab.trainer.epoch == 1
+    assert at.session_state["alpha"] == 0.3
+    assert _widget(at, "w_alpha").value == 0.3
+
+
+def test_url_settings_are_validated():
+    at = _open({"alpha": "0.3", "hidden": "8,8,8", "dataset": "xor", "lambda_": "banana"})
+    lab = _lab(at)
+    assert at.session_state["alpha"] == 0.3
+    assert lab.cfg.layer_sizes == (2, 8, 8, 8, 1) and lab.dataset.name == "xor"
+    assert at.session_state["lambda_"] == 0.0
+    assert any("Regularization" in i.value for i in at.info)
+
+
+def test_csv_upload_good_and_bad():
+    at = _open()
+    bad = b"x1,x2,label\n1,2\n"
+    at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()
+    _ok(at)
+    assert any("was not loaded" in w.value for w in at.warning)
+    assert _lab(at).dataset.name == "circle"  # untouched
+    rows = "\n".join(f"{i % 7 - 3},{(i * 3) % 5 - 2},{i % 2}" for i in range(40))
+    at.file_uploader[0].set_value(("mine.csv", f"x1,x2,label\n{rows}\n".encode(), "text/csv"))
+    at.run()
+    _ok(at)
+    assert at.session_state["dataset"] == "csv"
+    assert _lab(at).dataset.name == "mine.csv"
+    _button(at, "b_step_epoch").click().run()
+    _ok(at)

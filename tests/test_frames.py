@@ -1,0 +1,191 @@
+"""Frames for the live view: shapes, value ranges, quantization round trip, compact size."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bp_core import NetConfig, backprop, encode_targets, forward, init_weights
+from bp_core.datasets import make_dataset
+from bp_core.training import Trainer, TrainSettings
+from lab_ui import frames
+
+
+@pytest.fixture(scope="module")
+def circle():
+    return make_dataset(
+        "circle",
+        n=200,
+        noise=0.1,
+        train_fraction=0.5,
+        rng=np.random.default_rng(0),
+        standardize=True,
+    )
+
+
+def _trainer(ds, sizes=(2, 4, 2, 1), act="tanh", output="sigmoid", loss="cross_entropy"):
+    cfg = NetConfig(layer_sizes=sizes, hidden_activation=act, output=output, loss=loss)
+    Theta = init_weights(cfg, np.random.default_rng(1))
+    return Trainer(cfg, Theta, ds, TrainSettings(alpha=1.0), np.random.default_rng(2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Packing
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(0.0, 1.0), (-1.0, 1.0), (-3.5, 12.25)])
+def test_u8_round_trip_error_is_at_most_half_a_step(lo, hi):
+    v = np.random.default_rng(0).uniform(lo, hi, size=1000)
+    back = frames.decode_u8(frames.encode_u8(v, lo, hi), lo, hi)
+    assert back.shape == v.shape
+    assert np.max(np.abs(back - v)) <= (hi - lo) / 510 + 1e-12
+
+
+def test_u8_clips_and_maps_nan_to_low_end():
+    back = frames.decode_u8(frames.encode_u8(np.array([-5.0, 0.5, 7.0, np.nan]), 0, 1), 0, 1)
+    assert back[0] == 0.0 and back[2] == 1.0 and back[3] == 0.0
+    assert abs(back[1] - 0.5) <= 1 / 510
+
+
+def test_f32_round_trip_is_float32_exact():
+    v = np.array([[1.0, -2.5e-7, 3.14159265], [1e10, 0.0, -0.0]])
+    back = frames.decode_f32(frames.encode_f32(v))
+    np.testing.assert_array_equal(back, v.astype(np.float32).ravel())
+
+
+def test_plane_grid_rows_are_x2_and_include_the_edges():
+    g = frames.plane_grid((-6, 6, -6, 6), 4)  # (16, 2)
+    assert g.shape == (16, 2)
+    np.testing.assert_allclose(g[:4, 0], [-6, -2, 2, 6])  # x1 runs along a row
+    np.testing.assert_allclose(g[::4, 1], [-6, -2, 2, 6])  # x2 grows row by row
+
+
+@pytest.mark.parametrize(
+    ("task", "k", "output", "expected"),
+    [
+        ("classification", 2, "sigmoid", 1),
+        ("classification", 2, "softmax", 2),
+        ("classification", 3, "sigmoid", 3),
+        ("regression", 0, "linear", 1),
+    ],
+)
+def test_n_outputs(task, k, output, expected):
+    assert frames.n_outputs(task, k, output) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# The frame
+# ---------------------------------------------------------------------------------------------
+
+
+def _frame(tr, ds, **kw):
+    return frames.build_frame(
+        tr.cfg, tr.Theta, ds, tr.history, epoch=tr.epoch, step=tr.steps, uirev="u", **kw
+    )
+
+
+def test_frame_is_json_and_compact(circle):
+    tr = _trainer(circle)
+    tr.run_epochs(30)
+    f = _frame(tr, circle)
+    text = json.dumps(f, allow_nan=False)  # no NaN/inf may reach the browser
+    assert len(text) < 40_000  # a small network's frame stays small
+    assert f["schema"] == frames.SCHEMA and f["epoch"] == 30
+
+
+def test_boundary_matches_bp_core_forward(circle):
+    tr = _trainer(circle)
+    tr.run_epochs(20)
+    res = 20
+    f = _frame(tr, circle, res=res)
+    b = f["boundary"]
+    assert (b["nx"], b["ny"], b["kind"]) == (res, res, "binary")
+    grid = frames.plane_grid(frames.plane_extent(circle), res)
+    h = forward(tr.cfg, tr.Theta, circle.inputs_from_plane(grid)).a[-1][:, 0]  # (res²,)
+    got = frames.decode_u8(b["q"], b["lo"], b["hi"])
+    assert got.shape == (res * res,)
+    assert np.max(np.abs(got - h)) <= 1 / 510 + 1e-12
+
+
+def test_network_forward_values_are_means_of_a(circle):
+    tr = _trainer(circle)
+    f = _frame(tr, circle, mode="forward")
+    net = f["net"]
+    assert net["sizes"] == [2, 4, 2, 1]
+    trace = forward(tr.cfg, tr.Theta, circle.X_train)
+    for l, a in enumerate(trace.a):
+        np.testing.assert_allclose(frames.decode_f32(net["nodes"][l]), a.mean(axis=0), rtol=1e-6)
+    for l, T in enumerate(tr.Theta):
+        edges = frames.decode_f32(net["edges"][l])
+        assert edges.size == T.size  # bias column included: (s_{l+1}, s_l + 1)
+        np.testing.assert_allclose(edges, T.ravel(), rtol=1e-6)
+
+
+def test_network_backward_one_example_uses_its_gradient(circle):
+    tr = _trainer(circle)
+    i = 7
+    f = _frame(tr, circle, mode="backward", example=i)
+    net = f["net"]
+    assert net["example"] == i and net["nodes"][0] is None  # no δ^(1)
+    Y = encode_targets(tr.cfg, circle.y_train)
+    trace = backprop(tr.cfg, tr.Theta, circle.X_train[i : i + 1], Y[i : i + 1])
+    for l, D in enumerate(trace.D):
+        np.testing.assert_allclose(frames.decode_f32(net["edges"][l]), D.ravel(), rtol=1e-5)
+    np.testing.assert_allclose(frames.decode_f32(net["nodes"][-1]), trace.delta[-1][0], rtol=1e-5)
+
+
+def test_maps_cover_every_hidden_and_output_unit(circle):
+    tr = _trainer(circle, sizes=(2, 5, 3, 1))
+    f = _frame(tr, circle, res=20, map_stride=2)
+    maps = f["maps"]
+    assert maps["res"] == 10
+    assert [m["l"] for m in maps["layers"]] == [2, 3, 4]
+    for m, units in zip(maps["layers"], (5, 3, 1), strict=True):
+        q = frames.decode_u8(m["q"], m["lo"], m["hi"])
+        assert q.shape == (units * 10 * 10,)
+        assert m["lo"] <= q.min() and q.max() <= m["hi"]
+
+
+def test_history_is_thinned_and_keeps_the_last_epoch(circle):
+    tr = _trainer(circle)
+    tr.run_epochs(900)
+    h = frames.history_part(tr.history, max_points=100)
+    assert len(h["epoch"]) <= 100 and h["epoch"][-1] == 900 and h["epoch"][0] == 0
+    assert len(h["grad_norm"]) == tr.cfg.L - 1  # one curve per Θ^(l)
+    assert all(len(c) == len(h["epoch"]) for c in h["grad_norm"])
+
+
+def test_multiclass_and_regression_boundaries():
+    rng = np.random.default_rng(3)
+    blobs = make_dataset("blobs", n=150, noise=0.1, rng=rng, standardize=True)
+    tr = _trainer(blobs, sizes=(2, 4, 3), output="softmax")
+    b = _frame(tr, blobs, res=16)["boundary"]
+    assert b["kind"] == "multiclass"
+    cls = np.frombuffer(__import__("base64").b64decode(b["cls"]), dtype=np.uint8)
+    assert cls.shape == (256,) and cls.max() < 3
+
+    plane = make_dataset("plane", n=100, noise=0.1, rng=rng, standardize=True)
+    tr = _trainer(plane, sizes=(2, 3, 1), output="linear", loss="mse")
+    f = _frame(tr, plane, res=16)
+    assert f["boundary"]["kind"] == "value" and f["history"]["metric_name"] == "R²"
+    json.dumps(f, allow_nan=False)
+
+
+def test_deep_sigmoid_frame_is_json_and_not_huge(circle):
+    tr = _trainer(circle, sizes=(2, *(32,) * 8, 1), act="sigmoid")
+    tr.run_epochs(2)
+    for mode in ("forward", "backward"):
+        f = _frame(tr, circle, mode=mode, res=30)
+        text = json.dumps(f, allow_nan=False)
+        assert len(text) < 200_000
+
+
+def test_digits_has_no_plane():
+    ds = make_dataset("digits", rng=np.random.default_rng(0))
+    tr = _trainer(ds, sizes=(64, 8, 10), output="softmax")
+    f = _frame(tr, ds)
+    assert f["boundary"] is None and f["maps"] is None and "no_plane" in f
+    assert f["net"]["sizes"] == [64, 8, 10]
