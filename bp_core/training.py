@@ -166,6 +166,12 @@ class Snapshot:
     Theta: tuple[Array, ...]
 
 
+def _quiet_overflow() -> np.errstate:
+    """Overflow to inf/NaN is how divergence shows; the trainer detects and reports it, so
+    numpy's RuntimeWarnings would only repeat the news in the server log."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
 def _first_nonfinite(Theta) -> int | None:
     for l, T in enumerate(Theta, start=1):
         if not np.all(np.isfinite(T)):
@@ -279,6 +285,10 @@ class Trainer:
 
     def step(self) -> bool:
         """One gradient step on the next mini-batch.  Returns False if training has diverged."""
+        with _quiet_overflow():
+            return self._step()
+
+    def _step(self) -> bool:
         if self.divergence is not None:
             return False
         if self._batch == 0 and self.batch_size < self.m:
@@ -312,8 +322,9 @@ class Trainer:
     def run_epoch(self) -> bool:
         """Finish the current epoch (a whole one if none is under way)."""
         target = self.epoch + 1
-        while self.epoch < target and self.step():
-            pass
+        with _quiet_overflow():
+            while self.epoch < target and self._step():
+                pass
         return self.divergence is None
 
     def run_epochs(self, n: int) -> bool:

@@ -76,8 +76,14 @@ def decode_u8(text: str, lo: float, hi: float) -> np.ndarray:
 
 
 def encode_f32(values: np.ndarray) -> str:
-    """Values as little-endian float32, row-major, base64 (what JS reads as Float32Array)."""
-    v = np.ascontiguousarray(np.asarray(values, dtype="<f4").ravel())
+    """Values as little-endian float32, row-major, base64 (what JS reads as Float32Array).
+
+    Magnitudes beyond float32's range (~3.4e38, a diverging net) are capped there rather
+    than turned into ±inf; NaN stays NaN.
+    """
+    big = np.finfo(np.float32).max
+    capped = np.clip(np.asarray(values, dtype=np.float64), -big, big)
+    v = np.ascontiguousarray(capped.astype("<f4").ravel())
     return base64.b64encode(v.tobytes()).decode("ascii")
 
 
