@@ -9,13 +9,10 @@ import streamlit as st
 
 import bp_core as bp
 from bp_core.checks import examples
-from lab_ui import figures, state, stepper
-from lab_ui.entry import ensure_entrypoint_ui
+from lab_ui import figures, stepper
+from lab_ui.entry import session_lab_ui
 
-ensure_entrypoint_ui()
-
-state.init_session(st.session_state, st.query_params.to_dict())
-lab = state.sync_lab(st.session_state)
+lab = session_lab_ui()
 cfg, tr = lab.cfg, lab.trainer
 ss = st.session_state
 

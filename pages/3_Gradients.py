@@ -10,13 +10,10 @@ import streamlit as st
 
 import bp_core as bp
 from bp_core.checks import MAX_CHECK_EXAMPLES, examples, sampled_gradient_check
-from lab_ui import figures, state
-from lab_ui.entry import ensure_entrypoint_ui
+from lab_ui import figures
+from lab_ui.entry import session_lab_ui
 
-ensure_entrypoint_ui()
-
-state.init_session(st.session_state, st.query_params.to_dict())
-lab = state.sync_lab(st.session_state)
+lab = session_lab_ui()
 cfg, tr = lab.cfg, lab.trainer
 layers = list(range(1, cfg.L))  # course l of every Θ^(l)
 

@@ -9,14 +9,11 @@ import streamlit as st
 
 import bp_core as bp
 from bp_core import checks as bp_checks
-from lab_ui import figures, state
-from lab_ui.entry import ensure_entrypoint_ui
+from lab_ui import figures
+from lab_ui.entry import session_lab_ui
 from lab_ui.latex import dimension_lines
 
-ensure_entrypoint_ui()
-
-state.init_session(st.session_state, st.query_params.to_dict())
-lab = state.sync_lab(st.session_state)
+lab = session_lab_ui()
 cfg, tr = lab.cfg, lab.trainer
 L = cfg.L
 
