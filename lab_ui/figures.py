@@ -465,3 +465,77 @@ def output_delta_figure(curves: dict[str, Array], L: int, y: float = 1.0) -> go.
         legend={"orientation": "h", "y": -0.25},
     )
     return fig
+
+
+def image_predictions_figure(
+    images: Array, labels: Array, predictions: Array, class_names: Sequence[str]
+) -> go.Figure:
+    """Small test images with their label and the network's prediction (wrong ones in red).
+
+    Parameters
+    ----------
+    images : ndarray of shape (k, rows, cols)
+        Pixel values, one image per entry (k ≤ 24 is sensible).
+    labels, predictions : ndarray of shape (k,)
+        Class numbers.
+    class_names : sequence of str
+        ``class_names[c]`` names class c.
+    """
+    k = len(images)
+    cols = min(k, 8)
+    rows = max(1, -(-k // cols))
+    titles = [
+        f"y={class_names[y]} → <b>{class_names[p]}</b>"
+        if p == y
+        else f"<span style='color:#c0392b'>y={class_names[y]} → <b>{class_names[p]}</b></span>"
+        for y, p in zip(labels, predictions, strict=True)
+    ]
+    fig = make_subplots(
+        rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.12
+    )
+    for i, img in enumerate(images):
+        fig.add_trace(
+            go.Heatmap(
+                z=np.asarray(img)[::-1],
+                colorscale="gray_r",
+                showscale=False,
+                hovertemplate="input x = %{z:.2f}<extra></extra>",
+            ),
+            row=i // cols + 1,
+            col=i % cols + 1,
+        )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_annotations(font_size=12)
+    fig.update_layout(
+        title="Test images: label y → the network's prediction (red = wrong)",
+        height=150 * rows + 60,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+    )
+    return fig
+
+
+def confusion_figure(C: Array, class_names: Sequence[str]) -> go.Figure:
+    """Confusion matrix C[i, j] = test examples of class i predicted as j, (K, K)."""
+    names = list(class_names)
+    fig = go.Figure(
+        go.Heatmap(
+            z=C,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            text=C,
+            texttemplate="%{text}",
+            hovertemplate="label %{y} predicted as %{x}: %{z}<extra></extra>",
+            colorbar={"title": "examples"},
+        )
+    )
+    fig.update_layout(
+        title="Confusion matrix on the test set (diagonal = right)",
+        xaxis_title="predicted class",
+        yaxis_title="label y",
+        yaxis_autorange="reversed",
+        height=420,
+        margin={"l": 60, "r": 10, "t": 50, "b": 50},
+    )
+    return fig

@@ -519,3 +519,29 @@ def _mode_changed() -> None:
         ss["w_mode"] = ss["mode"]
         return
     state.sync_from_widget(ss, "mode")
+
+
+def image_data_ui(lab: state.Lab, n_images: int = 16) -> None:
+    """For image data (the digits): the input plane does not exist, so show what the network
+    makes of the test images and its confusion matrix instead.  Numbers from bp_core."""
+    from bp_core import predict
+    from bp_core.metrics import confusion_matrix
+    from lab_ui import figures
+
+    ds = lab.dataset
+    if ds.image_shape is None or ds.m_test == 0:
+        return
+    pred = predict(lab.cfg, lab.trainer.Theta, ds.X_test, ds.task)  # (m_test,)
+    k = min(n_images, ds.m_test)
+    images = ds.X_test[:k].reshape(k, *ds.image_shape)
+    names = ds.class_names or tuple(str(c) for c in range(ds.n_classes))
+    st.subheader(f"What the network makes of the {ds.name} (epoch {lab.trainer.epoch})")
+    left, right = st.columns([3, 2])
+    left.plotly_chart(
+        figures.image_predictions_figure(images, ds.y_test[:k], pred[:k], names),
+        key="digits_images",
+    )
+    right.plotly_chart(
+        figures.confusion_figure(confusion_matrix(ds.y_test, pred, ds.n_classes), names),
+        key="digits_confusion",
+    )

@@ -116,3 +116,5 @@ def live() -> None:
 
 
 live()
+if not playing:  # a static chart beside the live view only while paused (it remounts)
+    playground_ui.image_data_ui(lab)

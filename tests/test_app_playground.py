@@ -107,6 +107,9 @@ def test_every_dataset_trains_a_step(name):
     assert _lab(at).trainer.epoch == 1
     if lab.dataset.task == "regression":
         assert at.session_state["output"] == "linear" and at.session_state["loss"] == "mse"
+    # image data have no input plane: the page shows test images and a confusion matrix
+    image_panel = [h for h in at.subheader if "What the network makes of" in h.value]
+    assert len(image_panel) == (1 if name == "digits" else 0)
 
 
 def test_data_controls_rebuild_the_data():

@@ -130,3 +130,24 @@ def test_figures_import_neither_streamlit_nor_the_session():
     for mod in (F, nc):
         src = inspect.getsource(mod)
         assert "import streamlit" not in src and "session_state" not in src
+
+
+def test_image_predictions_figure_marks_wrong_predictions():
+    images = np.random.default_rng(0).random((10, 8, 8))
+    labels = np.arange(10)
+    preds = labels.copy()
+    preds[3] = 5
+    fig = F.image_predictions_figure(images, labels, preds, [str(c) for c in range(10)])
+    assert len(fig.data) == 10
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[0] == "y=0 → <b>0</b>"
+    assert "c0392b" in titles[3] and "→ <b>5</b>" in titles[3]
+    assert sum("c0392b" in t for t in titles) == 1
+
+
+def test_confusion_figure_shows_the_counts():
+    C = np.array([[5, 1], [0, 4]])
+    fig = F.confusion_figure(C, ["cat", "dog"])
+    np.testing.assert_array_equal(fig.data[0].z, C)
+    assert list(fig.data[0].x) == ["cat", "dog"]
+    assert "predicted" in fig.layout.xaxis.title.text
