@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from bp_core import OUTPUTS, NetConfig, backprop, encode_targets, forward, grids
+from bp_core import OUTPUTS, NetConfig, backprop, decode_outputs, encode_targets, forward, grids
 from bp_core.datasets import DATASET_NAMES, INPUT_RANGE, Dataset
 
 SCHEMA = 1
@@ -169,49 +169,41 @@ def boundary_part(
         "img_y": [y0 - hy, y1 + hy],
         "axis": axis,
     }
-    if dataset.task == "regression":
-        y_all = np.concatenate([dataset.y_train, dataset.y_test])  # (m,)
-        lo, hi = float(np.min(y_all)), float(np.max(y_all))
-        if not hi > lo:
-            lo, hi = lo - 1.0, hi + 1.0
-        part.update(
-            kind="value",
-            lo=lo,
-            hi=hi,
-            mid=(lo + hi) / 2,
-            q=encode_u8(h[:, 0], lo, hi),
-            colorbar="h<sub>Θ</sub>(x)",
-            hover="h<sub>Θ</sub>(x)",
-            title="Network output h_Θ(x) over the input plane (points: targets y)",
-        )
-    elif h.shape[1] == 1:
+    if h.shape[1] > 1:  # K output units: colour by the predicted class, paler where unsure
         lo, hi = out.target_low, out.target_high
-        part.update(
-            kind="binary",
-            lo=lo,
-            hi=hi,
-            mid=(lo + hi) / 2,
-            q=encode_u8(h[:, 0], lo, hi),
-            colorbar="h<sub>Θ</sub>(x)",
-            hover="h<sub>Θ</sub>(x)",
-            title=(
-                "Decision boundary: h_Θ(x) over the input plane "
-                f"(class 1 where h ≥ {(lo + hi) / 2:g})"
-            ),
-        )
-    else:
-        lo, hi = out.target_low, out.target_high
-        k = np.argmax(h, axis=1)  # (res²,) predicted class
-        conf = h[np.arange(h.shape[0]), k]  # (res²,) its output
+        k = decode_outputs(cfg, h)  # (res²,) predicted class
         part.update(
             kind="multiclass",
             lo=lo,
             hi=hi,
             mid=(lo + hi) / 2,
-            q=encode_u8(conf, lo, hi),
+            q=encode_u8(h[np.arange(h.shape[0]), k], lo, hi),
             cls=base64.b64encode(k.astype(np.uint8).tobytes()).decode("ascii"),
             title="Decision regions: the class with the largest output h_k(x)",
         )
+        return part
+    if dataset.task == "regression":  # one output: the colour scale spans the targets
+        y_all = np.concatenate([dataset.y_train, dataset.y_test])  # (m,)
+        lo, hi = float(np.min(y_all)), float(np.max(y_all))
+        if not hi > lo:
+            lo, hi = lo - 1.0, hi + 1.0
+        kind, title = "value", "Network output h_Θ(x) over the input plane (points: targets y)"
+    else:  # one output unit, two classes: the scale spans the output's two targets
+        lo, hi = out.target_low, out.target_high
+        kind = "binary"
+        title = (
+            f"Decision boundary: h_Θ(x) over the input plane (class 1 where h ≥ {(lo + hi) / 2:g})"
+        )
+    part.update(
+        kind=kind,
+        lo=lo,
+        hi=hi,
+        mid=(lo + hi) / 2,
+        q=encode_u8(h[:, 0], lo, hi),
+        colorbar="h<sub>Θ</sub>(x)",
+        hover="h<sub>Θ</sub>(x)",
+        title=title,
+    )
     return part
 
 

@@ -128,6 +128,15 @@ class Standardizer:
         """Number of features n this standardizer was fitted on."""
         return int(self.mean.shape[0])
 
+    def _checked(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(
+                f"This standardizer was fitted on {self.n_features} features, "
+                f"so X must have shape (m, {self.n_features}); got {X.shape}."
+            )
+        return X
+
     def transform(self, X: np.ndarray) -> np.ndarray:
         """Standardize X with the fitted mean and std.
 
@@ -140,12 +149,7 @@ class Standardizer:
         ndarray of shape (m, n), float64
             ``(X - mean) / std``.
         """
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n_features:
-            raise ValueError(
-                f"This standardizer was fitted on {self.n_features} features, "
-                f"so X must have shape (m, {self.n_features}); got {X.shape}."
-            )
+        X = self._checked(X)
         return (X - self.mean) / self.std  # (m, n)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
@@ -160,10 +164,5 @@ class Standardizer:
         ndarray of shape (m, n), float64
             ``X * std + mean``.
         """
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n_features:
-            raise ValueError(
-                f"This standardizer was fitted on {self.n_features} features, "
-                f"so X must have shape (m, {self.n_features}); got {X.shape}."
-            )
+        X = self._checked(X)
         return X * self.std + self.mean  # (m, n)
