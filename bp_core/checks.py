@@ -246,26 +246,16 @@ def fd_slope(name: str, z: Array, eps: float = 1e-5) -> Array:
 
 
 def example_cost_of_h(loss: str, output: str, h: Array, Y: Array) -> Array:
-    """J_i written as a function of the output h alone (the form the course differentiates).
+    """J_i as a function of the output h alone: ``LOSSES[loss].J_of_h`` (kept as an alias).
 
-    Cross-entropy: −Σ_k [y_k log h_k + (1 − y_k) log(1 − h_k)] (sigmoid) or −Σ_k y_k log h_k
-    (softmax); squared error: ½ Σ_k (h_k − y_k)².  Shape (m,).
+    Shape (m,).
     """
-    if loss == "mse":
-        return 0.5 * ((h - Y) ** 2).sum(axis=1)
-    if output == "softmax":
-        return -(Y * np.log(h)).sum(axis=1)
-    return -(Y * np.log(h) + (1 - Y) * np.log(1 - h)).sum(axis=1)
+    return LOSSES[loss].J_of_h(OUTPUTS[output], h, Y)
 
 
 def dJ_dh_formula(loss: str, output: str, h: Array, Y: Array) -> Array:
-    """The course's ∂J_i/∂h: (h − y) / (h(1 − h)) for sigmoid + cross-entropy, −y/h for
-    softmax + cross-entropy, h − y for squared error.  Shape of h."""
-    if loss == "mse":
-        return h - Y
-    if output == "softmax":
-        return -Y / h
-    return (h - Y) / (h * (1 - h))
+    """The course's ∂J_i/∂h: ``LOSSES[loss].dJ_dh`` (kept as an alias).  Shape of h."""
+    return LOSSES[loss].dJ_dh(OUTPUTS[output], h, Y)
 
 
 def fd_dJ_dh(loss: str, output: str, h: Array, Y: Array, eps: float = 1e-7) -> Array:

@@ -2,9 +2,13 @@
 
 Output units (``OUTPUTS``) map z^(L) to the hypothesis h = a^(L).  Each also gives the
 vector–Jacobian product ``vjp(z, a, v) = (∂a/∂z)ᵀ v`` per example, which is v .* g'(z) for an
-elementwise unit and a .* (v − Σ_k v_k a_k) for softmax.
+elementwise unit (``elementwise_vjp``, built from the activation's own g') and
+a .* (v − Σ_k v_k a_k) for softmax.  Like an ``Activation``, an output carries its LaTeX,
+the LaTeX of ∂a/∂z and its range.
 
-Losses (``LOSSES``) return the per-example cost and δ^(L) = ∂J_i/∂z^(L):
+Losses (``LOSSES``) return the per-example cost and δ^(L) = ∂J_i/∂z^(L), and also the two
+things the derivation differentiates by hand: the textbook J_i as a function of h alone
+(``J_of_h``) and ∂J_i/∂h (``dJ_dh``):
 
 * cross-entropy with a sigmoid or softmax output: δ^(L) = a^(L) − y (the course's result);
 * squared error: δ^(L) = (∂a/∂z)ᵀ (a^(L) − y), i.e. (ŷ − y) .* g'(z^(L)) for an elementwise
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import sigmoid
+from .activations import ACTIVATIONS, Activation, _fill_latex_defaults
 
 Array = np.ndarray
 
@@ -41,6 +45,14 @@ class Output:
         ``vjp(z, a, v) -> (∂a/∂z)ᵀ v``, all of shape (m, s_L).
     target_low, target_high : float
         How a negative / positive class is written in Y for this unit (tanh uses −1 and +1).
+    latex : str
+        LaTeX of h = g(z).  Default: the label in ``\\text{}``.
+    latex_prime : str
+        LaTeX of ∂a/∂z (g'(z) for an elementwise unit, the Jacobian for softmax).
+    value_range : (float, float) or None
+        The open interval the outputs lie in; None when unbounded.
+    symbol : str
+        LaTeX of the function's name alone (``\\sigma``, ``\\mathrm{softmax}``).
     """
 
     name: str
@@ -49,6 +61,39 @@ class Output:
     vjp: Callable[[Array, Array, Array], Array]
     target_low: float = 0.0
     target_high: float = 1.0
+    latex: str = ""
+    latex_prime: str = ""
+    value_range: tuple[float, float] | None = None
+    symbol: str = ""
+
+    def __post_init__(self) -> None:
+        _fill_latex_defaults(self)
+
+
+def elementwise_vjp(act: Activation) -> Callable[[Array, Array, Array], Array]:
+    """(∂a/∂z)ᵀ v = v .* g'(z) for an output unit that applies ``act`` elementwise.
+
+    ∂a/∂z is diagonal with g'(z) on it, so the product is elementwise; g' is the activation's
+    own ``g_prime``, never written a second time.
+    """
+    g_prime = act.g_prime
+
+    def vjp(z: Array, a: Array, v: Array) -> Array:
+        return v * g_prime(z, a)  # (m, s_L)
+
+    return vjp
+
+
+def elementwise_output(act: Activation, label: str, **facts) -> Output:
+    """An ``Output`` that is ``act`` applied to every output unit: same g, g', LaTeX, range.
+
+    ``facts`` override or add ``Output`` fields (e.g. ``target_low=-1.0``).
+    """
+    fields = dict(
+        latex=act.latex, latex_prime=act.latex_prime, value_range=act.value_range, symbol=act.symbol
+    )
+    fields.update(facts)
+    return Output(act.name, label, act.g, elementwise_vjp(act), **fields)
 
 
 def softmax(z: Array) -> Array:
@@ -65,26 +110,19 @@ def _softmax_vjp(z: Array, a: Array, v: Array) -> Array:
 OUTPUTS: dict[str, Output] = {
     out.name: out
     for out in (
+        elementwise_output(ACTIVATIONS["sigmoid"], "sigmoid (one probability per output unit)"),
         Output(
-            "sigmoid",
-            "sigmoid (one probability per output unit)",
-            sigmoid,
-            lambda z, a, v: v * a * (1.0 - a),
+            "softmax",
+            "softmax (probabilities over classes)",
+            softmax,
+            _softmax_vjp,
+            latex=r"\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}",
+            latex_prime=r"\frac{\partial a_k}{\partial z_j} = a_k\,\big([k=j] - a_j\big)",
+            value_range=(0.0, 1.0),
+            symbol=r"\mathrm{softmax}",
         ),
-        Output("softmax", "softmax (probabilities over classes)", softmax, _softmax_vjp),
-        Output(
-            "linear",
-            "linear (regression)",
-            lambda z: np.array(z, dtype=np.float64),
-            lambda z, a, v: np.array(v, dtype=np.float64),
-        ),
-        Output(
-            "tanh",
-            "tanh (targets −1 / +1)",
-            np.tanh,
-            lambda z, a, v: v * (1.0 - a * a),
-            target_low=-1.0,
-        ),
+        elementwise_output(ACTIVATIONS["linear"], "linear (regression)"),
+        elementwise_output(ACTIVATIONS["tanh"], "tanh (targets −1 / +1)", target_low=-1.0),
     )
 }
 
@@ -105,6 +143,12 @@ class Loss:
         ``delta(output, z, a, Y) -> (m, s_L)``, δ^(L) = ∂J_i/∂z^(L) for each example.
     formula : str
         LaTeX of J without regularization, for the UI.
+    J_of_h : callable or None
+        ``J_of_h(output, h, Y) -> (m,)``: the textbook J_i written as a function of the output
+        h alone, the form the course differentiates (it takes log h, so it is for checking,
+        not for training).  None if the loss does not give one.
+    dJ_dh : callable or None
+        ``dJ_dh(output, h, Y) -> (m, s_L)``: ∂J_i/∂h, the derivative of ``J_of_h``.
     """
 
     name: str
@@ -113,6 +157,8 @@ class Loss:
     example_cost: Callable[[Output, Array, Array, Array], Array]
     delta: Callable[[Output, Array, Array, Array], Array]
     formula: str
+    J_of_h: Callable[[Output, Array, Array], Array] | None = None
+    dJ_dh: Callable[[Output, Array, Array], Array] | None = None
 
 
 def _cross_entropy_cost(output: Output, z: Array, a: Array, Y: Array) -> Array:
@@ -130,6 +176,22 @@ def _cross_entropy_delta(output: Output, z: Array, a: Array, Y: Array) -> Array:
     return a - Y  # (m, s_L)
 
 
+def _cross_entropy_J_of_h(output: Output, h: Array, Y: Array) -> Array:
+    if output.name == "softmax":
+        # J_i = −Σ_k y_k log h_k
+        return -(Y * np.log(h)).sum(axis=1)  # (m,)
+    # J_i = −Σ_k [y_k log h_k + (1 − y_k) log(1 − h_k)]
+    return -(Y * np.log(h) + (1.0 - Y) * np.log(1.0 - h)).sum(axis=1)  # (m,)
+
+
+def _cross_entropy_dJ_dh(output: Output, h: Array, Y: Array) -> Array:
+    if output.name == "softmax":
+        # ∂J_i/∂h_k = −y_k / h_k
+        return -Y / h  # (m, K)
+    # ∂J_i/∂h_k = −y_k/h_k + (1 − y_k)/(1 − h_k) = (h_k − y_k) / (h_k (1 − h_k))
+    return (h - Y) / (h * (1.0 - h))  # (m, K)
+
+
 def _mse_cost(output: Output, z: Array, a: Array, Y: Array) -> Array:
     # ½ Σ_k (h_k − y_k)²; averaged over m this is J = 1/(2m) Σ_i Σ_k (ŷ − y)²
     r = a - Y  # (m, s_L)
@@ -139,6 +201,16 @@ def _mse_cost(output: Output, z: Array, a: Array, Y: Array) -> Array:
 def _mse_delta(output: Output, z: Array, a: Array, Y: Array) -> Array:
     # δ^(L) = (∂a/∂z)ᵀ (ŷ − y); for an elementwise output (ŷ − y) .* g'(z^(L))
     return output.vjp(z, a, a - Y)  # (m, s_L)
+
+
+def _mse_J_of_h(output: Output, h: Array, Y: Array) -> Array:
+    # J_i = ½ Σ_k (h_k − y_k)²
+    return 0.5 * ((h - Y) ** 2).sum(axis=1)  # (m,)
+
+
+def _mse_dJ_dh(output: Output, h: Array, Y: Array) -> Array:
+    # ∂J_i/∂h_k = h_k − y_k
+    return h - Y  # (m, s_L)
 
 
 LOSSES: dict[str, Loss] = {
@@ -152,6 +224,8 @@ LOSSES: dict[str, Loss] = {
             _cross_entropy_delta,
             r"J(\Theta) = \frac{1}{m}\sum_{i=1}^{m}\sum_{k=1}^{K}\left[-y_k^{(i)}\log h_k"
             r" - (1-y_k^{(i)})\log(1-h_k)\right]",
+            _cross_entropy_J_of_h,
+            _cross_entropy_dJ_dh,
         ),
         Loss(
             "mse",
@@ -160,6 +234,8 @@ LOSSES: dict[str, Loss] = {
             _mse_cost,
             _mse_delta,
             r"J(\Theta) = \frac{1}{2m}\sum_{i=1}^{m}\sum_{k=1}^{K}\left(h_k - y_k^{(i)}\right)^2",
+            _mse_J_of_h,
+            _mse_dJ_dh,
         ),
     )
 }
