@@ -1,6 +1,9 @@
-"""Backprop Lab — the entrypoint: page config, the session's state, navigation.
+"""Backprop Lab — run with ``streamlit run app.py``.
 
-Run with ``streamlit run app.py``.  Pages live in ``pages/``; the Playground is the home page.
+This file is the ASGI application that ``streamlit run`` serves: Streamlit's own routes for
+the script ``lab_ui/main.py`` (page config, the session's state, navigation over
+``pages/``) plus the live view's routes (:mod:`lab_ui.routes`).  Everything here is public
+Streamlit API (``st.App``).
 """
 
 import os
@@ -13,16 +16,6 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from lab_ui import state  # noqa: E402
+from lab_ui.routes import live_routes  # noqa: E402
 
-st.set_page_config(page_title="Backprop Lab", page_icon=":material/neurology:", layout="wide")
-
-state.init_session(st.session_state, st.query_params.to_dict())
-
-pages = [
-    st.Page("pages/1_Playground.py", title="Playground", icon=":material/tune:", default=True),
-    st.Page("pages/2_Step_through.py", title="Step through backprop", icon=":material/footprint:"),
-    st.Page("pages/3_Gradients.py", title="Gradients", icon=":material/trending_down:"),
-    st.Page("pages/4_Derivation.py", title="Derivation", icon=":material/edit_note:"),
-]
-st.navigation(pages).run()
+app = st.App("lab_ui/main.py", routes=live_routes())

@@ -10,10 +10,10 @@ import time
 import streamlit as st
 
 from lab_ui import frames, playground_ui, state
-from lab_ui.entry import ensure_entrypoint_ui
+from lab_ui.entry import init_session_ui
 from lab_ui.live_view import live_view
 
-ensure_entrypoint_ui()
+init_session_ui()
 
 ss = st.session_state
 TICK = 0.025  # s between tick requests while playing (the server runs them back to back)

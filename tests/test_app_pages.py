@@ -152,10 +152,10 @@ def test_derivation_extreme_network():
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/2_Step_through.py", "pages/3_Gradients.py", "pages/4_Derivation.py"]
+    "page", ["../pages/2_Step_through.py", "../pages/3_Gradients.py", "../pages/4_Derivation.py"]
 )
 def test_pages_open_through_the_app_and_share_the_network(page):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "lab_ui" / "main.py"), default_timeout=TIMEOUT).run()
     _ok(at)
     lab = at.session_state["lab"]
     at.switch_page(page).run()
@@ -185,13 +185,13 @@ def test_pages_work_for_other_architectures_and_data(page, query):
 
 
 def test_step_position_survives_a_page_switch():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/2_Step_through.py").run()
+    at = AppTest.from_file(str(ROOT / "lab_ui" / "main.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("../pages/2_Step_through.py").run()
     _button(at, "stp_next").click().run()
     _button(at, "stp_next").click().run()
     assert _step_no(at) == 3
-    at.switch_page("pages/3_Gradients.py").run()
+    at.switch_page("../pages/3_Gradients.py").run()
     _ok(at)
-    at.switch_page("pages/2_Step_through.py").run()
+    at.switch_page("../pages/2_Step_through.py").run()
     _ok(at)
     assert _step_no(at) == 3

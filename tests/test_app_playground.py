@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "lab_ui" / "main.py")
 TIMEOUT = 60
 
 
@@ -214,10 +214,10 @@ def test_state_survives_page_switches():
     _widget(at, "w_alpha").set_value(0.3).run()
     _button(at, "b_step_epoch").click().run()
     lab = _lab(at)
-    for page in ("pages/2_Step_through.py", "pages/3_Gradients.py", "pages/4_Derivation.py"):
+    for page in ("../pages/2_Step_through.py", "../pages/3_Gradients.py", "../pages/4_Derivation.py"):
         at.switch_page(page).run()
         assert not at.exception, page
-    at.switch_page("pages/1_Playground.py").run()
+    at.switch_page("../pages/1_Playground.py").run()
     _ok(at)
     assert _lab(at) is lab and lab.trainer.epoch == 1
     assert at.session_state["alpha"] == 0.3

@@ -11,7 +11,9 @@
 // * window.__bpPainted counts painted frames; window.__bpPaintTimes keeps their times
 //   (performance.now()); the root element carries data-epoch / data-painted for tests.
 
-const PLOTLY_URL = new URL("../backprop_lab_vendor.plotlyjs/plotly.min.js", import.meta.url).href;
+// Served by app.py's route (lab_ui/routes.py) from the installed plotly package; the assets
+// live at <origin>/_stcore/bidi-components/backprop-lab.live_view/, three levels below.
+const PLOTLY_URL = new URL("../../../bp/static/plotly.min.js", import.meta.url).href;
 
 const ORANGE = [245, 147, 34]; // negative / class 0
 const BLUE = [8, 119, 189]; // positive / class 1

@@ -1,0 +1,32 @@
+"""The Streamlit script: page config, the session's state, navigation.
+
+``streamlit run app.py`` serves this script (``app.py`` wraps it in ``st.App`` beside the
+live channel's routes).  It lives here, not beside ``pages/``, because Streamlit runs a
+script that has a ``pages/`` folder next to it in its legacy multipage mode, where a page
+opened by its own URL on a fresh server skips this script.  The pages are the files in the
+top-level ``pages/`` folder, named relative to this script.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from lab_ui import state
+
+st.set_page_config(
+    page_title="Backprop Lab",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+    layout="wide",
+)
+
+state.init_session(st.session_state, st.query_params.to_dict())
+
+pages = [
+    st.Page("../pages/1_Playground.py", title="Playground", icon=":material/tune:", default=True),
+    st.Page(
+        "../pages/2_Step_through.py", title="Step through backprop", icon=":material/footprint:"
+    ),
+    st.Page("../pages/3_Gradients.py", title="Gradients", icon=":material/trending_down:"),
+    st.Page("../pages/4_Derivation.py", title="Derivation", icon=":material/edit_note:"),
+]
+st.navigation(pages).run()
