@@ -1,16 +1,16 @@
 """bp_core: the backpropagation engine of Backprop Lab (numpy only).
 
-Notation follows Andrew Ng's Machine Learning course.  Index rule, used throughout:
-Python index = course superscript − 1, so ``a[0]`` is a^(1) = x, ``Theta[0]`` is Θ^(1),
-``z[l]`` is z^(l+1) and ``delta[l]`` is δ^(l+1) (``z[0]`` and ``delta[0]`` are None).
-Rows are examples: X is (m, s_1); ``Theta[l]`` is (s_{l+1}, s_l + 1) with the bias in
-column 0; ``Delta[l]`` and ``D[l]`` have ``Theta[l]``'s shape.  Everything is float64.
+Notation follows Andrew Ng's Machine Learning course.  The index rule (Python index =
+course superscript − 1, so ``Theta[l - 1]`` is Θ^(l)) and the (l, j, k) numbering of one
+weight are stated once, in the docstring of ``bp_core.network``; ``bp_core.indexing``
+converts and names weights.  Rows are examples; everything is float64.
 """
 
 from .activations import ACTIVATIONS, Activation
 from .bugs import PLANTED_BUGS, PlantedBug
 from .config import NetConfig
 from .gradcheck import GradientCheck, gradient_check, numerical_gradient, relative_difference
+from .indexing import weight_from_index, weight_name, weight_to_index
 from .initializers import INITIALIZERS, Initializer, debug_weights, init_weights
 from .losses import LOSSES, OUTPUTS, Loss, Output
 from .network import (
@@ -62,4 +62,7 @@ __all__ = [
     "relative_difference",
     "reshape_params",
     "unroll",
+    "weight_from_index",
+    "weight_name",
+    "weight_to_index",
 ]

@@ -29,6 +29,7 @@ from . import (
     encode_targets,
     gradient_check,
     relative_difference,
+    weight_name,
 )
 from .network import regularization
 
@@ -65,7 +66,9 @@ class SampledCheck:
     Attributes
     ----------
     entries : tuple of (int, int, int)
-        (l, j, k) of each checked weight, l the course's 1-based Θ^(l), k = 0 the bias.
+        (l, row, col) of each checked weight: l the course's Θ^(l), row = j − 1 the Python
+        row, col = k (0 = the bias), so the entry is ``Theta[l - 1][row, col]``.  ``weights``
+        gives the course's (l, j, k).
     numeric, backprop : ndarray of shape (n_entries,)
         Centred finite difference and backprop's D at those entries.
     relative_difference : float
@@ -93,6 +96,17 @@ class SampledCheck:
         return self.relative_difference < self.tolerance
 
     @property
+    def weights(self) -> tuple[tuple[int, int, int], ...]:
+        """The checked weights in the course's (l, j, k): j from 1, k = 0 the bias
+        (``entries`` keeps the Python row j − 1 for older callers)."""
+        return tuple((l, j + 1, k) for l, j, k in self.entries)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """``weight_name`` of every checked weight, e.g. "Θ^(1)_1,0"."""
+        return tuple(weight_name(*w) for w in self.weights)
+
+    @property
     def errors(self) -> Array:
         """|numeric − backprop| per checked entry, shape (n_entries,)."""
         return np.abs(self.numeric - self.backprop)
@@ -101,7 +115,7 @@ class SampledCheck:
         """The course's two columns (numeric, backprop) and |difference|, one row per weight,
         as columns keyed by name; the first, "weight", names the entry Θ^(l)_{j,k}."""
         return {
-            "weight": [f"Θ^({l})_{j + 1},{k}" for l, j, k in self.entries],
+            "weight": list(self.names),
             "numeric": self.numeric.tolist(),
             "backprop": self.backprop.tolist(),
             "|difference|": self.errors.tolist(),
@@ -524,7 +538,7 @@ def derivation_checks(
             "finite difference ∂J/∂Θ",
             chk.backprop,
             chk.numeric,
-            tuple(f"Θ^({l})_{j + 1},{k}" for l, j, k in chk.entries),
+            chk.names,
             1e-6,
         )
     )

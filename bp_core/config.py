@@ -10,14 +10,18 @@ from functools import cached_property
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation
-from .losses import LOSSES, OUTPUTS
+from .losses import LOSSES, OUTPUTS, Output
 
 
 def _names(registry: dict) -> str:
     return ", ".join(f"'{k}'" for k in registry)
 
 
-@dataclass(frozen=True)
+#: The course's hidden activation, used when none is given.
+DEFAULT_ACTIVATION = "sigmoid"
+
+
+@dataclass(frozen=True, init=False)
 class NetConfig:
     """A fully connected network s_1 → s_2 → … → s_L.
 
@@ -25,29 +29,65 @@ class NetConfig:
     ----------
     layer_sizes : sequence of int
         (s_1, …, s_L): input size first, output size last; at least two layers, each ≥ 1.
-    hidden_activation : str or sequence of str
-        One name from ``ACTIVATIONS`` for every hidden layer, or one name per hidden layer
-        (L − 2 names).
+    activations : str or sequence of str
+        The hidden layers' activations g: one name from ``ACTIVATIONS`` per hidden layer
+        (L − 2 names, layer 2 first), or a single name for every hidden layer.  Default
+        ``"sigmoid"``, the course's.  Stored as a tuple, so ``activations[l - 2]`` is the g of
+        course layer l.  The old keyword ``hidden_activation=`` means the same.
     output : str
         ``"sigmoid"``, ``"softmax"``, ``"linear"`` or ``"tanh"`` (see ``OUTPUTS``).
     loss : str
         ``"cross_entropy"`` or ``"mse"`` (see ``LOSSES``).
     lambda_ : float
         Regularization strength λ ≥ 0.
+    hidden_activation : str or sequence of str, optional
+        Old name of ``activations`` (keyword only); give one of the two, not both.
 
     Raises
     ------
     ValueError
         With a sentence saying what is wrong, for any invalid value or combination.
+
+    Notes
+    -----
+    ``activations`` is the one canonical name.  The older names all still work and read it:
+    ``hidden_activation`` (the value as it was given, a name or a tuple),
+    ``hidden_activations`` (the tuple), ``hidden_units`` (their ``Activation`` entries) and
+    ``layer_g`` (g of layers 2 … L).  ``unit(layer)`` gives the entry of any course layer.
     """
 
-    layer_sizes: tuple[int, ...] = (2, 4, 1)
-    hidden_activation: str | tuple[str, ...] = "sigmoid"
-    output: str = "sigmoid"
-    loss: str = "cross_entropy"
-    lambda_: float = 0.0
+    layer_sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    output: str
+    loss: str
+    lambda_: float
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        layer_sizes: Sequence[int] = (2, 4, 1),
+        activations: str | Sequence[str] | None = None,
+        output: str = "sigmoid",
+        loss: str = "cross_entropy",
+        lambda_: float = 0.0,
+        *,
+        hidden_activation: str | Sequence[str] | None = None,
+    ) -> None:
+        if activations is not None and hidden_activation is not None:
+            raise ValueError(
+                "Give the hidden activations once: either activations= or its old name "
+                "hidden_activation=, not both."
+            )
+        given = activations if activations is not None else hidden_activation
+        given = DEFAULT_ACTIVATION if given is None else given
+        set_ = object.__setattr__
+        set_(self, "layer_sizes", layer_sizes)
+        set_(self, "_given_activation", given)
+        set_(self, "output", output)
+        set_(self, "loss", loss)
+        set_(self, "lambda_", lambda_)
+        self._validate(given)
+
+    def _validate(self, given) -> None:
         sizes = self.layer_sizes
         if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence):
             raise ValueError("layer_sizes must be a list of layer sizes, such as (2, 4, 1).")
@@ -66,20 +106,28 @@ class NetConfig:
         object.__setattr__(self, "layer_sizes", tuple(clean))
 
         n_hidden = len(clean) - 2
-        act = self.hidden_activation
-        acts = (act,) * n_hidden if isinstance(act, str) else tuple(act)
+        if isinstance(given, str):
+            acts = (given,) * n_hidden
+        elif isinstance(given, bytes) or not isinstance(given, Sequence):
+            raise ValueError(
+                f"The hidden activations must be a name such as 'sigmoid' or a list of names "
+                f"(got {given!r})."
+            )
+        else:
+            acts = tuple(given)
         if len(acts) != n_hidden:
             raise ValueError(
                 f"There are {n_hidden} hidden layers but {len(acts)} hidden activations were "
                 "given: give one name for all hidden layers, or one per hidden layer."
             )
         for name in acts:
-            if name not in ACTIVATIONS:
+            if not isinstance(name, str) or name not in ACTIVATIONS:
                 raise ValueError(
                     f"Unknown activation {name!r}; choose one of {_names(ACTIVATIONS)}."
                 )
-        if not isinstance(act, str):
-            object.__setattr__(self, "hidden_activation", acts)
+        object.__setattr__(self, "activations", acts)
+        if not isinstance(given, str):
+            object.__setattr__(self, "_given_activation", acts)
 
         if self.output not in OUTPUTS:
             raise ValueError(
@@ -106,26 +154,54 @@ class NetConfig:
             raise ValueError(f"λ (regularization) must be a finite number ≥ 0 (got {lam}).")
         object.__setattr__(self, "lambda_", lam)
 
+    # ----------------------------------------------------------------------------------
+    # The old names of ``activations``, kept working (read-only)
+    # ----------------------------------------------------------------------------------
+
+    @property
+    def hidden_activation(self) -> str | tuple[str, ...]:
+        """Old name of ``activations``: the value as given (one name, or one per layer)."""
+        return self._given_activation
+
+    @property
+    def hidden_activations(self) -> tuple[str, ...]:
+        """Old name of ``activations``: entry l − 2 is g for course layer l."""
+        return self.activations
+
+    @cached_property
+    def hidden_units(self) -> tuple[Activation, ...]:
+        """The ``Activation`` (g and g') of every hidden layer, looked up once; entry l − 2 is
+        course layer l's.  (Derived from ``activations``.)"""
+        return tuple(ACTIVATIONS[name] for name in self.activations)
+
+    @cached_property
+    def layer_g(self) -> tuple[Callable[[np.ndarray], np.ndarray], ...]:
+        """g for layers 2 … L: the hidden activations, then the output unit.  (Derived from
+        ``activations`` and ``output``; ``layer_g[l - 2]`` is g of course layer l.)"""
+        return (*(act.g for act in self.hidden_units), OUTPUTS[self.output].g)
+
+    @cached_property
+    def units(self) -> tuple[Activation | Output | None, ...]:
+        """The registry entry of every layer, by the index rule: ``units[l - 1]`` is course
+        layer l's — None for the input layer, an ``Activation`` for a hidden layer, the
+        ``Output`` for layer L."""
+        return (None, *self.hidden_units, OUTPUTS[self.output])
+
+    def unit(self, layer: int) -> Activation | Output:
+        """The ``Activation`` (hidden layer) or ``Output`` (layer L) of course layer 2 … L."""
+        if isinstance(layer, bool) or not isinstance(layer, int | np.integer):
+            raise ValueError(f"A layer is a whole number 2 … {self.L} (got {layer!r}).")
+        if not 2 <= layer <= self.L:
+            raise ValueError(
+                f"Layer {layer} has no activation: the layers with one are 2 … {self.L} "
+                "(layer 1 is the input)."
+            )
+        return self.units[layer - 1]
+
     @cached_property
     def L(self) -> int:
         """Number of layers, input and output included."""
         return len(self.layer_sizes)
-
-    @cached_property
-    def hidden_activations(self) -> tuple[str, ...]:
-        """One activation name per hidden layer: entry l − 2 is g for layer l (course index)."""
-        act = self.hidden_activation
-        return (act,) * (self.L - 2) if isinstance(act, str) else tuple(act)
-
-    @cached_property
-    def hidden_units(self) -> tuple[Activation, ...]:
-        """The ``Activation`` (g and g') of every hidden layer, looked up once."""
-        return tuple(ACTIVATIONS[name] for name in self.hidden_activations)
-
-    @cached_property
-    def layer_g(self) -> tuple[Callable[[np.ndarray], np.ndarray], ...]:
-        """g for layers 2 … L: the hidden activations, then the output unit."""
-        return (*(act.g for act in self.hidden_units), OUTPUTS[self.output].g)
 
     @cached_property
     def theta_shapes(self) -> tuple[tuple[int, int], ...]:

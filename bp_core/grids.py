@@ -190,7 +190,8 @@ def grid_forward(
     Returns
     -------
     ForwardTrace
-        ``a[l]`` of shape (res * res, s_{l+1}); ``a[0]`` is the features X of the points.
+        ``a[l - 1]`` is a^(l), of shape (res * res, s_l); ``a[0]`` is the features X of the
+        points.
     """
     _, _, points = plane_grid(extent, resolution)  # (res * res, 2)
     X = np.asarray(raw_to_features(points), dtype=np.float64)  # (res * res, s_1)
@@ -221,7 +222,7 @@ def neuron_grids(
     ----------
     cfg : NetConfig
     Theta : sequence of ndarray
-        ``Theta[l]`` of shape (s_{l+1}, s_l + 1).
+        ``Theta[l - 1]`` is Θ^(l), of shape (s_{l+1}, s_l + 1).
     raw_to_features : callable
         Raw points (n, 2) → network inputs X (n, s_1).
     extent : (x1_min, x1_max, x2_min, x2_max)

@@ -121,11 +121,13 @@ def init_weights(
     Returns
     -------
     list of ndarray
-        ``Theta[l]`` (Python index l = course superscript − 1) of shape (s_{l+1}, s_l + 1).
+        ``Theta[l - 1]`` is Θ^(l), of shape (s_{l+1}, s_l + 1) (the index rule of
+        ``bp_core.network``).
     """
     if method not in INITIALIZERS:
         names = ", ".join(f"'{k}'" for k in INITIALIZERS)
         raise ValueError(f"Unknown initialization {method!r}; choose one of {names}.")
     draw = INITIALIZERS[method].draw
-    s = cfg.layer_sizes
-    return [draw(s[l], s[l + 1], rng).astype(np.float64) for l in range(cfg.L - 1)]
+    s = cfg.layer_sizes  # s[l - 1] is s_l
+    # Θ^(l) maps layer l (L_in = s_l) to layer l + 1 (L_out = s_{l+1})
+    return [draw(s[l - 1], s[l], rng).astype(np.float64) for l in range(1, cfg.L)]

@@ -1,14 +1,28 @@
 """Forward propagation, the cost J(Θ) and backpropagation, in the course's notation.
 
-Index rule (stated once, used everywhere): **Python index = course superscript − 1.**
-``a[0]`` is a^(1) = x, ``a[l]`` is a^(l+1); ``Theta[0]`` is Θ^(1), which maps layer 1 to
-layer 2; ``z[l]`` is z^(l+1) and ``delta[l]`` is δ^(l+1), so ``z[0]`` and ``delta[0]`` are
-``None`` (the input layer has neither).  ``Delta[l]`` and ``D[l]`` have ``Theta[l]``'s shape.
+The index rule — stated here once; every other module points to it:
 
-Rows are examples: ``X`` is (m, s_1) and ``a[l]`` is (m, s_{l+1}) in Python's terms, so the
-course's column-vector equation z^(l+1) = Θ^(l) a^(l) becomes ``z = add_bias(a) @ Theta.T``
-for all m examples at once.  ``a`` is stored without the bias unit; ``add_bias`` puts
-a_0 = 1 in front when it is needed.
+**Python index = course superscript − 1**, for every per-layer sequence.
+
+* ``a[l - 1]`` is a^(l): ``a[0]`` is a^(1) = x, ``a[-1]`` is a^(L) = h_Θ(x).
+* ``z[l - 1]`` is z^(l) and ``delta[l - 1]`` is δ^(l); ``z[0]`` and ``delta[0]`` are
+  ``None`` (the input layer has neither).
+* ``Theta[l - 1]`` is Θ^(l), which maps layer l to layer l + 1, shape (s_{l+1}, s_l + 1)
+  with the bias in column 0; ``Delta[l - 1]`` and ``D[l - 1]`` are Δ^(l) and D^(l), same
+  shape.  ``cfg.units[l - 1]`` is layer l's activation (None for the input layer).
+
+The loops below run over the course superscript ``l`` and index with ``[l - 1]``, so the
+course equation in the comment above a line uses the same l as the code below it.
+
+One weight is Θ^(l)_{jk} with l = 1 … L − 1 the course layer of Θ, j = 1 … s_{l+1} the row
+(unit j of layer l + 1, 1-based) and k = 0 … s_l the column (unit k of layer l, 0 = the
+bias unit), so it sits at ``Theta[l - 1][j - 1, k]``.  ``bp_core.indexing`` converts
+between (l, j, k) and (Python index, row, column) and names the weight.
+
+Rows are examples: ``X`` is (m, s_1) and a^(l) is (m, s_l), so the course's column-vector
+equation z^(l+1) = Θ^(l) a^(l) becomes ``z[l] = add_bias(a[l - 1]) @ Theta[l - 1].T`` for all
+m examples at once.  ``a`` is stored without the bias unit; ``add_bias`` puts a_0 = 1 in
+front when it is needed.
 """
 
 from __future__ import annotations
@@ -54,10 +68,10 @@ def unroll(Theta: Sequence[Array]) -> Array:
 
 def reshape_params(cfg: NetConfig, theta_vec: Array) -> tuple[Array, ...]:
     """Undo ``unroll``: views of ``theta_vec`` (n_weights,) with the shapes of Θ^(1) … Θ^(L−1)."""
-    o = cfg.theta_offsets
+    o = cfg.theta_offsets  # Θ^(l) starts at o[l - 1]
     return tuple(
-        theta_vec[o[l] : o[l + 1]].reshape(shape)  # (s_{l+1}, s_l + 1)
-        for l, shape in enumerate(cfg.theta_shapes)
+        theta_vec[o[l - 1] : o[l]].reshape(shape)  # (s_{l+1}, s_l + 1)
+        for l, shape in enumerate(cfg.theta_shapes, start=1)
     )
 
 
@@ -73,9 +87,9 @@ class ForwardTrace:
     Attributes
     ----------
     a : tuple of ndarray
-        ``a[l]`` is a^(l+1), shape (m, s_{l+1}); ``a[0]`` is X and ``a[-1]`` is h_Θ(x).
+        ``a[l - 1]`` is a^(l), shape (m, s_l); ``a[0]`` is X and ``a[-1]`` is h_Θ(x).
     z : tuple
-        ``z[l]`` is z^(l+1), shape (m, s_{l+1}); ``z[0]`` is None.
+        ``z[l - 1]`` is z^(l), shape (m, s_l); ``z[0]`` is None.
     """
 
     a: tuple[Array, ...]
@@ -98,11 +112,11 @@ class BackpropTrace:
     a, z : tuple
         As in ``ForwardTrace``.
     delta : tuple
-        ``delta[l]`` is δ^(l+1), shape (m, s_{l+1}), one row per example; ``delta[0]`` is None.
+        ``delta[l - 1]`` is δ^(l), shape (m, s_l), one row per example; ``delta[0]`` is None.
     Delta : tuple of ndarray
-        ``Delta[l]`` is Δ^(l+1) = Σ_i δ^(l+2)_i (a^(l+1)_i with bias)ᵀ, shape of ``Theta[l]``.
+        ``Delta[l - 1]`` is Δ^(l) = Σ_i δ^(l+1)_i (a^(l)_i with bias)ᵀ, shape of Θ^(l).
     D : tuple of ndarray
-        ``D[l]`` = ∂J/∂Θ^(l+1) = Δ/m + (λ/m)Θ with the bias column unregularized.
+        ``D[l - 1]`` = ∂J/∂Θ^(l) = Δ^(l)/m + (λ/m)Θ^(l) with the bias column unregularized.
     """
 
     J: float | None
@@ -117,31 +131,48 @@ class BackpropTrace:
         """Number of examples in the batch."""
         return self.a[0].shape[0]
 
-    def Delta_per_example(self, l: int) -> Array:
-        """Each example's contribution δ^(l+2)_i (a^(l+1)_i)ᵀ to ``Delta[l]``.
+    def Delta_per_example(self, index: int) -> Array:
+        """Each example's contribution δ^(l+1)_i (a^(l)_i)ᵀ to Δ^(l), l = ``index`` + 1.
 
         Parameters
         ----------
-        l : int
-            Python index of Θ (0 for Θ^(1)).
+        index : int
+            Python index of Θ: 0 for Θ^(1), i.e. l − 1.
 
         Returns
         -------
-        ndarray of shape (m, s_{l+2}, s_{l+1} + 1)
-            Summing over axis 0 gives ``Delta[l]``.
+        ndarray of shape (m, s_{l+1}, s_l + 1)
+            Summing over axis 0 gives ``Delta[index]``.
         """
-        return np.einsum("ij,ik->ijk", self.delta[l + 1], add_bias(self.a[l]))
+        l = index + 1  # course layer of Θ
+        # δ^(l+1)_i (a^(l)_i)ᵀ for every example i
+        return np.einsum("ij,ik->ijk", self.delta[l], add_bias(self.a[l - 1]))
 
-    def example_contributions(self, l: int, row: int, col: int) -> Array:
-        """Each example's share of Δ^(l+1)_{row, col} (column 0 is the bias).
+    def example_contributions(self, index: int, row: int, col: int) -> Array:
+        """Each example's share of ``Delta[index][row, col]``, all three Python indices
+        (column 0 is the bias).  ``weight_contributions`` takes the course's (l, j, k).
 
         Returns
         -------
         ndarray of shape (m,)
-            δ^(l+2)_{i,row} · a^(l+1)_{i,col}; the sum is ``Delta[l][row, col]``.
+            δ^(l+1)_{i,j} · a^(l)_{i,k} with l = index + 1, j = row + 1, k = col; the sum is
+            ``Delta[index][row, col]``.
         """
-        a_col = 1.0 if col == 0 else self.a[l][:, col - 1]  # (m,) or the bias unit
-        return self.delta[l + 1][:, row] * a_col
+        l = index + 1  # course layer of Θ
+        a_col = 1.0 if col == 0 else self.a[l - 1][:, col - 1]  # (m,) or the bias unit a_0 = 1
+        return self.delta[l][:, row] * a_col  # (m,)
+
+    def weight_contributions(self, l: int, j: int, k: int) -> Array:
+        """Each example's share δ^(l+1)_{i,j} · a^(l)_{i,k} of Δ^(l)_{jk}, (l, j, k) in the
+        course's numbering (j from 1, k = 0 the bias; see ``bp_core.indexing``).  (m,)"""
+        from .indexing import weight_to_index
+
+        return self.example_contributions(*weight_to_index(l, j, k, self.theta_shapes))
+
+    @property
+    def theta_shapes(self) -> tuple[tuple[int, int], ...]:
+        """Shape of every Θ^(l) (= shape of Δ^(l) and D^(l))."""
+        return tuple(D.shape for D in self.D)
 
 
 # --------------------------------------------------------------------------------------
@@ -199,15 +230,19 @@ def check_inputs(
 
 
 def _forward(cfg: NetConfig, Theta: Sequence[Array], X: Array) -> tuple[list, list, list]:
-    """Forward pass without input checks; returns a, z and the a's with their bias unit."""
-    acts = cfg.layer_g  # g for layers 2 … L
-    a, z, a1 = [X], [None], []
-    for l in range(cfg.L - 1):
-        a1.append(add_bias(a[l]))  # (m, s_l + 1), a_0 = 1
+    """Forward pass without input checks; returns a, z and the a's with their bias unit
+    (``a1[l - 1]`` is a^(l) with a_0 = 1, for l = 1 … L − 1)."""
+    L, units = cfg.L, cfg.units  # units[l - 1] is layer l's g
+    a: list = [None] * L
+    z: list = [None] * L
+    a1: list = [None] * (L - 1)
+    a[0] = X  # a^(1) = x
+    for l in range(1, L):  # course layer l feeds layer l + 1
+        a1[l - 1] = add_bias(a[l - 1])  # (m, s_l + 1): a^(l) with a_0 = 1
         # z^(l+1) = Θ^(l) a^(l)
-        z.append(a1[l] @ Theta[l].T)  # (m, s_{l+1})
+        z[l] = a1[l - 1] @ Theta[l - 1].T  # (m, s_{l+1})
         # a^(l+1) = g(z^(l+1))
-        a.append(acts[l](z[l + 1]))  # (m, s_{l+1})
+        a[l] = units[l].g(z[l])  # (m, s_{l+1})
     return a, z, a1
 
 
@@ -218,7 +253,7 @@ def forward(cfg: NetConfig, Theta: Sequence[Array], X: Array) -> ForwardTrace:
     ----------
     cfg : NetConfig
     Theta : sequence of ndarray
-        ``Theta[l]`` of shape (s_{l+1}, s_l + 1).
+        ``Theta[l - 1]`` is Θ^(l), of shape (s_{l+1}, s_l + 1).
     X : ndarray of shape (m, s_1)
 
     Returns
@@ -319,18 +354,21 @@ def _backprop(
     """Backpropagation without input checks (the trainer's inner loop calls this)."""
     L, m = cfg.L, X.shape[0]
     loss, out = LOSSES[cfg.loss], OUTPUTS[cfg.output]
-    acts = cfg.hidden_units
+    units = cfg.units  # units[l - 1] is layer l's g
     a, z, a1 = _forward(cfg, Theta, X)
 
     delta: list[Array | None] = [None] * L
     # δ^(L) = ∂J_i/∂z^(L)  (= ŷ − y for a sigmoid output with cross-entropy)
     delta[L - 1] = steps.output_delta(loss, out, z[L - 1], a[L - 1], Y)  # (m, s_L)
-    for l in range(L - 2, 0, -1):
+    for l in range(L - 1, 1, -1):  # hidden layers L − 1 … 2, back from the output
         # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l))
-        delta[l] = steps.hidden_delta(Theta[l], delta[l + 1], z[l], a[l], acts[l - 1])
-    # Δ^(l) = Σ_i δ^(l+1) (a^(l))ᵀ ;  D^(l) = Δ^(l)/m + (λ/m) Θ^(l)
-    Delta = [steps.accumulate(delta[l + 1], a1[l]) for l in range(L - 1)]
-    D = [steps.gradient(Delta[l], Theta[l], m, cfg.lambda_) for l in range(L - 1)]
+        delta[l - 1] = steps.hidden_delta(
+            Theta[l - 1], delta[l], z[l - 1], a[l - 1], units[l - 1]
+        )  # (m, s_l)
+    # Δ^(l) = Σ_i δ^(l+1)_i (a^(l)_i)ᵀ, a^(l) with its bias unit, for l = 1 … L − 1
+    Delta = [steps.accumulate(delta[l], a1[l - 1]) for l in range(1, L)]
+    # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), the bias column not regularized
+    D = [steps.gradient(Delta[l - 1], Theta[l - 1], m, cfg.lambda_) for l in range(1, L)]
     J = _cost(cfg, Theta, z[-1], a[-1], Y) if with_cost else None
     return BackpropTrace(
         J=J, a=tuple(a), z=tuple(z), delta=tuple(delta), Delta=tuple(Delta), D=tuple(D)
@@ -350,7 +388,7 @@ def backprop(
     ----------
     cfg : NetConfig
     Theta : sequence of ndarray
-        ``Theta[l]`` of shape (s_{l+1}, s_l + 1).
+        ``Theta[l - 1]`` is Θ^(l), of shape (s_{l+1}, s_l + 1).
     X : ndarray of shape (m, s_1)
     Y : ndarray of shape (m, s_L)
         Encoded targets (see ``encode_targets``).
@@ -360,7 +398,7 @@ def backprop(
     Returns
     -------
     BackpropTrace
-        J, a, z, δ, Δ and D; ``D[l]`` is ∂J/∂Θ^(l+1).
+        J, a, z, δ, Δ and D; ``D[l - 1]`` is ∂J/∂Θ^(l).
     """
     Theta, X, Y = check_inputs(cfg, Theta, X, Y)
     return _backprop(cfg, Theta, X, Y, steps)

@@ -14,7 +14,6 @@ from typing import Protocol
 
 import numpy as np
 
-from .activations import ACTIVATIONS
 from .config import NetConfig
 from .metrics import accuracy, r2
 from .network import (
@@ -124,9 +123,10 @@ class Divergence:
 
 @dataclass
 class History:
-    """One row per recorded epoch.  ``grad_norm[e][l]`` is ‖D^(l+1)‖ (Frobenius) on the full
-    training set, ``mean_abs_delta[e][l]`` is mean |δ^(l+2)|, ``saturation[e][l]`` the fraction
-    of (example, unit) pairs of hidden layer l + 2 whose g'(z) is below 5 % of its peak."""
+    """One row per recorded epoch.  ``grad_norm[e][l - 1]`` is ‖D^(l)‖ (Frobenius) on the full
+    training set for l = 1 … L − 1; ``mean_abs_delta[e][l - 2]`` is mean |δ^(l)| for
+    l = 2 … L; ``saturation[e][l - 2]`` is the fraction of (example, unit) pairs of hidden layer
+    l = 2 … L − 1 whose g'(z) is below 5 % of its peak."""
 
     metric_name: str
     epoch: list[int] = field(default_factory=list)
@@ -186,7 +186,8 @@ class Trainer:
     ----------
     cfg : NetConfig
     Theta : sequence of ndarray
-        Initial weights, ``Theta[l]`` (s_{l+1}, s_l + 1); copied, never modified.
+        Initial weights, ``Theta[l - 1]`` = Θ^(l) of shape (s_{l+1}, s_l + 1); copied, never
+        modified.
     data : LabelledData
         ``X_train`` (m, s_1), ``y_train`` (m,), ``X_test``, ``y_test``, ``task``.
     settings : TrainSettings
@@ -358,9 +359,9 @@ class Trainer:
             h.grad_norm.append([float(np.linalg.norm(D)) for D in trace.D])
             h.mean_abs_delta.append([float(np.mean(np.abs(d))) for d in trace.delta[1:]])
             sat = []
-            for l, name in enumerate(cfg.hidden_activations, start=1):
-                act = ACTIVATIONS[name]
-                slope = act.g_prime(trace.z[l], trace.a[l])
+            for l in range(2, cfg.L):  # hidden layers
+                act = cfg.unit(l)
+                slope = act.g_prime(trace.z[l - 1], trace.a[l - 1])  # g'(z^(l)), (m, s_l)
                 sat.append(float(np.mean(slope < 0.05 * act.peak_slope)))
             h.saturation.append(sat)
         else:
