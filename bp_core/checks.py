@@ -1,13 +1,18 @@
-"""Checks behind the Gradients and Derivation views, composed from the rest of ``bp_core``.
+"""Checks of the derivation's lines against finite differences.
 
-Pure functions (no streamlit, no session), each a thin composition of ``bp_core`` pieces:
-choosing the examples to look at, a gradient check on a sample of the weights when the
-network is too big to check them all within ~2 s, finite-difference derivatives of one
-example's cost J_i with respect to z^(l) or h (the "other side" of each derivation line),
-and a one-weight slice of J(Θ).
+Each line of the backprop derivation has a side ``bp_core`` computes (backprop's δ and D, the
+loss's J and ∂J/∂h, the layer's own g') and a side got by nudging the input of that line by
+±ε and recomputing (``gradcheck.central_difference``, the one finite-difference loop).  The
+functions here return both sides as numbers, with the layer, the g and the weights they used
+(``LineCheck``).  The LaTeX and the prose that go with each line live in
+``lab_ui.derivation``; nothing here is text for a page.
 
-Index rule as in ``bp_core``: Python index = course superscript − 1.  Arguments named
-``layer`` are *course* layer numbers (2 … L); ``l`` in ``(l, j, k)`` is the course l of Θ^(l).
+Arguments named ``layer`` are course layer numbers (2 … L); a weight is the course's
+(l, j, k) — see the index rule in ``bp_core.network``.
+
+Older import paths keep working: ``examples`` (now in ``bp_core.examples``),
+``SampledCheck``, ``sampled_gradient_check`` and their limits (``bp_core.gradcheck``) and
+``output_delta_curves`` (``bp_core.losses``) are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,246 +22,125 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import (
-    ACTIVATIONS,
-    LOSSES,
-    OUTPUTS,
-    PLANTED_BUGS,
-    NetConfig,
-    add_bias,
-    backprop,
-    cost,
-    encode_targets,
-    gradient_check,
-    relative_difference,
-    weight_name,
+from .activations import ACTIVATIONS, Activation
+from .config import NetConfig
+from .examples import examples
+from .gradcheck import (
+    FULL_CHECK_MAX_WEIGHTS,
+    MAX_CHECK_EXAMPLES,
+    SAMPLED_ENTRIES,
+    SampledCheck,
+    _J_of_unrolled,
+    central_difference,
+    sampled_gradient_check,
 )
-from .network import regularization
+from .indexing import weight_to_index
+from .losses import LOSSES, OUTPUTS, Output, output_delta_curves
+from .network import add_bias, backprop, check_inputs, regularization, unroll
 
 Array = np.ndarray
 
-#: Networks with at most this many weights get the full check (every entry of every Θ).
-FULL_CHECK_MAX_WEIGHTS = 600
-#: Otherwise this many entries in all are checked, spread over the layers.
-SAMPLED_ENTRIES = 360
-#: The gradient check uses at most this many examples.
-MAX_CHECK_EXAMPLES = 20
-
-
-def examples(cfg: NetConfig, X: Array, y: Array, task: str, start: int, count: int):
-    """Rows start … start + count − 1 of (X, y) with their encoded targets Y.
-
-    Returns
-    -------
-    X : ndarray of shape (k, s_1)
-    Y : ndarray of shape (k, s_L)
-    """
-    m = X.shape[0]
-    if m == 0:
-        raise ValueError("There are no training examples.")
-    start = min(max(int(start), 0), m - 1)
-    stop = min(start + max(int(count), 1), m)
-    return X[start:stop], encode_targets(cfg, np.asarray(y)[start:stop], task)
-
-
-@dataclass(frozen=True)
-class SampledCheck:
-    """A gradient check on some (or all) entries of Θ.
-
-    Attributes
-    ----------
-    entries : tuple of (int, int, int)
-        (l, row, col) of each checked weight: l the course's Θ^(l), row = j − 1 the Python
-        row, col = k (0 = the bias), so the entry is ``Theta[l - 1][row, col]``.  ``weights``
-        gives the course's (l, j, k).
-    numeric, backprop : ndarray of shape (n_entries,)
-        Centred finite difference and backprop's D at those entries.
-    relative_difference : float
-        ‖n − g‖ / ‖n + g‖ over the checked entries (bp_core.relative_difference).
-    tolerance : float
-    complete : bool
-        True when every weight of the network was checked.
-    n_weights : int
-        Number of weights in the network.
-    m : int
-        Number of examples the check used.
-    """
-
-    entries: tuple[tuple[int, int, int], ...]
-    numeric: Array
-    backprop: Array
-    relative_difference: float
-    tolerance: float
-    complete: bool
-    n_weights: int
-    m: int
-
-    @property
-    def passed(self) -> bool:
-        return self.relative_difference < self.tolerance
-
-    @property
-    def weights(self) -> tuple[tuple[int, int, int], ...]:
-        """The checked weights in the course's (l, j, k): j from 1, k = 0 the bias
-        (``entries`` keeps the Python row j − 1 for older callers)."""
-        return tuple((l, j + 1, k) for l, j, k in self.entries)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """``weight_name`` of every checked weight, e.g. "Θ^(1)_1,0"."""
-        return tuple(weight_name(*w) for w in self.weights)
-
-    @property
-    def errors(self) -> Array:
-        """|numeric − backprop| per checked entry, shape (n_entries,)."""
-        return np.abs(self.numeric - self.backprop)
-
-    def table(self) -> dict[str, list]:
-        """The course's two columns (numeric, backprop) and |difference|, one row per weight,
-        as columns keyed by name; the first, "weight", names the entry Θ^(l)_{j,k}."""
-        return {
-            "weight": list(self.names),
-            "numeric": self.numeric.tolist(),
-            "backprop": self.backprop.tolist(),
-            "|difference|": self.errors.tolist(),
-        }
-
-    def worst_layer(self) -> int:
-        """Course l of the Θ^(l) holding the largest |numeric − backprop|."""
-        return int(self.entries[int(np.argmax(self.errors))][0]) if self.entries else 1
-
-    def error_maps(self, shapes: Sequence[tuple[int, int]]) -> list[Array]:
-        """|n − g| placed in each Θ's shape, NaN where an entry was not checked."""
-        maps = [np.full(s, np.nan) for s in shapes]
-        for (l, j, k), e in zip(self.entries, self.errors, strict=True):
-            maps[l - 1][j, k] = e
-        return maps
-
-
-def _sample_entries(cfg: NetConfig, total: int, seed: int) -> list[tuple[int, int, int]]:
-    rng = np.random.default_rng(seed)
-    per_layer = max(total // (cfg.L - 1), 4)
-    out = []
-    for l, (r, c) in enumerate(cfg.theta_shapes, start=1):
-        if r * c <= per_layer:
-            out += [(l, j, k) for j in range(r) for k in range(c)]
-            continue
-        bias = [(l, j, 0) for j in range(min(r, max(per_layer // 4, 1)))]  # bias column
-        flat = rng.choice(r * (c - 1), size=per_layer - len(bias), replace=False)
-        out += bias + sorted((l, int(f // (c - 1)), int(f % (c - 1)) + 1) for f in flat)
-    return out
-
-
-def sampled_gradient_check(
-    cfg: NetConfig,
-    Theta: Sequence[Array],
-    X: Array,
-    Y: Array,
-    bug: str | None = None,
-    eps: float = 1e-4,
-    tolerance: float = 1e-7,
-    seed: int = 0,
-) -> SampledCheck:
-    """The course's gradient check, on every weight of a small network or a sample of a big one.
-
-    Networks with at most ``FULL_CHECK_MAX_WEIGHTS`` weights use ``bp_core.gradient_check``
-    itself; bigger ones compare ``SAMPLED_ENTRIES`` entries (always some of each bias column)
-    so the check stays under ~2 s.  Either way at most ``MAX_CHECK_EXAMPLES`` examples.
-
-    Parameters
-    ----------
-    X : ndarray of shape (m, s_1)
-    Y : ndarray of shape (m, s_L)
-    bug : str or None
-        A key of ``bp_core.PLANTED_BUGS``.
-    """
-    X, Y = X[:MAX_CHECK_EXAMPLES], Y[:MAX_CHECK_EXAMPLES]
-    if cfg.n_weights <= FULL_CHECK_MAX_WEIGHTS:
-        chk = gradient_check(cfg, Theta, X, Y, eps=eps, tolerance=tolerance, bug=bug)
-        rows = chk.rows()
-        return SampledCheck(
-            entries=tuple((l, j, k) for l, j, k, _, _ in rows),
-            numeric=np.array([r[3] for r in rows]),
-            backprop=np.array([r[4] for r in rows]),
-            relative_difference=chk.relative_difference,
-            tolerance=tolerance,
-            complete=True,
-            n_weights=cfg.n_weights,
-            m=X.shape[0],
-        )
-    if bug is not None and bug not in PLANTED_BUGS:
-        raise ValueError(f"Unknown planted bug {bug!r}.")
-    steps = PLANTED_BUGS[bug].steps if bug else None
-    trace = backprop(cfg, Theta, X, Y, steps) if steps else backprop(cfg, Theta, X, Y)
-    entries = _sample_entries(cfg, SAMPLED_ENTRIES, seed)
-    Th = [np.array(T, dtype=np.float64) for T in Theta]
-    numeric = np.empty(len(entries))
-    for n, (l, j, k) in enumerate(entries):
-        keep = Th[l - 1][j, k]
-        Th[l - 1][j, k] = keep + eps
-        J_plus = cost(cfg, Th, X, Y)
-        Th[l - 1][j, k] = keep - eps
-        J_minus = cost(cfg, Th, X, Y)
-        Th[l - 1][j, k] = keep
-        numeric[n] = (J_plus - J_minus) / (2 * eps)  # centred difference
-    analytic = np.array([trace.D[l - 1][j, k] for l, j, k in entries])
-    return SampledCheck(
-        entries=tuple(entries),
-        numeric=numeric,
-        backprop=analytic,
-        relative_difference=relative_difference([numeric], [analytic]),
-        tolerance=tolerance,
-        complete=False,
-        n_weights=cfg.n_weights,
-        m=X.shape[0],
-    )
+__all__ = [
+    "FULL_CHECK_MAX_WEIGHTS",
+    "MAX_CHECK_EXAMPLES",
+    "SAMPLED_ENTRIES",
+    "CostSlice",
+    "LineCheck",
+    "SampledCheck",
+    "cost_from_z",
+    "cost_slice",
+    "dJ_dh_formula",
+    "derivation_checks",
+    "example_cost_of_h",
+    "examples",
+    "fd_dJ_dh",
+    "fd_dJ_dz",
+    "fd_slope",
+    "layer_slope",
+    "max_abs_diff",
+    "output_delta_curves",
+    "sampled_gradient_check",
+]
 
 
 # ---------------------------------------------------------------------------------------------
-# Derivation checks: finite differences of one example's cost J_i
+# One example's cost J_i, and its finite-difference derivatives
 # ---------------------------------------------------------------------------------------------
-
-
-def _g(cfg: NetConfig, layer: int):
-    """g of course layer ``layer`` (2 … L): the hidden activation or the output unit."""
-    return (
-        OUTPUTS[cfg.output].g
-        if layer == cfg.L
-        else ACTIVATIONS[cfg.hidden_activations[layer - 2]].g
-    )
 
 
 def cost_from_z(cfg: NetConfig, Theta: Sequence[Array], layer: int, z: Array, Y: Array) -> Array:
-    """Each example's unregularized cost J_i when z^(layer) is set to ``z`` (m, s_layer)."""
-    a = _g(cfg, layer)(z)
-    for p in range(layer - 1, cfg.L - 1):  # Python index p is layer p + 1
-        # z^(p+2) = Θ^(p+1) a^(p+1)
-        z = add_bias(a) @ np.asarray(Theta[p]).T  # (m, s_{p+2})
-        a = _g(cfg, p + 2)(z)
+    """Each example's unregularized cost J_i when z^(layer) is set to ``z`` (m, s_layer).
+
+    Forward propagation from layer ``layer`` on, with each layer's own g.  Returns (m,).
+    """
+    a = cfg.unit(layer).g(z)  # a^(layer)
+    for l in range(layer, cfg.L):  # course layer l feeds layer l + 1
+        # z^(l+1) = Θ^(l) a^(l)
+        z = add_bias(a) @ np.asarray(Theta[l - 1]).T  # (m, s_{l+1})
+        # a^(l+1) = g(z^(l+1))
+        a = cfg.unit(l + 1).g(z)  # (m, s_{l+1})
     return LOSSES[cfg.loss].example_cost(OUTPUTS[cfg.output], z, a, Y)  # (m,)
 
 
 def fd_dJ_dz(
     cfg: NetConfig, Theta: Sequence[Array], layer: int, z: Array, Y: Array, eps: float = 1e-5
 ) -> Array:
-    """∂J_i/∂z^(layer) by centred differences, one entry at a time; shape of z (m, s_layer)."""
+    """∂J_i/∂z^(layer) by centred differences, one entry at a time; shape of z (m, s_layer).
+
+    Rows are examples and do not interact, so nudging z_ij changes only J_i:
+    ∂(Σ_i J_i)/∂z_ij = ∂J_i/∂z_ij, and one scalar function serves every entry.
+    """
+    return central_difference(lambda v: float(cost_from_z(cfg, Theta, layer, v, Y).sum()), z, eps)
+
+
+def _fd_diagonal(g, z: Array, eps: float) -> Array:
+    """(g(z + ε e)_e − g(z − ε e)_e) / 2ε for every entry e of z: each unit's own slope
+    (for softmax, the diagonal of ∂a/∂z)."""
     z = np.asarray(z, dtype=np.float64)
-    out = np.empty_like(z)
-    for idx in np.ndindex(z.shape):
-        zp, zm = z.copy(), z.copy()
-        zp[idx] += eps
-        zm[idx] -= eps
-        i = idx[0]
-        out[idx] = (
-            cost_from_z(cfg, Theta, layer, zp, Y)[i] - cost_from_z(cfg, Theta, layer, zm, Y)[i]
-        ) / (2 * eps)
-    return out
+    out = np.empty(z.size)
+    for i in range(z.size):
+        out[i] = central_difference(lambda v, i=i: float(g(v).flat[i]), z, eps, entries=[i])[0]
+    return out.reshape(z.shape)
 
 
 def fd_slope(name: str, z: Array, eps: float = 1e-5) -> Array:
     """(g(z + ε) − g(z − ε)) / 2ε for the activation ``name`` of ``bp_core.ACTIVATIONS``."""
-    g = ACTIVATIONS[name].g
-    return (g(z + eps) - g(z - eps)) / (2 * eps)
+    if name not in ACTIVATIONS:
+        raise ValueError(f"Unknown activation {name!r}.")
+    return _fd_diagonal(ACTIVATIONS[name].g, z, eps)
+
+
+def _slope(unit: Activation | Output, z: Array) -> Array:
+    """g'(z) from the registry entry: an activation's ``g_prime``, or for an output unit the
+    diagonal ∂a_j/∂z_j of its Jacobian (from its ``vjp``, one unit vector at a time)."""
+    a = unit.g(z)
+    if isinstance(unit, Activation):
+        return unit.g_prime(z, a)
+    out = np.empty_like(z)
+    for j in range(z.shape[1]):
+        e = np.zeros_like(z)
+        e[:, j] = 1.0
+        out[:, j] = unit.vjp(z, a, e)[:, j]  # ((∂a/∂z)ᵀ e_j)_j = ∂a_j/∂z_j
+    return out
+
+
+def layer_slope(cfg: NetConfig, layer: int, z: Array, eps: float = 1e-5) -> LineCheck:
+    """g'(z^(layer)) from layer ``layer``'s own g (2 … L) against its centred difference.
+
+    ``unit`` of the result names the g that was used (a key of ``ACTIVATIONS``, or of
+    ``OUTPUTS`` for layer L), so a page labels the line with the right function.
+    """
+    unit = cfg.unit(layer)
+    z = np.asarray(z, dtype=np.float64)
+    return LineCheck(
+        key="g_prime",
+        left=_slope(unit, z)[0],
+        right=_fd_diagonal(unit.g, z, eps)[0],
+        tolerance=1e-8,
+        layer=layer,
+        unit=unit.name,
+        entries=tuple((layer, j) for j in range(1, z.shape[1] + 1)),
+    )
 
 
 def example_cost_of_h(loss: str, output: str, h: Array, Y: Array) -> Array:
@@ -273,16 +157,12 @@ def dJ_dh_formula(loss: str, output: str, h: Array, Y: Array) -> Array:
 
 
 def fd_dJ_dh(loss: str, output: str, h: Array, Y: Array, eps: float = 1e-7) -> Array:
-    """∂J_i/∂h by centred differences of ``example_cost_of_h``; shape of h."""
-    out = np.empty_like(h)
-    for idx in np.ndindex(h.shape):
-        hp, hm = h.copy(), h.copy()
-        hp[idx] += eps
-        hm[idx] -= eps
-        i = idx[0]
-        diff = example_cost_of_h(loss, output, hp, Y)[i] - example_cost_of_h(loss, output, hm, Y)[i]
-        out[idx] = diff / (2 * eps)
-    return out
+    """∂J_i/∂h by centred differences of the loss's ``J_of_h``; shape of h.
+
+    As in ``fd_dJ_dz``, nudging h_ij changes only J_i, so the sum over examples serves.
+    """
+    lo, out = LOSSES[loss], OUTPUTS[output]
+    return central_difference(lambda v: float(lo.J_of_h(out, v, Y).sum()), h, eps)
 
 
 def max_abs_diff(A: Array, B: Array) -> float:
@@ -291,22 +171,9 @@ def max_abs_diff(A: Array, B: Array) -> float:
     return float(np.max(np.abs(A - B))) if A.size else 0.0
 
 
-def output_delta_curves(output: str, z: Array | None = None, y: float = 1.0) -> dict[str, Array]:
-    """δ^(L) of one output unit with target y along z, for cross-entropy and squared error.
-
-    Both come from ``bp_core.LOSSES[...].delta``; ``z`` defaults to −8 … 8.
-    Returns {"z", "h", "cross_entropy", "mse"}.
-    """
-    z = np.linspace(-8.0, 8.0, 161) if z is None else z
-    out = OUTPUTS[output]
-    Z = np.asarray(z, dtype=np.float64).reshape(-1, 1)  # (n, 1)
-    A = out.g(Z)
-    Y = np.full_like(Z, y)
-    res = {"z": Z[:, 0], "h": A[:, 0]}
-    for name in ("cross_entropy", "mse"):
-        if output in LOSSES[name].outputs:
-            res[name] = LOSSES[name].delta(out, Z, A, Y)[:, 0]
-    return res
+# ---------------------------------------------------------------------------------------------
+# J along one weight: the gradient as a slope
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -326,32 +193,48 @@ def cost_slice(
     Theta: Sequence[Array],
     X: Array,
     Y: Array,
-    entry: tuple[int, int, int],
+    entry: tuple[int, int, int] | None = None,
     half_width: float = 1.0,
     n: int = 41,
     eps: float = 1e-4,
+    *,
+    weight: tuple[int, int, int] | None = None,
 ) -> CostSlice:
-    """J(Θ) with only Θ^(l)_{jk} varied over t0 ± half_width; ``entry`` = (l, j, k), l 1-based.
+    """J(Θ) with only one weight varied over t0 ± half_width.
 
-    The finite-difference slope is (J(t0 + ε) − J(t0 − ε)) / 2ε; the backprop slope is D^(l)_{jk}.
+    Give the weight as ``weight=(l, j, k)``, the course's numbering (j from 1, k = 0 the
+    bias), or — the older form — as ``entry=(l, row, col)`` with the Python row j − 1.
+
+    The finite-difference slope is (J(t0 + ε) − J(t0 − ε)) / 2ε (``central_difference``);
+    the backprop slope is D^(l)_{jk}.
     """
-    l, j, k = entry
-    r, c = cfg.theta_shapes[l - 1] if 1 <= l < cfg.L else (0, 0)
-    if not (0 <= j < r and 0 <= k < c):
-        raise ValueError(f"Θ^({l}) has no entry ({j}, {k}).")
-    Th = [np.array(T, dtype=np.float64) for T in Theta]
-    t0 = float(Th[l - 1][j, k])
+    if (entry is None) == (weight is None):
+        raise ValueError("Give the weight once: weight=(l, j, k), or entry=(l, row, col).")
+    if weight is None:
+        l, row, col = entry
+        r, c = cfg.theta_shapes[l - 1] if 1 <= l < cfg.L else (0, 0)
+        if not (0 <= row < r and 0 <= col < c):
+            raise ValueError(f"Θ^({l}) has no entry ({row}, {col}).")
+        index = l - 1
+    else:
+        index, row, col = weight_to_index(*weight, cfg)
+    Th, X, Y = check_inputs(cfg, Theta, X, Y)
+    t0 = float(Th[index][row, col])
+    theta_vec = unroll(Th)  # (n_weights,)
+    at = cfg.theta_offsets[index] + row * cfg.theta_shapes[index][1] + col  # the weight in θ
+    J_of = _J_of_unrolled(cfg, X, Y)
 
     def J_at(t: float) -> float:
-        Th[l - 1][j, k] = t
-        return cost(cfg, Th, X, Y)
+        theta_vec[at] = t
+        return J_of(theta_vec)
 
     ts = np.linspace(t0 - half_width, t0 + half_width, n)
     Js = np.array([J_at(t) for t in ts])
-    slope_fd = (J_at(t0 + eps) - J_at(t0 - eps)) / (2 * eps)
-    J0 = J_at(t0)
-    slope_bp = float(backprop(cfg, Th, X, Y).D[l - 1][j, k])
-    return CostSlice(ts, Js, t0, J0, float(slope_fd), slope_bp)
+    theta_vec[at] = t0
+    slope_fd = float(central_difference(J_of, theta_vec, eps, entries=[at])[0])
+    J0 = J_of(theta_vec)
+    slope_bp = float(backprop(cfg, Th, X, Y).D[index][row, col])
+    return CostSlice(ts, Js, t0, J0, slope_fd, slope_bp)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,31 +244,39 @@ def cost_slice(
 
 @dataclass(frozen=True)
 class LineCheck:
-    """One line of the derivation with both sides computed.
+    """Both sides of one line of the derivation, computed (numbers only).
 
     Attributes
     ----------
-    key, title, latex, explanation : str
-    left_name, right_name : str
-        What each side is (e.g. "backprop δ^(3)", "finite difference ∂J_i/∂z^(3)").
+    key : str
+        Which line: ``"J"``, ``"g_prime"``, ``"dJ_dh"``, ``"delta_L"``, ``"delta_<l>"`` for a
+        hidden layer l, ``"D"``, ``"delta_L_mse"``.
     left, right : ndarray
-        The two sides, same shape (a vector for one example).
-    labels : tuple of str
-        One label per entry, e.g. "unit 2".
+        bp_core's side and the finite-difference (or textbook) side, same shape.
     tolerance : float
         The line checks out when ``max_diff < tolerance``.
+    layer : int or None
+        The course layer the line is about (None for J and D).
+    unit : str or None
+        The registry name of the g that was used (an ``ACTIVATIONS`` or ``OUTPUTS`` key).
+    entries : tuple
+        What each entry of ``left`` is: (layer, j) for unit j of a layer, the course's
+        (l, j, k) for a weight, ``()`` for the single number J.
+    m : int
+        The number of examples the line used.
+    gradient : SampledCheck or None
+        For the ``"D"`` line, the gradient check itself (how many weights, whether all).
     """
 
     key: str
-    title: str
-    latex: str
-    explanation: str
-    left_name: str
-    right_name: str
     left: Array
     right: Array
-    labels: tuple[str, ...]
     tolerance: float = 1e-6
+    layer: int | None = None
+    unit: str | None = None
+    entries: tuple = ()
+    m: int = 1
+    gradient: SampledCheck | None = None
 
     @property
     def max_diff(self) -> float:
@@ -395,20 +286,9 @@ class LineCheck:
     def ok(self) -> bool:
         return self.max_diff < self.tolerance
 
-    def table(self) -> dict[str, list]:
-        """The two sides side by side with their difference, one row per entry, as columns
-        keyed by name; the first, "entry", names the row."""
-        left, right = np.ravel(self.left), np.ravel(self.right)
-        return {
-            "entry": list(self.labels),
-            self.left_name: left.tolist(),
-            self.right_name: right.tolist(),
-            "difference": (left - right).tolist(),
-        }
 
-
-def _units(layer: int, n: int, first: int = 1) -> tuple[str, ...]:
-    return tuple(f"unit {j} of layer {layer}" for j in range(first, first + n))
+def _units(layer: int, n: int) -> tuple[tuple[int, int], ...]:
+    return tuple((layer, j) for j in range(1, n + 1))
 
 
 def derivation_checks(
@@ -422,142 +302,79 @@ def derivation_checks(
         The one example the per-example lines use.
     X_all, Y_all : ndarray of shape (m, s_1), (m, s_L)
         The examples J(Θ) and the gradient are checked on.
+
+    Returns
+    -------
+    list of LineCheck
+        In the derivation's order: J, g' of layer 2 (of layer L when there is no hidden
+        layer), ∂J/∂h, δ^(L), δ^(L−1) … δ^(2), D, and δ^(L) under squared error.  The lines
+        that need the loss's ``J_of_h``/``dJ_dh`` are left out for a loss that has none, and
+        the squared-error contrast for an output unit that squared error does not allow.
     """
-    L, loss, out = cfg.L, cfg.loss, cfg.output
+    L, loss, out = cfg.L, LOSSES[cfg.loss], OUTPUTS[cfg.output]
     tr = backprop(cfg, Theta, X, Y)
     h, zL = tr.a[-1], tr.z[-1]  # (1, s_L)
     outs = _units(L, h.shape[1])
+    m_all = X_all.shape[0]
     checks = []
 
-    tr_all = backprop(cfg, Theta, X_all, Y_all)
-    textbook = example_cost_of_h(loss, out, tr_all.a[-1], Y_all).mean() + regularization(
-        cfg, Theta, X_all.shape[0]
-    )
-    checks.append(
-        LineCheck(
-            "J",
-            "The cost J(Θ)",
-            LOSSES[loss].formula
-            + (r" + \frac{\lambda}{2m}\sum_{l}\sum_{j}\sum_{k\ge 1}(\Theta^{(l)}_{jk})^2"),
-            "bp_core computes the log terms from z (log-sum-exp form) so log 0 never happens; "
-            "the right side is the textbook formula evaluated on h.",
-            "bp_core J(Θ)",
-            "textbook formula",
-            np.array([tr_all.J]),
-            np.array([textbook]),
-            (f"m = {X_all.shape[0]}",),
-            1e-8,
+    if loss.J_of_h is not None:
+        tr_all = backprop(cfg, Theta, X_all, Y_all)
+        # J = (1/m) Σ_i J_i(h) + λ/(2m) Σ Θ²  with the textbook J_i(h), log h and all
+        textbook = loss.J_of_h(out, tr_all.a[-1], Y_all).mean() + regularization(cfg, Theta, m_all)
+        checks.append(LineCheck("J", np.array([tr_all.J]), np.array([textbook]), 1e-8, m=m_all))
+    layer_g = 2 if L > 2 else L
+    checks.append(layer_slope(cfg, layer_g, tr.z[layer_g - 1]))
+    if loss.dJ_dh is not None:
+        checks.append(
+            LineCheck(
+                "dJ_dh",
+                loss.dJ_dh(out, h, Y)[0],
+                fd_dJ_dh(cfg.loss, cfg.output, h, Y)[0],
+                1e-4,
+                layer=L,
+                unit=out.name,
+                entries=outs,
+            )
         )
-    )
-    z_s = tr.z[1] if L > 2 else zL
-    layer_s = 2
-    sig = ACTIVATIONS["sigmoid"]
-    checks.append(
-        LineCheck(
-            "sigmoid_prime",
-            "The sigmoid's slope",
-            r"\sigma'(z) = \frac{e^{-z}}{(1+e^{-z})^2} = \sigma(z)\,\big(1 - \sigma(z)\big)",
-            f"Evaluated at this example's z^({layer_s}); "
-            "the right side is (σ(z + ε) − σ(z − ε)) / 2ε.",
-            "σ(z)(1 − σ(z))",
-            "finite difference",
-            sig.g_prime(z_s, sig.g(z_s))[0],
-            fd_slope("sigmoid", z_s)[0],
-            _units(layer_s, z_s.shape[1]),
-            1e-8,
-        )
-    )
-    checks.append(
-        LineCheck(
-            "dJ_dh",
-            "How the cost changes with the output",
-            (
-                r"\frac{\partial J_i}{\partial \hat y_k} = "
-                r"\frac{\hat y_k - y_k}{\hat y_k(1-\hat y_k)}"
-                if loss == "cross_entropy" and out == "sigmoid"
-                else r"\frac{\partial J_i}{\partial \hat y_k} = -\frac{y_k}{\hat y_k}"
-                if loss == "cross_entropy"
-                else r"\frac{\partial J_i}{\partial \hat y_k} = \hat y_k - y_k"
-            ),
-            "J_i is one example's cost and ŷ = h_Θ(x) = a^(L); the right side nudges ŷ_k by ±ε.",
-            "formula",
-            "finite difference",
-            dJ_dh_formula(loss, out, h, Y)[0],
-            fd_dJ_dh(loss, out, h, Y)[0],
-            outs,
-            1e-4,
-        )
-    )
-    out_latex = (
-        rf"\delta^{{({L})}} = \frac{{\partial J_i}}{{\partial z^{{({L})}}}} = "
-        r"\frac{\partial J_i}{\partial \hat y}\,.\!*\,g'(z^{(" + str(L) + r")})"
-    )
     checks.append(
         LineCheck(
             "delta_L",
-            "The output error",
-            out_latex + (r" = \hat y - y" if loss == "cross_entropy" else ""),
-            "For sigmoid + cross-entropy ŷ(1 − ŷ) cancels the denominator of ∂J/∂ŷ. The right "
-            f"side nudges each z^({L})_k by ±ε and recomputes J_i.",
-            f"backprop δ^({L})",
-            f"finite difference ∂J_i/∂z^({L})",
             tr.delta[-1][0],
             fd_dJ_dz(cfg, Theta, L, zL, Y)[0],
-            outs,
+            layer=L,
+            unit=out.name,
+            entries=outs,
         )
     )
     for layer in range(L - 1, 1, -1):
+        # δ^(layer) is delta[layer - 1]; its finite difference nudges z^(layer)
+        z_l = tr.z[layer - 1]  # (1, s_layer)
         checks.append(
             LineCheck(
                 f"delta_{layer}",
-                f"The error of hidden layer {layer}",
-                rf"\delta^{{({layer})}} = \frac{{\partial J_i}}{{\partial z^{{({layer})}}}} = "
-                rf"\big[(\Theta^{{({layer})}})^T\delta^{{({layer + 1})}}\big]_{{1:s_{{{layer}}}}}"
-                rf"\,.\!*\,g'(z^{{({layer})}})",
-                "Chain rule through the next layer: z^(l+1) = Θ^(l) a^(l) and a^(l) = g(z^(l)).",
-                f"backprop δ^({layer})",
-                f"finite difference ∂J_i/∂z^({layer})",
                 tr.delta[layer - 1][0],
-                fd_dJ_dz(cfg, Theta, layer, tr.z[layer - 1], Y)[0],
-                _units(layer, tr.z[layer - 1].shape[1]),
+                fd_dJ_dz(cfg, Theta, layer, z_l, Y)[0],
+                layer=layer,
+                unit=cfg.unit(layer).name,
+                entries=_units(layer, z_l.shape[1]),
             )
         )
     chk = sampled_gradient_check(cfg, Theta, X_all, Y_all)
-    which = "every weight" if chk.complete else f"{len(chk.entries)} of the {chk.n_weights} weights"
-    which += "" if chk.complete else " (a sample, to stay fast)"
     checks.append(
-        LineCheck(
-            "D",
-            "The gradient",
-            r"\frac{\partial J}{\partial \Theta^{(l)}_{jk}} = D^{(l)}_{jk} = "
-            r"\frac{1}{m}\Delta^{(l)}_{jk}"
-            r" + \frac{\lambda}{m}\Theta^{(l)}_{jk}\,[k\ge1],\quad "
-            r"\Delta^{(l)} = \sum_{i=1}^m \delta^{(l+1)}_{(i)}\big(a^{(l)}_{(i)}\big)^T",
-            f"On {chk.m} examples; {which} nudged by ±ε.",
-            "backprop D",
-            "finite difference ∂J/∂Θ",
-            chk.backprop,
-            chk.numeric,
-            chk.names,
-            1e-6,
-        )
+        LineCheck("D", chk.backprop, chk.numeric, 1e-6, entries=chk.weights, m=chk.m, gradient=chk)
     )
-    mse_cfg = NetConfig(cfg.layer_sizes, cfg.hidden_activation, out, "mse", cfg.lambda_)
-    checks.append(
-        LineCheck(
-            "delta_L_mse",
-            "The output error under squared error",
-            rf"J_i = \tfrac12\sum_k(\hat y_k - y_k)^2 \;\Rightarrow\; \delta^{{({L})}} = "
-            r"(\hat y - y)\,.\!*\,g'(z^{("
-            + str(L)
-            + r")})"
-            + (r" = (\hat y - y)\,.\!*\,\hat y(1-\hat y)" if out == "sigmoid" else ""),
-            "The same network and example with squared error instead: the output's slope stays in.",
-            f"bp_core squared-error δ^({L})",
-            f"finite difference ∂J_i/∂z^({L})",
-            LOSSES["mse"].delta(OUTPUTS[out], zL, h, Y)[0],
-            fd_dJ_dz(mse_cfg, Theta, L, zL, Y)[0],
-            outs,
+    mse = LOSSES["mse"]
+    if out.name in mse.outputs:
+        mse_cfg = NetConfig(cfg.layer_sizes, cfg.activations, out.name, "mse", cfg.lambda_)
+        checks.append(
+            LineCheck(
+                "delta_L_mse",
+                mse.delta(out, zL, h, Y)[0],
+                fd_dJ_dz(mse_cfg, Theta, L, zL, Y)[0],
+                layer=L,
+                unit=out.name,
+                entries=outs,
+            )
         )
-    )
     return checks

@@ -53,6 +53,9 @@ class Output:
         The open interval the outputs lie in; None when unbounded.
     symbol : str
         LaTeX of the function's name alone (``\\sigma``, ``\\mathrm{softmax}``).
+    elementwise : bool
+        True when each a_k depends on z_k alone (∂a/∂z diagonal, so (∂a/∂z)ᵀ v = v .* g'(z));
+        False for softmax.
     """
 
     name: str
@@ -65,6 +68,7 @@ class Output:
     latex_prime: str = ""
     value_range: tuple[float, float] | None = None
     symbol: str = ""
+    elementwise: bool = True
 
     def __post_init__(self) -> None:
         _fill_latex_defaults(self)
@@ -120,6 +124,7 @@ OUTPUTS: dict[str, Output] = {
             latex_prime=r"\frac{\partial a_k}{\partial z_j} = a_k\,\big([k=j] - a_j\big)",
             value_range=(0.0, 1.0),
             symbol=r"\mathrm{softmax}",
+            elementwise=False,
         ),
         elementwise_output(ACTIVATIONS["linear"], "linear (regression)"),
         elementwise_output(ACTIVATIONS["tanh"], "tanh (targets −1 / +1)", target_low=-1.0),
@@ -149,6 +154,13 @@ class Loss:
         not for training).  None if the loss does not give one.
     dJ_dh : callable or None
         ``dJ_dh(output, h, Y) -> (m, s_L)``: ∂J_i/∂h, the derivative of ``J_of_h``.
+    dJ_dh_latex : callable or None
+        ``dJ_dh_latex(output) -> str``: LaTeX of ∂J_i/∂ŷ_k for that output unit (the right
+        side only, in ŷ_k and y_k).
+    delta_latex : callable or None
+        ``delta_latex(output) -> str``: LaTeX of δ^(L) in its simplest form for that output
+        unit (the right side only, in ŷ, y and g'(z^{(L)}), with the literal superscript
+        ``(L)``), e.g. ``\\hat y - y`` for cross-entropy.
     """
 
     name: str
@@ -159,6 +171,8 @@ class Loss:
     formula: str
     J_of_h: Callable[[Output, Array, Array], Array] | None = None
     dJ_dh: Callable[[Output, Array, Array], Array] | None = None
+    dJ_dh_latex: Callable[[Output], str] | None = None
+    delta_latex: Callable[[Output], str] | None = None
 
 
 def _cross_entropy_cost(output: Output, z: Array, a: Array, Y: Array) -> Array:
@@ -226,6 +240,12 @@ LOSSES: dict[str, Loss] = {
             r" - (1-y_k^{(i)})\log(1-h_k)\right]",
             _cross_entropy_J_of_h,
             _cross_entropy_dJ_dh,
+            lambda out: (
+                r"-\frac{y_k}{\hat y_k}"
+                if out.name == "softmax"
+                else r"\frac{\hat y_k - y_k}{\hat y_k(1-\hat y_k)}"
+            ),
+            lambda out: r"\hat y - y",
         ),
         Loss(
             "mse",
@@ -236,6 +256,35 @@ LOSSES: dict[str, Loss] = {
             r"J(\Theta) = \frac{1}{2m}\sum_{i=1}^{m}\sum_{k=1}^{K}\left(h_k - y_k^{(i)}\right)^2",
             _mse_J_of_h,
             _mse_dJ_dh,
+            lambda out: r"\hat y_k - y_k",
+            lambda out: (
+                r"(\hat y - y)\,.\!*\,g'(z^{(L)})"
+                if out.elementwise
+                else r"\Big(\frac{\partial \hat y}{\partial z^{(L)}}\Big)^T(\hat y - y)"
+            ),
         ),
     )
 }
+
+
+def output_delta_curves(output: str, z: Array | None = None, y: float = 1.0) -> dict[str, Array]:
+    """δ^(L) of one output unit with target y along z, under every loss defined for it.
+
+    Each curve is that loss's own ``delta``; ``z`` defaults to −8 … 8 (161 points).
+
+    Returns
+    -------
+    dict
+        ``"z"`` and ``"h"`` (n,), then one (n,) curve per loss name that allows this output
+        (``"cross_entropy"``, ``"mse"``).
+    """
+    z = np.linspace(-8.0, 8.0, 161) if z is None else z
+    out = OUTPUTS[output]
+    Z = np.asarray(z, dtype=np.float64).reshape(-1, 1)  # (n, 1)
+    A = out.g(Z)  # (n, 1)
+    Y = np.full_like(Z, y)
+    res = {"z": Z[:, 0], "h": A[:, 0]}
+    for name, loss in LOSSES.items():
+        if output in loss.outputs:
+            res[name] = loss.delta(out, Z, A, Y)[:, 0]
+    return res

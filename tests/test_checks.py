@@ -1,12 +1,15 @@
 """bp_core.checks: the derivation's two sides, the sampled gradient check, cost slices."""
 
+import pathlib
 import time
 
 import numpy as np
 import pytest
 
 import bp_core as bp
+import bp_core.gradcheck
 from bp_core import checks as nc
+from lab_ui.derivation import derivation_lines
 
 
 def _problem(sizes, act="sigmoid", out="sigmoid", loss="cross_entropy", lam=1.0, m=10, seed=0):
@@ -56,29 +59,130 @@ def test_unknown_bug_is_a_value_error():
         nc.sampled_gradient_check(cfg, Theta, X, Y, bug="nope")
 
 
-@pytest.mark.parametrize(
-    "sizes,act,out,loss",
-    [
-        ((2, 4, 3, 1), "sigmoid", "sigmoid", "cross_entropy"),
-        ((2, 5, 3), "tanh", "softmax", "cross_entropy"),
-        ((2, 3, 2), "relu", "sigmoid", "mse"),
-        ((2, 1), "sigmoid", "linear", "mse"),
-        ((2, *([32] * 8), 1), "sigmoid", "sigmoid", "cross_entropy"),
-    ],
-)
+DERIVATION_CASES = [
+    ((2, 4, 3, 1), "sigmoid", "sigmoid", "cross_entropy"),
+    ((2, 5, 3), "tanh", "softmax", "cross_entropy"),
+    ((2, 3, 2), "relu", "sigmoid", "mse"),
+    ((2, 1), "sigmoid", "linear", "mse"),
+    ((2, 3, 1), "tanh", "tanh", "mse"),
+    ((2, 4, 3), "leaky_relu", "softmax", "mse"),
+    ((2, *([32] * 8), 1), "sigmoid", "sigmoid", "cross_entropy"),
+]
+
+
+@pytest.mark.parametrize("sizes,act,out,loss", DERIVATION_CASES)
 def test_every_derivation_line_checks_out(sizes, act, out, loss):
     cfg, Theta, X, Y = _problem(sizes, act, out, loss)
-    if out == "linear":
+    if out in ("linear", "tanh"):
         Y = np.random.default_rng(3).normal(size=(X.shape[0], 1))
     checks = nc.derivation_checks(cfg, Theta, X[:1], Y[:1], X, Y)
     keys = [c.key for c in checks]
-    assert keys[:4] == ["J", "sigmoid_prime", "dJ_dh", "delta_L"]
+    assert keys[:4] == ["J", "g_prime", "dJ_dh", "delta_L"]
     assert keys[-2:] == ["D", "delta_L_mse"]
     assert len([k for k in keys if k.startswith("delta_") and k[6:].isdigit()]) == cfg.L - 2
     for c in checks:
         assert c.ok, (c.key, c.max_diff)
-        table = c.table()
-        assert len(table) == 4 and all(len(col) == len(c.labels) for col in table.values())
+        assert np.shape(c.left) == np.shape(c.right)
+        if c.key != "J":
+            assert len(c.entries) == np.size(c.left)
+    lines = derivation_lines(cfg, Theta, X[:1], Y[:1], X, Y)
+    assert [ln.key for ln in lines] == keys
+    for ln in lines:
+        assert ln.ok and ln.max_diff == ln.check.max_diff
+        table = ln.table()
+        assert len(table) == 4 and all(len(col) == len(ln.labels) for col in table.values())
+        assert ln.title and ln.latex and ln.explanation
+
+
+@pytest.mark.parametrize("act", sorted(bp.ACTIVATIONS))
+def test_slope_line_uses_the_layers_own_g(act):
+    """The g' line of a tanh (relu, …) layer checks tanh' (relu', …), not the sigmoid's."""
+    cfg, Theta, X, Y = _problem((2, 4, 3, 1), (act, "sigmoid"), lam=0.0)
+    checks = nc.derivation_checks(cfg, Theta, X[:1], Y[:1], X, Y)
+    (slope,) = [c for c in checks if c.key == "g_prime"]
+    assert slope.layer == 2 and slope.unit == act
+    z2 = bp.forward(cfg, Theta, X[:1]).z[1]
+    g = bp.ACTIVATIONS[act]
+    np.testing.assert_array_equal(slope.left, g.g_prime(z2, g.g(z2))[0])
+    assert slope.ok, slope.max_diff
+    (line,) = [ln for ln in derivation_lines(cfg, Theta, X[:1], Y[:1], X, Y) if ln.key == "g_prime"]
+    assert line.latex == g.latex_prime and g.label in line.title
+    (d2,) = [ln for ln in derivation_lines(cfg, Theta, X[:1], Y[:1], X, Y) if ln.key == "delta_2"]
+    assert g.symbol + "'(z^{(2)})" in d2.latex and d2.check.unit == act
+
+
+def test_slope_line_of_a_net_without_hidden_layer_uses_the_output_unit():
+    cfg, Theta, X, Y = _problem((2, 3), "sigmoid", "softmax", lam=0.0)
+    (slope,) = [
+        c for c in nc.derivation_checks(cfg, Theta, X[:1], Y[:1], X, Y) if c.key == "g_prime"
+    ]
+    h = bp.forward(cfg, Theta, X[:1]).h[0]
+    assert slope.layer == 2 and slope.unit == "softmax"
+    np.testing.assert_allclose(slope.left, h * (1 - h), rtol=1e-12)  # ∂a_k/∂z_k of softmax
+    assert slope.ok, slope.max_diff
+
+
+def test_a_wrong_slope_would_fail_the_line():
+    """The line can fail: the sigmoid's slope on a tanh layer differs from the finite difference."""
+    z = np.array([[-1.0, 0.3, 2.0]])
+    sig = bp.ACTIVATIONS["sigmoid"]
+    wrong = sig.g_prime(z, sig.g(z))[0]
+    assert nc.max_abs_diff(wrong, nc.fd_slope("tanh", z)[0]) > 0.1
+    np.testing.assert_allclose(nc.fd_slope("tanh", z), 1 - np.tanh(z) ** 2, atol=1e-9)
+
+
+def test_central_difference_is_exact_on_a_quadratic_and_restores_x():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([0.5, -1.5])
+    x_before = x.copy()
+    # f(x) = ½ xᵀ A x has gradient A x, and the centred difference of a quadratic is exact
+    g = bp.gradcheck.central_difference(lambda v: 0.5 * v @ A @ v, x, eps=1e-3)
+    np.testing.assert_allclose(g, A @ x, rtol=1e-10)
+    np.testing.assert_array_equal(x, x_before)
+    part = bp.gradcheck.central_difference(lambda v: 0.5 * v @ A @ v, x, 1e-3, entries=[1])
+    assert part.shape == (1,) and part[0] == pytest.approx((A @ x)[1], rel=1e-10)
+    M = np.arange(6.0).reshape(2, 3)
+    assert bp.gradcheck.central_difference(lambda v: float((v**2).sum()), M).shape == (2, 3)
+    with pytest.raises(ValueError, match="positive"):
+        bp.gradcheck.central_difference(lambda v: 0.0, x, eps=0.0)
+
+
+def test_old_names_are_still_importable_from_checks():
+    from bp_core import examples as ex
+    from bp_core import gradcheck as gc
+    from bp_core import losses as lo
+
+    assert nc.sampled_gradient_check is gc.sampled_gradient_check
+    assert nc.SampledCheck is gc.SampledCheck
+    assert nc.MAX_CHECK_EXAMPLES == gc.MAX_CHECK_EXAMPLES == 20
+    assert nc.FULL_CHECK_MAX_WEIGHTS == gc.FULL_CHECK_MAX_WEIGHTS
+    assert nc.SAMPLED_ENTRIES == gc.SAMPLED_ENTRIES
+    assert nc.examples is ex.examples
+    assert nc.output_delta_curves is lo.output_delta_curves
+    for name in (
+        "cost_from_z",
+        "fd_dJ_dz",
+        "fd_slope",
+        "fd_dJ_dh",
+        "example_cost_of_h",
+        "dJ_dh_formula",
+        "max_abs_diff",
+        "cost_slice",
+        "CostSlice",
+        "LineCheck",
+        "derivation_checks",
+    ):
+        assert callable(getattr(nc, name))
+
+
+def test_checks_module_has_no_latex_or_prose():
+    """LaTeX and sentences for students live in lab_ui.derivation, not in the core."""
+    src = (pathlib.Path(nc.__file__)).read_text()
+    code = src[src.index('"""', 3) + 3 :]  # after the module docstring
+    for needle in (r"\frac", r"\delta", r"\partial", r"\hat", "unit {j} of layer"):
+        assert needle not in code, needle
+    registry = pathlib.Path(nc.__file__).with_name("losses.py").read_text()
+    assert r"\frac" in registry  # the needles do match LaTeX where it belongs (registry facts)
 
 
 def test_fd_dJ_dz_matches_backprop_delta():
@@ -98,6 +202,22 @@ def test_cost_slice_slopes_agree_and_bad_entry_is_refused():
     assert len(cs.t) == len(cs.J) == 41
     with pytest.raises(ValueError, match="no entry"):
         nc.cost_slice(cfg, Theta, X, Y, (1, 5, 0))
+
+
+def test_cost_slice_takes_the_courses_weight_numbering():
+    cfg, Theta, X, Y = _problem((2, 3, 1))
+    old = nc.cost_slice(cfg, Theta, X, Y, (1, 2, 0))  # Python row 2 …
+    new = nc.cost_slice(cfg, Theta, X, Y, weight=(1, 3, 0))  # … is the course's j = 3
+    assert new.t0 == old.t0 == Theta[0][2, 0]
+    np.testing.assert_array_equal(new.J, old.J)
+    assert new.slope_bp == old.slope_bp == bp.backprop(cfg, Theta, X, Y).D[0][2, 0]
+    assert new.slope_fd == pytest.approx(new.slope_bp, abs=1e-8)
+    # the curve passes through J at the current weights, and Θ is left untouched
+    assert new.J[20] == pytest.approx(bp.cost(cfg, Theta, X, Y), rel=1e-12)
+    with pytest.raises(ValueError, match="no row j = 4"):
+        nc.cost_slice(cfg, Theta, X, Y, weight=(1, 4, 0))
+    with pytest.raises(ValueError, match="once"):
+        nc.cost_slice(cfg, Theta, X, Y, (1, 2, 0), weight=(1, 3, 0))
 
 
 def test_squared_error_delta_vanishes_when_saturated():
