@@ -10,6 +10,7 @@ import streamlit as st
 import bp_core as bp
 from bp_core import checks as bp_checks
 from lab_ui import figures
+from lab_ui.derivation import derivation_lines
 from lab_ui.entry import session_lab_ui
 from lab_ui.latex import dimension_lines
 
@@ -32,7 +33,7 @@ m_all = c2.slider("Examples for J and the gradient", 1, min(20, tr.m), min(10, t
 try:
     X1, Y1 = bp_checks.examples(cfg, tr.X_train, tr.y_train, tr.task, i - 1, 1)
     Xa, Ya = bp_checks.examples(cfg, tr.X_train, tr.y_train, tr.task, 0, m_all)
-    lines = bp_checks.derivation_checks(cfg, tr.Theta, X1, Y1, Xa, Ya)
+    lines = derivation_lines(cfg, tr.Theta, X1, Y1, Xa, Ya)
 except ValueError as err:
     st.error(str(err))
     st.stop()
@@ -60,7 +61,7 @@ for c in lines:
     right.markdown(
         ":green[**✓ the two sides agree**]" if c.ok else ":red[**✗ the two sides differ**]"
     )
-    if c.key == "sigmoid_prime" and L > 2:
+    if c.key == "g_prime" and L > 2:
         st.header("Backpropagation, from the output back")
     if c.key == "delta_2" or (c.key == "delta_L" and L == 2):
         with st.expander(
