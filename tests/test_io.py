@@ -224,7 +224,8 @@ def _edit(doc: dict, path: tuple, value=None, delete=False) -> str:
         ("this is not json", "not valid JSON"),
         ("", "not valid JSON"),
         ("[1, 2, 3]", "not a saved run"),
-        ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "more than 8 levels deep"),
+        ("[1]]]]", "not valid JSON"),
         (b"\xff\xfe\x00", "not a text"),
         (12, "text of a JSON file"),
     ],
@@ -272,8 +273,8 @@ def test_json_format_version_and_keys(doc, path, value, delete, match):
         (("config", "layer_sizes"), [4, 2.5, 1], "whole number"),
         (("config", "layer_sizes"), [4, 0, 1], "at least 1"),
         (("config", "layer_sizes"), [4, True, 1], "whole number"),
-        (("config", "hidden_activation"), 3, "text"),
-        (("config", "hidden_activation"), "swish", "Unknown activation"),
+        (("config", "activations"), 3, "text"),
+        (("config", "activations"), "swish", "Unknown activation"),
         (("config", "output"), "linear", "Cross-entropy needs"),
         (("config", "lambda_"), "0.1", "number"),
         (("config", "lambda_"), -1, "λ"),
@@ -360,13 +361,13 @@ def test_json_absurd_network_is_refused_before_theta_is_built(doc, sizes, match)
 
 def test_json_too_many_numbers(doc, monkeypatch):
     n_numbers = sum(np.asarray(doc["dataset"][k]).size for k in ("X_train", "X_test"))
-    monkeypatch.setattr(bio, "MAX_NUMBERS", n_numbers)  # Θ alone takes us over
+    monkeypatch.setattr(bio.schema, "MAX_NUMBERS", n_numbers)  # Θ alone takes us over
     with pytest.raises(ValueError, match="more than"):
         bio.from_json(json.dumps(doc))
 
 
 def test_json_too_long(monkeypatch, doc):
-    monkeypatch.setattr(bio, "MAX_JSON_CHARS", 100)
+    monkeypatch.setattr(bio.schema, "MAX_JSON_CHARS", 100)
     with pytest.raises(ValueError, match="larger than 100 characters"):
         bio.from_json(json.dumps(doc))
 

@@ -1,0 +1,77 @@
+"""Save and load a training run: configuration, Θ, history, settings and the data set.
+
+Two formats, the same content:
+
+* **JSON** (``to_json`` / ``from_json``, in ``json_file``): one object, readable in any text
+  editor; at most ``MAX_JSON_BYTES`` (8 MB) and ``MAX_JSON_VALUES`` values.
+* **.npz** (``save_npz`` / ``load_npz``, in ``npz_file``): numpy's zip of arrays, compressed,
+  for runs of any size up to ``MAX_NUMBERS`` numbers.
+
+What is written and every check made on reading live once, in ``schema``: the
+configuration and the settings are written field by field (``dataclasses.fields``), so
+every field of ``NetConfig`` and ``TrainSettings`` round-trips.
+
+Loading treats the file as untrusted.  Nothing is unpickled (``allow_pickle=False``; object
+arrays are refused from their header).  A JSON text is measured before it is parsed (size,
+values, nesting).  Every shape and every name is checked before an array is allocated.  Every
+problem — not JSON, not an .npz, a wrong or missing format version, missing keys, **unknown
+keys (rejected, not ignored, so a typo or a newer file never loads half-understood)**, wrong
+types, numbers out of range (a whole number above ``MAX_COUNT``, more classes than the output
+layer can tell apart, an image shape that is not the features, a name longer than
+``MAX_NAME_CHARS``), Θ shapes that do not match the configuration, NaN or inf in Θ or the data,
+more than ``MAX_NUMBERS`` numbers, layers wider than ``MAX_LAYER_SIZE`` or more than
+``MAX_LAYERS`` layers — raises ``ValueError`` with a sentence for the student.  Every object
+is rebuilt with its normal constructor (``NetConfig``, ``TrainSettings``, ``Dataset``, …), so
+their checks run too.
+
+Not saved: the optimizer's state (momentum's velocity, Adam's moments), the random generator
+and the Θ snapshots; a restored run resumes with a fresh optimizer state.
+"""
+
+from __future__ import annotations
+
+from . import json_file, npz_file, schema
+from .json_file import from_json, to_json
+from .npz_file import load_npz, save_npz
+from .run import Run, restore_trainer, run_from_trainer
+from .schema import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MAX_COUNT,
+    MAX_FILE_BYTES,
+    MAX_JSON_BYTES,
+    MAX_JSON_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_JSON_VALUES,
+    MAX_LAYER_SIZE,
+    MAX_LAYERS,
+    MAX_META_CHARS,
+    MAX_NAME_CHARS,
+    MAX_NUMBERS,
+)
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "MAX_COUNT",
+    "MAX_FILE_BYTES",
+    "MAX_JSON_BYTES",
+    "MAX_JSON_CHARS",
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_VALUES",
+    "MAX_LAYERS",
+    "MAX_LAYER_SIZE",
+    "MAX_META_CHARS",
+    "MAX_NAME_CHARS",
+    "MAX_NUMBERS",
+    "Run",
+    "from_json",
+    "json_file",
+    "load_npz",
+    "npz_file",
+    "restore_trainer",
+    "run_from_trainer",
+    "save_npz",
+    "schema",
+    "to_json",
+]
