@@ -452,3 +452,151 @@ def test_trainer_never_modifies_the_theta_passed_in(optimizer):
         T[...] = 123.0
     for got, want in zip(tr.Theta, now, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+# --------------------------------------------------------------------------------------
+# A bounded history, the batch's J, λ mid-run, settings as plain fields
+# --------------------------------------------------------------------------------------
+
+
+def test_history_stays_bounded_over_20000_epochs_and_keeps_the_whole_run():
+    data = xor_data()
+    tr = make_trainer(data, sizes=(2, 2, 1), alpha=0.5, record_gradients=False)
+    bound = tr.history.max_rows
+    assert bound == 2000
+    tr.run_epochs(20_000)
+    h = tr.history
+    assert len(h) <= bound
+    assert len(h) > bound // 2  # thinned, not emptied
+    ep = np.array(h.epoch)
+    assert ep[0] == 0 and ep[-1] == 20_000  # first and last epochs kept
+    assert np.all(np.diff(ep) > 0)  # still increasing
+    st = np.array(h.step)
+    assert np.all(np.diff(st) > 0) and st[-1] == tr.steps
+    cols = [h.epoch, h.step, h.J_train, h.J_test, h.metric_train, h.metric_test]
+    cols += [h.grad_norm, h.mean_abs_delta, h.saturation]
+    assert all(len(c) == len(h) for c in cols)  # aligned
+    # recent epochs at full resolution, old ones coarser
+    assert ep[-1] - ep[-2] == 1 and ep[1] - ep[0] > 1
+    # each row still belongs to its epoch: J_train is J at that epoch's snapshot Θ
+    snap = tr.snapshots[-1]
+    row = h.epoch.index(snap.epoch)
+    assert h.J_train[row] == pytest.approx(cost(tr.cfg, snap.Theta, tr.X_train, tr.Y_train))
+
+
+def test_history_thinning_keeps_columns_aligned_with_gradients():
+    tr = make_trainer(toy_data(12), sizes=(2, 3, 3, 1), alpha=0.3)
+    tr.history.max_rows = 40  # an instance may set its own bound
+    tr.run_epochs(500)
+    h = tr.history
+    assert len(h) <= 40 and h.epoch[0] == 0 and h.epoch[-1] == 500
+    assert len(h.grad_norm) == len(h.mean_abs_delta) == len(h.saturation) == len(h)
+    assert all(len(r) == 3 for r in h.grad_norm) and all(len(r) == 2 for r in h.saturation)
+    arrays = h.as_arrays()
+    assert arrays["grad_norm"].shape == (len(h), 3)
+
+
+def test_history_append_needs_every_column():
+    tr = make_trainer()
+    with pytest.raises(ValueError, match="columns"):
+        tr.history.append(epoch=1, step=1)
+
+
+def _deep_size(h) -> int:
+    """Bytes held by the History's columns: the lists, their rows and their numbers."""
+    import sys
+
+    total = 0
+    for name in ("epoch", "step", "J_train", "J_test", "metric_train", "metric_test"):
+        col = getattr(h, name)
+        total += sys.getsizeof(col) + sum(sys.getsizeof(v) for v in col)
+    for name in ("grad_norm", "mean_abs_delta", "saturation"):
+        col = getattr(h, name)
+        total += sys.getsizeof(col)
+        total += sum(sys.getsizeof(r) + sum(sys.getsizeof(v) for v in r) for r in col)
+    return total
+
+
+def test_history_bytes_per_session_are_as_documented():
+    """The History docstring's figures: ~0.7 kB a row for 2-4-2-1, ~1.3 kB for 8 hidden
+    layers, so a full history (2,000 rows) stays below ~1.4 MB / ~2.7 MB."""
+    for sizes, per_row in (((2, 4, 2, 1), 700), ((2, *([8] * 8), 1), 1350)):
+        tr = make_trainer(toy_data(20), sizes=sizes, alpha=0.1)
+        tr.history.max_rows = 400  # the same per-row cost, a faster test
+        tr.run_epochs(1000)
+        h = tr.history
+        assert len(h) <= 400
+        # a full history never holds more than max_rows rows' worth, lists' spare room included
+        assert _deep_size(h) < per_row * h.max_rows, (sizes, _deep_size(h) / h.max_rows)
+        assert _deep_size(h) > per_row * len(h) / 3  # the measurement measures something
+
+
+def test_last_batch_J_is_the_J_of_the_steps_batch():
+    data = toy_data(10)
+    tr = make_trainer(data, alpha=0.2, batch_size=4)
+    assert tr.last_batch_J is None  # no step yet
+    Theta0 = [T.copy() for T in tr.Theta]
+    tr.step()
+    Xb, Yb = tr.last_batch
+    assert Xb.shape[0] == 4
+    # J on that batch at the weights the step started from
+    assert tr.last_batch_J == pytest.approx(cost(tr.cfg, Theta0, Xb, Yb), rel=1e-12)
+    assert tr.last_batch_J != pytest.approx(cost(tr.cfg, tr.Theta, Xb, Yb), rel=1e-9)
+    for _ in range(2):  # the last batch of the epoch has the 2 examples left
+        Theta0 = [T.copy() for T in tr.Theta]
+        tr.step()
+    Xb, Yb = tr.last_batch
+    assert Xb.shape[0] == 2
+    assert tr.last_batch_J == pytest.approx(cost(tr.cfg, Theta0, Xb, Yb), rel=1e-12)
+
+
+def test_last_batch_J_full_batch_equals_the_epoch_record():
+    data = toy_data(10)
+    tr = make_trainer(data, alpha=0.2)
+    tr.with_lambda(0.5)
+    tr.run_epoch()
+    J_before = tr.history.J_train[-1]
+    tr.step()
+    assert tr.last_batch_J == J_before  # the record's own trace was reused, J included
+
+
+def test_with_lambda_keeps_theta_optimizer_state_history_and_snapshots():
+    data = toy_data(10)
+    tr = make_trainer(data, alpha=0.1, optimizer="momentum")
+    tr.run_epochs(5)
+    rows, snaps = len(tr.history), list(tr.snapshots)
+    Theta0 = [T.copy() for T in tr.Theta]
+    v0 = tr._opt_state["v"].copy()
+    tr.with_lambda(2.0)
+    assert tr.cfg.lambda_ == 2.0 and tr.cfg.layer_sizes == (2, 3, 1)
+    assert len(tr.history) == rows and tr.snapshots == snaps and tr.epoch == 5
+    for T, T0 in zip(tr.Theta, Theta0, strict=True):
+        np.testing.assert_array_equal(T, T0)
+    np.testing.assert_array_equal(tr._opt_state["v"], v0)
+    # the next step uses the new λ (not the cached full-batch trace of the old one) and the
+    # kept momentum: v := μ v − α D with D regularized by λ = 2
+    D = backprop(tr.cfg, Theta0, data.X_train, encode_targets(tr.cfg, data.y_train)).D
+    tr.step()
+    from bp_core.network import reshape_params, unroll
+
+    v = 0.9 * v0 - 0.1 * unroll(D)
+    for got, want in zip(tr.Theta, reshape_params(tr.cfg, unroll(Theta0) + v), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+    assert len(tr.history) == rows + 1
+    assert tr.history.J_train[-1] == pytest.approx(J_of(tr))  # recorded J has the new λ
+    with pytest.raises(ValueError, match="≥ 0"):
+        tr.with_lambda(-1.0)
+    assert tr.cfg.lambda_ == 2.0
+
+
+def test_train_settings_round_trip_through_dataclass_fields():
+    import dataclasses
+
+    s = TrainSettings(alpha=0.3, batch_size=7, optimizer="adam", record_every=3)
+    assert dataclasses.is_dataclass(s) and s.__dataclass_params__.frozen
+    fs = dataclasses.fields(TrainSettings)
+    assert all(f.init for f in fs)  # every field is a constructor argument
+    plain = {f.name: getattr(s, f.name) for f in fs}
+    assert TrainSettings(**plain) == s
+    assert plain["record_every"] == 3
+    assert all(isinstance(v, int | float | str | bool | type(None)) for v in plain.values())
