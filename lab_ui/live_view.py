@@ -1,26 +1,31 @@
-"""The live view: one Streamlit component (components v2) that stays mounted and redraws.
+"""The live view: one Streamlit component (components v2) that stays mounted and draws the
+frames of the live channel (:mod:`lab_ui.channel`).
 
-Streamlit's ``st.plotly_chart`` remounts the whole chart whenever its data changes, which
-paints only 6–9 frames/s and loses the zoom.  This component is mounted once under a fixed
-key; each fragment run hands it a new *frame* (a compact dict from :mod:`lab_ui.frames`) and
-its JavaScript (``lab_ui/live_view/live_view.js``) redraws in place with ``Plotly.react`` and
-two canvases.  The component only draws: every number in a frame comes from ``bp_core``.
+The component's data is only ``{"schema": 2, "token": …, "ws": …}``: which session's stream
+to open, and where.  The frames themselves travel over that WebSocket, off Streamlit's rerun
+path; this page re-runs only when a control changes.  Two things come back from the
+component as Streamlit events: ``command`` (Reset, which rebuilds the Lab from the page's
+settings) and ``event`` (the stream paused or diverged, so the page redraws what it shows
+only while paused).
 
 The component's assets (``backprop_lab/live_view/``: JS and CSS) are declared in
 ``pyproject.toml`` under ``[tool.streamlit.component]``; Streamlit registers them when it
-starts because the project is installed (``pip install -e .``).  plotly.js comes from the
-installed ``plotly`` package through a route of ``app.py`` (:mod:`lab_ui.routes`).
+starts because the project is installed (``pip install -e .``).
 """
 
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from lab_ui.channel import LiveSession, endpoint
+from lab_ui.channel.session import ViewSettings
+
 COMPONENT = "backprop-lab.live_view"  # "<project name>.<component name>" in pyproject.toml
+KEY = "bp_live_view"
 
 
 def _mounter() -> Any:
@@ -33,32 +38,85 @@ def _mounter() -> Any:
     )
 
 
-def _finite_only(obj: Any) -> Any:
-    """A copy of ``obj`` with every NaN or ±inf float replaced by None (JSON null)."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: _finite_only(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite_only(v) for v in obj]
-    return obj
+def component_value(name: str, key: str = KEY) -> Any:
+    """The latest value the component sent as ``name`` (None before the first one)."""
+    result = st.session_state.get(key)
+    if result is None:
+        return None
+    try:
+        return result[name]
+    except (KeyError, TypeError, IndexError):
+        return getattr(result, name, None)
 
 
-def live_view(frame: dict[str, Any], *, key: str = "bp_live_view") -> None:
-    """Mount (first call) or update (later calls) the live view with ``frame``.
+def live_view(
+    session: LiveSession,
+    *,
+    on_command: Callable[[], None] | None = None,
+    on_event: Callable[[], None] | None = None,
+    key: str = KEY,
+) -> None:
+    """Mount the live view for ``session`` (the first call) or keep it mounted (later calls).
 
     Parameters
     ----------
-    frame : dict
-        A frame from :func:`lab_ui.frames.build_frame` (JSON-able; arrays are base64 strings).
+    session : LiveSession
+        Whose frames to show; its token goes to the component, nothing else.
+    on_command, on_event : callables
+        Run (as Streamlit callbacks, before the page) when the component sends a command or
+        an event; read the value with :func:`component_value`.
     key : str
         Fixed widget key; keeping it fixed is what keeps the component mounted.
     """
-    # Sent as UTF-8 JSON bytes: Streamlit passes bytes through untouched, while a dict is
-    # scanned for data frames first (measured: ~60 ms a frame under load, vs < 1 ms).
-    try:
-        text = json.dumps(frame, separators=(",", ":"), allow_nan=False)
-    except ValueError:  # a NaN or ±inf slipped in: send it as null rather than fail
-        text = json.dumps(_finite_only(frame), separators=(",", ":"), allow_nan=False)
-    payload = text.encode("utf-8")
-    _mounter()(key=key, data=payload, width="stretch", height="content")
+    data = {"schema": 2, "token": session.token, "ws": endpoint.PATH.lstrip("/")}
+    _mounter()(
+        key=key,
+        data=json.dumps(data, separators=(",", ":")).encode("utf-8"),
+        width="stretch",
+        height="content",
+        on_command_change=on_command or (lambda: None),
+        on_event_change=on_event or (lambda: None),
+    )
+
+
+SESSION_KEY = "live"  # st.session_state[SESSION_KEY] holds the session's LiveSession
+
+
+def live_session_ui() -> LiveSession:
+    """The session's LiveSession (made on its first run)."""
+    ss = st.session_state
+    if not isinstance(ss.get(SESSION_KEY), LiveSession):
+        ss[SESSION_KEY] = LiveSession()
+    return ss[SESSION_KEY]
+
+
+def view_settings(settings: Any) -> ViewSettings:
+    """What the live view shows, from the session's settings."""
+    return ViewSettings(
+        mode=settings["mode"],
+        example=int(settings["example"]),
+        show_test=bool(settings["show_test"]),
+        discretize=bool(settings["discretize"]),
+        log_cost=bool(settings["log_cost"]),
+        speed=str(settings["speed"]),
+    )
+
+
+def _on_command() -> None:
+    cmd = component_value("command")
+    if isinstance(cmd, dict) and cmd.get("c") == "reset":
+        from lab_ui import state
+
+        live = live_session_ui()
+        with live.lock:
+            state.reset_lab(st.session_state)
+            live.playing = False
+
+
+def live_view_ui(lab: Any) -> LiveSession:
+    """Publish ``lab`` and the view settings to the session's stream and mount the view."""
+    live = live_session_ui()
+    live.publish(lab, view_settings(st.session_state))
+    live_view(live, on_command=_on_command)
+    st.session_state["playing"] = live.playing
+    return live

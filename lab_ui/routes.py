@@ -1,5 +1,6 @@
 """Extra HTTP routes that ``app.py`` hands to ``st.App`` (public Streamlit API).
 
+* ``/bp/live/ws``: the live channel's WebSocket (:mod:`lab_ui.channel.endpoint`);
 * ``/bp/static/plotly.min.js``: the plotly.js that ships inside the installed ``plotly``
   Python package, for the live view's zoomable boundary (no CDN; the browser caches it).
 """
@@ -10,7 +11,9 @@ from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+
+from lab_ui.channel import endpoint
 
 STATIC_PREFIX = "/bp/static"
 
@@ -31,4 +34,7 @@ async def _plotly_js(request: Request) -> Response:
 
 def live_routes() -> list[BaseRoute]:
     """The routes of the live view, to be passed as ``st.App(..., routes=live_routes())``."""
-    return [Route(f"{STATIC_PREFIX}/plotly.min.js", _plotly_js, methods=["GET", "HEAD"])]
+    return [
+        WebSocketRoute(endpoint.PATH, endpoint.live_socket),
+        Route(f"{STATIC_PREFIX}/plotly.min.js", _plotly_js, methods=["GET", "HEAD"]),
+    ]

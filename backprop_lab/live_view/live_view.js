@@ -1,19 +1,19 @@
-// Backprop Lab live view: one mounted component that redraws in place.
+// Backprop Lab live view: one mounted component that draws the frames of the live channel.
 //
-// Python (lab_ui/frames.py) sends a compact "frame" on every fragment run; this module only
-// draws it.  Every number comes from bp_core; nothing here computes the network.
+// Python sends every frame over the session's own WebSocket (lab_ui/channel): the
+// component gets only a token and the socket's path through its Streamlit data.  This
+// module draws; every number comes from bp_core.
 //
-// * Plotly (the copy inside the installed plotly package, served by Streamlit) draws the
-//   decision boundary and the curves with Plotly.react, so zoom survives (uirevision).
-// * Two canvases draw the network diagram and the per-neuron maps (thousands of edges are
-//   too many for SVG at 25 frames/s).
-// * Frames are coalesced: only the newest frame is drawn, once per animation frame.
+// * Pacing: when a frame is taken for painting, the client acknowledges it, and the server
+//   trains and builds the next one while this one is drawn.  One frame is in flight at a
+//   time, so nothing queues and nothing is thrown away; a hidden tab paints nothing, asks
+//   for nothing and costs the server nothing.
+// * Canvases draw everything (the decision boundary, the network, the per-neuron maps, the
+//   curves), so the first frame needs no chart library and no view can overlap another.
+// * Text from the data (a CSV's column names and class labels) is inserted as text nodes,
+//   never as markup (see T below).
 // * window.__bpPainted counts painted frames; window.__bpPaintTimes keeps their times
 //   (performance.now()); the root element carries data-epoch / data-painted for tests.
-
-// Served by app.py's route (lab_ui/routes.py) from the installed plotly package; the assets
-// live at <origin>/_stcore/bidi-components/backprop-lab.live_view/, three levels below.
-const PLOTLY_URL = new URL("../../../bp/static/plotly.min.js", import.meta.url).href;
 
 const ORANGE = [245, 147, 34]; // negative / class 0
 const BLUE = [8, 119, 189]; // positive / class 1
@@ -27,39 +27,6 @@ const SUB = { 0: "₀", 1: "₁", 2: "₂", 3: "₃", 4: "₄", 5: "₅", 6: "�
 const sup = (n) => "⁽" + String(n).split("").map((c) => SUP[c] || c).join("") + "⁾";
 const sub = (n) => String(n).split("").map((c) => SUB[c] || c).join("");
 
-function loadPlotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  window.__bpMarks = Object.assign(window.__bpMarks || {}, { plotlyRequested: performance.now() });
-  if (!window.__bpPlotlyPromise) {
-    window.__bpPlotlyPromise = new Promise((resolve, reject) => {
-      const s = document.createElement("script");
-      s.src = PLOTLY_URL;
-      s.async = true;
-      s.onload = () => { window.__bpMarks.plotlyLoaded = performance.now(); resolve(window.Plotly); };
-      s.onerror = () => {
-        window.__bpPlotlyPromise = null;
-        reject(new Error("could not load plotly.js from " + PLOTLY_URL));
-      };
-      document.head.appendChild(s);
-    });
-  }
-  return window.__bpPlotlyPromise;
-}
-
-loadPlotly().catch(() => { /* retried on the next frame */ });
-
-// ---------- decoding ----------------------------------------------------------------------
-
-function b64bytes(s) {
-  const bin = atob(s || "");
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-function b64f32(s) {
-  const b = b64bytes(s);
-  return new Float32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
-}
 function fmt(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   if (!Number.isFinite(v)) return v > 0 ? "+∞" : "−∞";
@@ -79,62 +46,164 @@ function divRGB(v) {
 }
 const css = (rgb, a = 1) => `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${a})`;
 
+
+// Rich text without HTML from data: the literal parts of a T`…` template may contain the
+// tags <b> <sup> <sub> (and their closing tags) and <br>; every ${value} becomes a text node
+// (or, if it is a DOM node made here, that node).  Returns a DocumentFragment.
+function T(strings, ...values) {
+  const frag = document.createDocumentFragment();
+  const stack = [frag];
+  const top = () => stack[stack.length - 1];
+  strings.forEach((lit, i) => {
+    for (const part of lit.split(/(<\/?(?:b|sup|sub)>|<br>)/)) {
+      if (!part) continue;
+      if (part === "<br>") top().appendChild(document.createElement("br"));
+      else if (part.startsWith("</")) { if (stack.length > 1) stack.pop(); }
+      else if (/^<(b|sup|sub)>$/.test(part)) {
+        const el = document.createElement(part.slice(1, -1));
+        top().appendChild(el);
+        stack.push(el);
+      } else top().appendChild(document.createTextNode(part));
+    }
+    if (i < values.length) {
+      const v = values[i];
+      top().appendChild(v instanceof Node ? v : document.createTextNode(String(v)));
+    }
+  });
+  return frag;
+}
+function swatch(color) {
+  const s = document.createElement("span");
+  s.textContent = "■";
+  s.style.color = color;
+  return s;
+}
+function coloured(text, rgb) {
+  const b = document.createElement("b");
+  b.textContent = text;
+  b.style.color = css(rgb);
+  return b;
+}
+function gradientSwatch() {
+  const s = document.createElement("span");
+  s.className = "bp-swatch";
+  s.style.background = `linear-gradient(90deg,${css(ORANGE)},${css(WHITE)},${css(BLUE)})`;
+  return s;
+}
+// User-supplied names are quoted short.
+const short = (s, n = 40) => { s = String(s); return s.length > n ? s.slice(0, n - 1) + "…" : s; };
+
+// ---------- decoding: arrays arrive as binary (Uint8Array views) or base64 text ------------
+
+function b64bytes(s) {
+  if (s instanceof Uint8Array) return s;
+  const bin = atob(s || "");
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+function b64f32(s) {
+  const b = b64bytes(s);
+  if (b.byteOffset % 4 === 0) return new Float32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
+  return new Float32Array(b.slice().buffer);
+}
+// A frame: uint32 header length, the JSON header, then the binary values it points to.
+function unpackFrame(buf) {
+  const n = new DataView(buf).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, n)));
+  const base = 4 + n;
+  const fill = (o) => {
+    if (Array.isArray(o)) return o.map(fill);
+    if (o && typeof o === "object") {
+      if (o.$b && Object.keys(o).length === 1) return new Uint8Array(buf, base + o.$b[0], o.$b[1]);
+      for (const k of Object.keys(o)) o[k] = fill(o[k]);
+    }
+    return o;
+  };
+  return fill(header);
+}
+
 // ---------- DOM skeleton ------------------------------------------------------------------
+
+function button(label, role, title) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "bp-btn";
+  b.dataset.role = role;
+  b.textContent = label;
+  b.title = title;
+  return b;
+}
 
 function buildDom(parent) {
   const root = document.createElement("div");
   root.className = "bp-live";
-  root.innerHTML = `
-    <div class="bp-status" data-role="status"></div>
-    <div class="bp-row bp-top">
-      <div class="bp-card bp-boundary-card">
-        <div class="bp-title" data-role="boundary-title">Decision boundary</div>
-        <div class="bp-plot" data-role="boundary"></div>
-      </div>
-      <div class="bp-card bp-net-card">
-        <div class="bp-title" data-role="net-title">Network</div>
-        <div class="bp-canvas-wrap"><canvas data-role="net"></canvas></div>
-        <div class="bp-legend" data-role="net-legend"></div>
-      </div>
-    </div>
-    <div class="bp-card bp-maps-card">
-      <div class="bp-title" data-role="maps-title">What each neuron computes</div>
-      <div class="bp-canvas-wrap"><canvas data-role="maps"></canvas></div>
-    </div>
-    <div class="bp-row bp-bottom">
-      <div class="bp-card"><div class="bp-canvas-wrap"><canvas data-role="curves"></canvas></div></div>
-      <div class="bp-card"><div class="bp-canvas-wrap"><canvas data-role="grads"></canvas></div></div>
-    </div>
-    <div class="bp-tip" data-role="tip"></div>`;
+  root.dataset.testid = "bp-live";
+  const bar = document.createElement("div");
+  bar.className = "bp-toolbar";
+  const play = button("▶ Play", "play", "Play / Pause (Space)");
+  play.classList.add("bp-primary");
+  const stepB = button("Step 1 mini-batch", "step-batch", "One gradient step (→ or .)");
+  const stepE = button("Step 1 epoch", "step-epoch", "One pass over the training set (Shift+→)");
+  const reset = button("↺ Reset", "reset", "Back to epoch 0 with the same initial Θ (R)");
+  const keys = button("?", "keys", "Keyboard: Space = Play/Pause, → or . = 1 mini-batch, Shift+→ = 1 epoch, R = Reset");
+  keys.classList.add("bp-keys");
+  const conn = document.createElement("span");
+  conn.className = "bp-conn";
+  conn.dataset.role = "conn";
+  bar.append(play, stepB, stepE, reset, keys, conn);
+  const status = document.createElement("div");
+  status.className = "bp-status";
+  status.dataset.role = "status";
+  root.append(bar, status);
+  const card = (cls, title) => {
+    const c = document.createElement("div");
+    c.className = "bp-card " + cls;
+    const t = document.createElement("div");
+    t.className = "bp-title";
+    t.textContent = title;
+    const w = document.createElement("div");
+    w.className = "bp-canvas-wrap";
+    const cv = document.createElement("canvas");
+    w.appendChild(cv);
+    c.append(t, w);
+    return { c, t, cv };
+  };
+  const top = document.createElement("div");
+  top.className = "bp-row bp-top";
+  const bnd = card("bp-boundary-card", "Decision boundary");
+  const net = card("bp-net-card", "Network");
+  const legend = document.createElement("div");
+  legend.className = "bp-legend";
+  net.c.appendChild(legend);
+  top.append(bnd.c, net.c);
+  const maps = card("bp-maps-card", "What each neuron computes");
+  const bottom = document.createElement("div");
+  bottom.className = "bp-row bp-bottom";
+  const curves = card("bp-curves-card", "");
+  const grads = card("bp-grads-card", "");
+  curves.t.remove();
+  grads.t.remove();
+  bottom.append(curves.c, grads.c);
+  const tip = document.createElement("div");
+  tip.className = "bp-tip";
+  root.append(top, maps.c, bottom, tip);
   parent.appendChild(root);
-  const q = (r) => root.querySelector(`[data-role="${r}"]`);
   return {
-    root,
-    status: q("status"),
-    boundary: q("boundary"),
-    boundaryTitle: q("boundary-title"),
-    net: q("net"),
-    netTitle: q("net-title"),
-    netLegend: q("net-legend"),
-    maps: q("maps"),
-    mapsTitle: q("maps-title"),
-    mapsCard: root.querySelector(".bp-maps-card"),
-    curves: q("curves"),
-    grads: q("grads"),
-    tip: q("tip"),
+    root, status, conn, play, stepB, stepE, reset, keys,
+    boundary: bnd.cv, boundaryTitle: bnd.t, boundaryCard: bnd.c,
+    net: net.cv, netTitle: net.t, netLegend: legend,
+    maps: maps.cv, mapsTitle: maps.t, mapsCard: maps.c,
+    curves: curves.cv, grads: grads.cv, tip,
   };
 }
 
-// ---------- boundary (plotly) -------------------------------------------------------------
+// ---------- decision boundary (canvas) ----------------------------------------------------
+// The network's output over the plane arrives as a small quantized grid (50 × 50); it is
+// drawn stretched under the data points.  Wheel = zoom about the pointer, drag = pan,
+// double-click = back to the whole plane; the server then computes the grid for the zoomed
+// part, so zooming in shows detail, not bigger pixels.
 
-const BINARY_SCALE = [
-  [0, css(ORANGE)], [0.5, css(WHITE)], [1, css(BLUE)],
-];
-
-// The output over the plane is drawn as an image (layout.images) rather than a heatmap
-// trace: Plotly.react then only redraws that image ("arraydraw"), not the whole plot.
-// Colours: binary/value → orange–white–blue by h; multiclass → class colour, paler where
-// the winning output is lower.
 function boundaryImage(view, f) {
   const b = f.boundary;
   const nx = b.nx, ny = b.ny;
@@ -170,125 +239,172 @@ function boundaryImage(view, f) {
   }
   ctx.putImageData(img, 0, 0);
   view.bValues = { values, cls, b };
-  return view.bCanvas.toDataURL("image/png");
 }
 
-function colorbarTrace(view, f) {
+const plain = (s) => String(s || "").replace(/<[^>]*>/g, "");
+
+function drawBoundary(view, f) {
   const b = f.boundary;
-  const sig = `${b.kind}|${b.lo}|${b.hi}|${f.n_classes}`;
-  if (view.cbSig === sig) return view.cbTrace;
-  let tr;
-  if (b.kind === "multiclass") {
-    tr = null;
-  } else {
-    tr = {
-      type: "scatter", mode: "markers", x: [null], y: [null], hoverinfo: "skip", showlegend: false,
-      marker: {
-        color: [b.lo], cmin: b.lo, cmax: b.hi, colorscale: BINARY_SCALE, showscale: true,
-        colorbar: {
-          title: { text: b.colorbar, side: "right" }, thickness: 10, len: 0.9,
-          tickvals: b.kind === "binary" ? [b.lo, b.mid, b.hi] : undefined,
-          ticktext: b.kind === "binary" ? [`${b.lo} (class 0)`, `${b.mid}`, `${b.hi} (class 1)`] : undefined,
-        },
-      },
-    };
+  const canvas = view.dom.boundary;
+  const W = Math.max(260, Math.min(canvas.parentElement.clientWidth || 420, 560));
+  const m = { l: 46, r: b.kind === "multiclass" ? 12 : 64, t: 8, b: 58 };
+  const side = W - m.l - m.r;
+  const H = side + m.t + m.b;
+  const ctx = sizeCanvas(canvas, W, H);
+  ctx.clearRect(0, 0, W, H);
+  const ext = view.zoom || [b.x[0], b.x[1], b.y[0], b.y[1]];
+  const X = (v) => m.l + ((v - ext[0]) / (ext[1] - ext[0])) * side;
+  const Y = (v) => m.t + side - ((v - ext[2]) / (ext[3] - ext[2])) * side;
+  view.bGeo = { m, side, ext, X, Y };
+  if (view.bKey !== f.rev) { boundaryImage(view, f); view.bKey = f.rev; }
+  ctx.save();
+  ctx.beginPath(); ctx.rect(m.l, m.t, side, side); ctx.clip();
+  ctx.imageSmoothingEnabled = true;
+  const x0 = X(b.img_x[0]), x1 = X(b.img_x[1]), y0 = Y(b.img_y[1]), y1 = Y(b.img_y[0]);
+  ctx.drawImage(view.bCanvas, x0, y0, x1 - x0, y1 - y0);
+  // data points: training (white rim), test (dark rim)
+  const pts = view.points;
+  if (pts) {
+    const splits = [["train", f.task === "regression" ? "#777" : "#fff", 1]];
+    if (f.view.show_test) splits.push(["test", "#222", 1.6]);
+    for (const [split, rim, lw] of splits) {
+      const s = pts[split];
+      if (!s) continue;
+      ctx.lineWidth = lw;
+      ctx.strokeStyle = rim;
+      for (let i = 0; i < s.x.length; i++) {
+        const v = s.label[i];
+        let c;
+        if (f.task === "regression") c = divRGB((2 * (v - b.lo)) / (b.hi - b.lo || 1) - 1);
+        else c = CLASS_RGB[v % CLASS_RGB.length];
+        ctx.fillStyle = css(c);
+        ctx.beginPath();
+        ctx.arc(X(s.x[i]), Y(s.y[i]), 3.6, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
   }
-  view.cbSig = sig;
-  view.cbTrace = tr;
-  return tr;
-}
-
-function boundaryFigure(view, f) {
-  const b = f.boundary;
-  const traces = [];
-  const cb = colorbarTrace(view, f);
-  if (cb) traces.push(cb);
-  traces.push(...pointTraces(view, f, b));
-  const layout = {
-    uirevision: f.uirev,
-    margin: { l: 48, r: 10, t: 8, b: 40 },
-    xaxis: { title: { text: b.axis[0] }, range: b.x, zeroline: false, showgrid: false, constrain: "domain" },
-    yaxis: { title: { text: b.axis[1] }, range: b.y, zeroline: false, showgrid: false, scaleanchor: "x" },
-    legend: { orientation: "h", y: -0.18, x: 0, font: { size: 11 } },
-    showlegend: true,
-    paper_bgcolor: "rgba(0,0,0,0)",
-    plot_bgcolor: "rgba(0,0,0,0)",
-    font: { size: 12 },
-    hoverlabel: { namelength: -1 },
-    images: [{
-      source: boundaryImage(view, f), xref: "x", yref: "y", x: b.img_x[0], y: b.img_y[1],
-      sizex: b.img_x[1] - b.img_x[0], sizey: b.img_y[1] - b.img_y[0], sizing: "stretch",
-      layer: "below",
-    }],
+  ctx.restore();
+  // axes
+  ctx.strokeStyle = "#888";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(m.l, m.t, side, side);
+  ctx.fillStyle = "#444";
+  ctx.font = "11px sans-serif";
+  ctx.textAlign = "center";
+  for (const t of niceTicks(ext[0], ext[1], 5)) {
+    ctx.fillText(tickText(t, false), X(t), m.t + side + 14);
+  }
+  ctx.textAlign = "right";
+  for (const t of niceTicks(ext[2], ext[3], 5)) ctx.fillText(tickText(t, false), m.l - 4, Y(t) + 4);
+  ctx.font = "12px sans-serif";
+  ctx.textAlign = "center";
+  ctx.fillText(short(b.axis[0], 30), m.l + side / 2, m.t + side + 30);
+  ctx.save(); ctx.translate(13, m.t + side / 2); ctx.rotate(-Math.PI / 2);
+  ctx.fillText(short(b.axis[1], 30), 0, 0); ctx.restore();
+  // legend row under the axis: point kinds
+  ctx.textAlign = "left";
+  ctx.font = "11px sans-serif";
+  let lx = m.l;
+  const ly = m.t + side + 48;
+  const item = (fill, rim, label) => {
+    ctx.fillStyle = fill; ctx.strokeStyle = rim; ctx.lineWidth = 1.4;
+    ctx.beginPath(); ctx.arc(lx + 4, ly - 4, 4, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    ctx.fillStyle = "#333"; ctx.fillText(label, lx + 12, ly);
+    lx += ctx.measureText(label).width + 24;
   };
-  return { traces, layout };
+  if (f.task === "regression") {
+    item("#bbb", "#777", "training");
+    if (f.view.show_test) item("#bbb", "#222", "test");
+  } else {
+    const K = Math.max(2, f.n_classes);
+    for (let k = 0; k < Math.min(K, 10); k++) {
+      if (lx > W - 50) break;
+      item(css(CLASS_RGB[k % CLASS_RGB.length]), "#fff", `y = ${k}`);
+    }
+    if (f.view.show_test && lx < W - 80) item("#ccc", "#222", "test (dark rim)");
+  }
+  // colour bar for one output unit
+  if (b.kind !== "multiclass") {
+    const cx = m.l + side + 10, cw = 10;
+    const g = ctx.createLinearGradient(0, m.t + side, 0, m.t);
+    g.addColorStop(0, css(ORANGE)); g.addColorStop(0.5, css(WHITE)); g.addColorStop(1, css(BLUE));
+    ctx.fillStyle = g;
+    ctx.fillRect(cx, m.t, cw, side);
+    ctx.strokeStyle = "#aaa";
+    ctx.strokeRect(cx, m.t, cw, side);
+    ctx.fillStyle = "#444";
+    ctx.textAlign = "left";
+    const at = (v) => m.t + side - ((v - b.lo) / (b.hi - b.lo || 1)) * side;
+    for (const v of b.kind === "binary" ? [b.lo, b.mid, b.hi] : niceTicks(b.lo, b.hi, 4)) {
+      ctx.fillText(tickText(v, false), cx + cw + 3, at(v) + 4);
+    }
+    ctx.save(); ctx.translate(W - 4, m.t + side / 2); ctx.rotate(Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText(plain(b.colorbar) || "h", 0, 0); ctx.restore();
+  }
+  if (view.zoom) {
+    ctx.fillStyle = "rgba(255,255,255,0.8)";
+    ctx.fillRect(m.l + 2, m.t + 2, 150, 16);
+    ctx.fillStyle = "#333";
+    ctx.textAlign = "left";
+    ctx.fillText("zoomed · double-click: whole plane", m.l + 6, m.t + 14);
+  }
+  view.dom.boundaryTitle.textContent = plain(b.title);
 }
 
-function boundaryTooltip(view, ev) {
-  const el = view.dom.boundary;
-  const fl = el._fullLayout;
-  const bv = view.bValues;
-  if (!fl || !bv || !fl.xaxis || !fl.xaxis.p2d) return null;
-  const r = el.getBoundingClientRect();
-  const px = ev.clientX - r.left - fl.xaxis._offset, py = ev.clientY - r.top - fl.yaxis._offset;
-  if (px < 0 || py < 0 || px > fl.xaxis._length || py > fl.yaxis._length) return null;
-  const x = fl.xaxis.p2d(px), y = fl.yaxis.p2d(py);
+function boundaryTooltip(view, px, py) {
+  const g = view.bGeo, bv = view.bValues;
+  if (!g || !bv || px < g.m.l || py < g.m.t || px > g.m.l + g.side || py > g.m.t + g.side) return null;
+  const x = g.ext[0] + ((px - g.m.l) / g.side) * (g.ext[1] - g.ext[0]);
+  const y = g.ext[2] + ((g.m.t + g.side - py) / g.side) * (g.ext[3] - g.ext[2]);
   const b = bv.b;
   const j = Math.floor(((x - b.img_x[0]) / (b.img_x[1] - b.img_x[0])) * b.nx);
   const i = Math.floor(((y - b.img_y[0]) / (b.img_y[1] - b.img_y[0])) * b.ny);
   if (i < 0 || j < 0 || i >= b.ny || j >= b.nx) return null;
   const k = i * b.nx + j;
-  const where = `${b.axis[0]} = ${x.toFixed(2)}, ${b.axis[1]} = ${y.toFixed(2)}`;
-  if (bv.cls) return `${where}<br>predicted class ${bv.cls[k]}, its output h = ${bv.values[k].toFixed(3)}`;
-  return `${where}<br>h<sub>Θ</sub>(x) ≈ ${bv.values[k].toFixed(3)}` +
-    (b.kind === "binary" ? ` → class ${bv.values[k] >= b.mid ? 1 : 0}` : "");
+  const where = `${short(b.axis[0], 20)} = ${x.toFixed(2)}, ${short(b.axis[1], 20)} = ${y.toFixed(2)}`;
+  if (bv.cls) return T`${where}<br>predicted class ${bv.cls[k]}, its output h = ${bv.values[k].toFixed(3)}`;
+  return T`${where}<br>h<sub>Θ</sub>(x) ≈ ${bv.values[k].toFixed(3)}${b.kind === "binary" ? ` → class ${bv.values[k] >= b.mid ? 1 : 0}` : ""}`;
 }
 
-function pointTraces(view, f, b) {
-  const pts = f.points;
-  if (!pts) return [];
-  if (view.pointsId === pts.id && view.pointsTraces && view.pointsShowTest === f.view.show_test) {
-    return view.pointsTraces; // same objects → Plotly.react skips them
-  }
-  const out = [];
-  const splits = [["train", "circle", f.task === "regression" ? "#777" : "white", 1]];
-  if (f.view.show_test) splits.push(["test", "circle", "#222", 1.6]);
-  for (const [split, symbol, line, lw] of splits) {
-    const s = pts[split];
-    if (!s || !s.x.length) continue;
-    if (f.task === "regression") {
-      out.push({
-        type: "scatter", mode: "markers", x: s.x, y: s.y, name: `${split} (${s.x.length})`,
-        marker: {
-          size: 7, color: s.label, cmin: b.lo, cmax: b.hi, colorscale: BINARY_SCALE,
-          line: { color: line, width: lw }, symbol,
-        },
-        hovertemplate: `${split}: x₁ = %{x:.3f}, x₂ = %{y:.3f}, y = %{marker.color:.3f}<extra></extra>`,
-      });
-      continue;
-    }
-    const K = Math.max(2, f.n_classes);
-    for (let k = 0; k < K; k++) {
-      const xs = [], ys = [];
-      for (let i = 0; i < s.x.length; i++) {
-        if (s.label[i] === k) { xs.push(s.x[i]); ys.push(s.y[i]); }
-      }
-      if (!xs.length) continue;
-      out.push({
-        type: "scatter", mode: "markers", x: xs, y: ys,
-        name: `${split}, y = ${k} (${xs.length})`,
-        legendgroup: split,
-        marker: { size: 7, color: css(CLASS_RGB[k % CLASS_RGB.length]), line: { color: line, width: lw }, symbol },
-        hovertemplate: `${split} example, y = ${k}<br>x₁ = %{x:.3f}, x₂ = %{y:.3f}<extra></extra>`,
-      });
-    }
-  }
-  view.pointsId = pts.id;
-  view.pointsTraces = out;
-  view.pointsShowTest = f.view.show_test;
-  return out;
+function attachZoom(view) {
+  const c = view.dom.boundary;
+  const toData = (ev) => {
+    const g = view.bGeo, r = c.getBoundingClientRect();
+    const px = ev.clientX - r.left, py = ev.clientY - r.top;
+    return [g.ext[0] + ((px - g.m.l) / g.side) * (g.ext[1] - g.ext[0]),
+      g.ext[2] + ((g.m.t + g.side - py) / g.side) * (g.ext[3] - g.ext[2])];
+  };
+  const setZoom = (ext) => {
+    view.zoom = ext;
+    if (view.drawnFrame && view.drawnFrame.boundary) drawBoundary(view, view.drawnFrame);
+    clearTimeout(view.zoomTimer);
+    view.zoomTimer = setTimeout(() => send(view, { t: "zoom", extent: ext }), 120);
+  };
+  c.addEventListener("wheel", (ev) => {
+    if (!view.bGeo) return;
+    ev.preventDefault();
+    const [x, y] = toData(ev);
+    const k = ev.deltaY > 0 ? 1.25 : 0.8;
+    const e = view.bGeo.ext;
+    setZoom([x - (x - e[0]) * k, x + (e[1] - x) * k, y - (y - e[2]) * k, y + (e[3] - y) * k]);
+  }, { passive: false });
+  let drag = null;
+  c.addEventListener("mousedown", (ev) => { if (view.bGeo) drag = { p: toData(ev), e: view.bGeo.ext.slice() }; });
+  window.addEventListener("mouseup", () => { drag = null; });
+  c.addEventListener("mousemove", (ev) => {
+    if (!drag || !(ev.buttons & 1)) return;
+    const g = view.bGeo, r = c.getBoundingClientRect();
+    const px = ev.clientX - r.left, py = ev.clientY - r.top;
+    const x = drag.e[0] + ((px - g.m.l) / g.side) * (drag.e[1] - drag.e[0]);
+    const y = drag.e[2] + ((g.m.t + g.side - py) / g.side) * (drag.e[3] - drag.e[2]);
+    const dx = drag.p[0] - x, dy = drag.p[1] - y;
+    setZoom([drag.e[0] + dx, drag.e[1] + dx, drag.e[2] + dy, drag.e[3] + dy]);
+  });
+  c.addEventListener("dblclick", () => setZoom(null));
 }
-
 // ---------- curves (canvas) ---------------------------------------------------------------
 // The curves change every frame while playing; Plotly.react on them cost 30–90 ms of main
 // thread per redraw here, so they are small canvas charts: axes, ticks, legend, and a hover
@@ -443,8 +559,9 @@ function chartTooltip(view, px, py, canvas) {
     const d = Math.abs(c.X(c.xs[i]) - px);
     if (d < bd) { bd = d; best = i; }
   }
-  const rows = c.spec.series.map((sr) => `<span style="color:${sr.color}">■</span> ${sr.html || sr.name} = ${fmt(sr.y[best])}`);
-  return `<b>epoch ${c.xs[best]}</b><br>` + rows.join("<br>");
+  const out = T`<b>epoch ${c.xs[best]}</b>`;
+  for (const sr of c.spec.series) out.append(T`<br>${swatch(sr.color)} ${sr.name} = ${fmt(sr.y[best])}`);
+  return out;
 }
 
 function drawCurves(view, f) {
@@ -469,7 +586,7 @@ function drawCurves(view, f) {
     x: h.epoch,
     left: { label: "‖D⁽ˡ⁾‖ (Frobenius norm)", log: true },
     series: h.grad_norm.map((ys, l) => ({
-      name: `‖D${sup(l + 1)}‖`, html: `‖D<sup>(${l + 1})</sup>‖`, y: ys,
+      name: `‖D${sup(l + 1)}‖`, y: ys,
       color: LAYER_COLORS[l % LAYER_COLORS.length],
     })),
   });
@@ -640,11 +757,7 @@ function drawNet(view, f) {
   const nodeTxt = net.mode === "backward"
     ? `node colour: ${net.example >= 0 ? "δ⁽ˡ⁾" : "mean δ⁽ˡ⁾"} from −${fmt(nscale[1])} (orange) through 0 (white) to +${fmt(nscale[1])} (blue), one scale for all layers`
     : `node colour: a⁽ˡ⁾ from the low end of g's range (orange) through its middle (white) to the high end (blue)`;
-  view.dom.netLegend.innerHTML =
-    `<span class="bp-swatch" style="background:linear-gradient(90deg,${css(ORANGE)},${css(WHITE)},${css(BLUE)})"></span> ` +
-    nodeTxt +
-    ` &nbsp;·&nbsp; edge colour: sign of ${esym} (<b style="color:${css(BLUE)}">+</b> / <b style="color:${css(ORANGE)}">−</b>),` +
-    ` width ∝ |${esym}| (largest ${fmt(emax)}) &nbsp;·&nbsp; dashed “+1” = bias unit; hover for exact values`;
+  view.dom.netLegend.replaceChildren(T`${gradientSwatch()} ${nodeTxt} · edge colour: sign of ${esym} (${coloured("+", BLUE)} / ${coloured("−", ORANGE)}), width ∝ |${esym}| (largest ${fmt(emax)}) · dashed “+1” = bias unit; hover for exact values`);
 }
 
 function segDist(px, py, s) {
@@ -666,18 +779,21 @@ function netTooltip(view, px, py) {
   for (const n of h.nodes) {
     if ((n.x - px) ** 2 + (n.y - py) ** 2 <= (h.r + 2) ** 2) {
       const l = n.l + 1;
-      if (n.u === 0) return `<b>bias unit a${sub(0)}<sup>(${l})</sup> = +1</b><br>its weights Θ<sup>(${l})</sup><sub>j,0</sub> are the biases of layer ${l + 1}`;
-      const name = net.names[n.l] && net.names[n.l][n.u - 1] ? ` (${net.names[n.l][n.u - 1]})` : "";
+      if (n.u === 0) return T`<b>bias unit a${sub(0)}<sup>(${l})</sup> = +1</b><br>its weights Θ<sup>(${l})</sup><sub>j,0</sub> are the biases of layer ${l + 1}`;
+      // a CSV's column names and class labels are data: inserted as text, never as markup
+      const name = net.names[n.l] && net.names[n.l][n.u - 1] ? ` (${short(net.names[n.l][n.u - 1])})` : "";
       if (back) {
-        if (n.l === 0) return `<b>input unit ${n.u}${name}</b><br>δ<sup>(1)</sup> is not computed: the input has no error term`;
+        if (n.l === 0) return T`<b>input unit ${n.u}${name}</b><br>δ<sup>(1)</sup> is not computed: the input has no error term`;
         const batch = net.example < 0;
-        return `<b>δ<sub>${n.u}</sub><sup>(${l})</sup> = ${fmt(n.v)}</b><br>${who}` +
-          (batch && n.am !== null ? `<br>mean |δ<sub>${n.u}</sub><sup>(${l})</sup>| = ${fmt(n.am)}` : "") +
-          (batch ? `<br>(the mean δ is the bias gradient D<sup>(${l - 1})</sup><sub>${n.u},0</sub>)` : "") +
-          (n.z !== null ? `<br>z<sub>${n.u}</sub><sup>(${l})</sup> = ${fmt(n.z)}` : "");
+        const out = T`<b>δ<sub>${n.u}</sub><sup>(${l})</sup> = ${fmt(n.v)}</b>${name}<br>${who}`;
+        if (batch && n.am !== null) out.append(T`<br>mean |δ<sub>${n.u}</sub><sup>(${l})</sup>| = ${fmt(n.am)}`);
+        if (batch) out.append(T`<br>(the mean δ is the bias gradient D<sup>(${l - 1})</sup><sub>${n.u},0</sub>)`);
+        if (n.z !== null) out.append(T`<br>z<sub>${n.u}</sub><sup>(${l})</sup> = ${fmt(n.z)}`);
+        return out;
       }
-      return `<b>a<sub>${n.u}</sub><sup>(${l})</sup> = ${fmt(n.v)}</b>${name}<br>${who}` +
-        (n.z !== null ? `<br>z<sub>${n.u}</sub><sup>(${l})</sup> = ${fmt(n.z)}` : "");
+      const out = T`<b>a<sub>${n.u}</sub><sup>(${l})</sup> = ${fmt(n.v)}</b>${name}<br>${who}`;
+      if (n.z !== null) out.append(T`<br>z<sub>${n.u}</sub><sup>(${l})</sup> = ${fmt(n.z)}`);
+      return out;
     }
   }
   let best = null, bd = 5;
@@ -690,8 +806,10 @@ function netTooltip(view, px, py) {
   const l = l0 + 1;
   const sym = back ? "D" : "Θ";
   const from = i === 0 ? `the bias unit (+1) of layer ${l}` : `unit ${i} of layer ${l}`;
-  const extra = back ? `<br>= ∂J/∂Θ<sup>(${l})</sup><sub>${j},${i}</sub> (${who})` : "";
-  return `<b>${sym}<sup>(${l})</sup><sub>${j},${i}</sub> = ${fmt(v)}</b>${i === 0 ? " (bias)" : ""}${extra}<br>from ${from} to unit ${j} of layer ${l + 1}`;
+  const out = T`<b>${sym}<sup>(${l})</sup><sub>${j},${i}</sub> = ${fmt(v)}</b>${i === 0 ? " (bias)" : ""}`;
+  if (back) out.append(T`<br>= ∂J/∂Θ<sup>(${l})</sup><sub>${j},${i}</sub> (${who})`);
+  out.append(T`<br>from ${from} to unit ${j} of layer ${l + 1}`);
+  return out;
 }
 
 // ---------- per-neuron maps (canvas) ------------------------------------------------------
@@ -760,22 +878,22 @@ function drawMaps(view, f) {
 function mapTooltip(view, px, py) {
   for (const h of view.mapHits || []) {
     if (px >= h.x && px <= h.x + h.w && py >= h.y && py <= h.y + h.w) {
-      return `<b>a<sub>${h.u}</sub><sup>(${h.l})</sup>(x)</b> — unit ${h.u} of layer ${h.l} (${h.act})<br>` +
-        `ranges from ${fmt(h.lo)} to ${fmt(h.hi)} over this plane`;
+      return T`<b>a<sub>${h.u}</sub><sup>(${h.l})</sup>(x)</b> — unit ${h.u} of layer ${h.l} (${h.act})<br>ranges from ${fmt(h.lo)} to ${fmt(h.hi)} over this plane`;
     }
   }
   return null;
 }
+
 
 // ---------- tooltips ----------------------------------------------------------------------
 
 function attachTip(view, canvas, fn) {
   canvas.addEventListener("mousemove", (ev) => {
     const r = canvas.getBoundingClientRect();
-    const html = fn(view, ev.clientX - r.left, ev.clientY - r.top);
+    const content = fn(view, ev.clientX - r.left, ev.clientY - r.top);
     const tip = view.dom.tip;
-    if (!html) { tip.style.display = "none"; return; }
-    tip.innerHTML = html;
+    if (!content) { tip.style.display = "none"; return; }
+    tip.replaceChildren(content);
     tip.style.display = "block";
     const rr = view.dom.root.getBoundingClientRect();
     tip.style.left = Math.min(ev.clientX - rr.left + 14, rr.width - 260) + "px";
@@ -784,7 +902,65 @@ function attachTip(view, canvas, fn) {
   canvas.addEventListener("mouseleave", () => { view.dom.tip.style.display = "none"; });
 }
 
-// ---------- frame loop --------------------------------------------------------------------
+// ---------- the channel -------------------------------------------------------------------
+
+function send(view, msg) {
+  const ws = view.ws;
+  if (ws && ws.readyState === 1) ws.send(JSON.stringify(msg));
+}
+
+function connect(view) {
+  if (view.ws && view.ws.readyState <= 1 && view.wsToken === view.token) return;
+  if (view.ws) { view.ws.onclose = null; view.ws.close(); }
+  const url = new URL(view.wsPath, new URL("../../../", import.meta.url));
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(url.href);
+  ws.binaryType = "arraybuffer";
+  view.ws = ws;
+  view.wsToken = view.token;
+  view.dom.conn.textContent = "connecting …";
+  ws.onopen = () => {
+    view.retries = 0;
+    view.dom.conn.textContent = "";
+    ws.send(JSON.stringify({ t: "hello", token: view.token }));
+  };
+  ws.onmessage = (ev) => {
+    if (!(ev.data instanceof ArrayBuffer)) return;
+    const f = unpackFrame(ev.data);
+    if (f.t !== "frame") return;
+    window.__bpReceived = (window.__bpReceived || 0) + 1;
+    receive(view, f);
+  };
+  ws.onclose = (ev) => {
+    if (view.ws !== ws) return;
+    view.ws = null;
+    if (ev.code === 4409) {
+      view.dom.conn.textContent = "This Playground is open in another tab; reload to show it here.";
+      return;
+    }
+    if (ev.code === 4403) {
+      view.dom.conn.textContent = "The live view's session has ended: reload the page.";
+      return;
+    }
+    view.retries = (view.retries || 0) + 1;
+    if (view.retries > 30 || !view.dom.root.isConnected) {
+      view.dom.conn.textContent = "The live view lost its connection: reload the page.";
+      return;
+    }
+    view.dom.conn.textContent = "reconnecting …";
+    setTimeout(() => connect(view), Math.min(5000, 300 * view.retries));
+  };
+}
+
+// A frame carries only what changed: "same" keeps the points or the history the view has.
+function receive(view, f) {
+  if (f.uirev !== view.uirev) { view.uirev = f.uirev; view.zoom = null; }
+  if (f.points === "same") f.points = view.points; else view.points = f.points;
+  if (f.history === "same") f.history = view.history; else view.history = f.history;
+  for (const e of f.events || []) view.trigger("event", { e, rev: f.rev });
+  view.latest = f;
+  schedule(view);
+}
 
 function markPainted(view, f) {
   window.__bpPainted = (window.__bpPainted || 0) + 1;
@@ -796,70 +972,52 @@ function markPainted(view, f) {
   const stats = (window.__bpStats = window.__bpStats || []);
   stats.push([t, f.server_ms || 0, window.__bpDrawMs || 0, f.rev]);
   if (stats.length > 5000) stats.splice(0, stats.length - 5000);
-  view.dom.root.dataset.epoch = String(f.epoch);
-  view.dom.root.dataset.painted = String(window.__bpPainted);
-  view.dom.root.dataset.rev = String(f.rev);
+  const root = view.dom.root;
+  root.dataset.epoch = String(f.epoch);
+  root.dataset.step = String(f.step);
+  root.dataset.painted = String(window.__bpPainted);
+  root.dataset.rev = String(f.rev);
 }
 
-async function draw(view, P, f) {
+function draw(view, f) {
   const dom = view.dom;
-  const T = (window.__bpTimes = {});
+  const T0 = (window.__bpTimes = {});
   let t = performance.now();
-  const lap = (name) => { const n = performance.now(); T[name] = +(n - t).toFixed(1); t = n; };
+  const lap = (name) => { const n = performance.now(); T0[name] = +(n - t).toFixed(2); t = n; };
   dom.status.textContent = f.status || "";
+  if (!f.boundary && f.no_plane) dom.status.textContent += " — " + f.no_plane;
+  view.playing = !!f.playing;
+  dom.play.textContent = f.playing ? "❚❚ Pause" : "▶ Play";
   dom.root.dataset.playing = f.playing ? "1" : "0";
   dom.root.classList.toggle("bp-noplane", !f.boundary);
-  const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   const skip = window.__bpSkip || {}; // benchmark switch: leave parts out to measure them
-  if (f.boundary && !skip.boundary && !P) {
-    dom.boundaryTitle.textContent = "Decision boundary: loading plotly.js …";
-  } else if (f.boundary && !skip.boundary) {
-    dom.boundary.parentElement.style.display = "";
-    dom.boundaryTitle.textContent = f.boundary.title;
-    // Fast path: when only the output image changed, swap it with one relayout (≈2 ms);
-    // anything else (new data, toggles, first draw) goes through Plotly.react (≈20 ms).
-    const b = f.boundary;
-    const key = [f.uirev, f.view.show_test, b.kind, b.lo, b.hi, b.x, b.y, b.axis, f.n_classes,
-      f.points ? f.points.id : ""].join("|");
-    if (view.bKey === key && dom.boundary._fullLayout) {
-      await P.relayout(dom.boundary, { "images[0].source": boundaryImage(view, f) });
-      lap("boundary_image");
-    } else {
-      const fig = boundaryFigure(view, f);
-      await P.react(dom.boundary, fig.traces, fig.layout, config);
-      view.bKey = key;
-      if (!window.__bpMarks.firstBoundary) window.__bpMarks.firstBoundary = performance.now();
-      lap("boundary_react");
-    }
-  } else if (!f.boundary) {
-    dom.status.textContent = (f.status || "") + (f.no_plane ? " — " + f.no_plane : "");
-    if (dom.boundary.data && P) { P.purge(dom.boundary); view.bKey = null; }
+  if (f.boundary && !skip.boundary) {
+    drawBoundary(view, f);
+    if (!window.__bpMarks.firstBoundary) window.__bpMarks.firstBoundary = performance.now();
   }
+  lap("boundary");
   if (!skip.net) drawNet(view, f);
   lap("net");
   if (!skip.maps) drawMaps(view, f);
   lap("maps");
-  if (!skip.curves) drawCurves(view, f);
+  if (!skip.curves && f.history) drawCurves(view, f);
   lap("curves");
 }
 
 function schedule(view) {
-  if (view.busy || view.rafPending) return;
+  if (view.rafPending) return;
   view.rafPending = true;
-  requestAnimationFrame(async () => {
+  requestAnimationFrame(() => {
     view.rafPending = false;
     const f = view.latest;
-    if (!f || f === view.drawn) return;
-    view.busy = true;
+    if (!f || f === view.drawnFrame) return;
+    // Ask for the next frame now: the server builds it while this one is drawn.
+    send(view, { t: "ack", rev: f.rev });
     try {
-      // The canvases do not need plotly.js: the first frames are drawn while it loads
-      // (≈2 s to parse 4.8 MB on a cold browser); the boundary joins when it is ready.
-      const P = window.Plotly || null;
-      if (!P) loadPlotly().then(() => { view.drawn = null; schedule(view); });
       const t0 = performance.now();
-      await draw(view, P, f);
+      draw(view, f);
       window.__bpDrawMs = performance.now() - t0;
-      view.drawn = f;
+      view.drawnFrame = f;
       if (!window.__bpMarks.firstPaint) window.__bpMarks.firstPaint = performance.now();
       markPainted(view, f);
       view.dom.root.dataset.error = "";
@@ -867,14 +1025,45 @@ function schedule(view) {
       view.dom.status.textContent = "Live view error: " + (err && err.message ? err.message : err);
       view.dom.root.dataset.error = String(err);
       console.error(err);
-    } finally {
-      view.busy = false;
-      if (view.latest !== view.drawn) schedule(view);
     }
   });
 }
 
-function parseFrame(data) {
+// ---------- controls: buttons and keys ----------------------------------------------------
+
+function attachControls(view) {
+  const d = view.dom;
+  const playPause = () => {
+    view.playing = !view.playing; // answered at once; the next frame confirms it
+    d.play.textContent = view.playing ? "❚❚ Pause" : "▶ Play";
+    send(view, { t: view.playing ? "play" : "pause" });
+  };
+  const step = (n) => send(view, { t: "step", n });
+  const reset = () => view.trigger("command", { c: "reset", n: (view.resets = (view.resets || 0) + 1) });
+  d.play.addEventListener("click", playPause);
+  d.stepB.addEventListener("click", () => step("batch"));
+  d.stepE.addEventListener("click", () => step("epoch"));
+  d.reset.addEventListener("click", reset);
+  d.keys.addEventListener("click", () => {
+    d.conn.textContent = d.conn.textContent ? "" : d.keys.title;
+  });
+  view.onKey = (ev) => {
+    if (!d.root.isConnected) { document.removeEventListener("keydown", view.onKey); return; }
+    const el = ev.target;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
+    if (ev.key === " " || ev.code === "Space") { ev.preventDefault(); playPause(); }
+    else if (ev.key === "ArrowRight" && ev.shiftKey) { ev.preventDefault(); step("epoch"); }
+    else if (ev.key === "ArrowRight" || ev.key === ".") { ev.preventDefault(); step("batch"); }
+    else if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); reset(); }
+    else if (ev.key === "?") { d.conn.textContent = d.keys.title; }
+  };
+  document.addEventListener("keydown", view.onKey);
+}
+
+// ---------- mount -------------------------------------------------------------------------
+
+function parseData(data) {
   if (data instanceof Uint8Array || data instanceof ArrayBuffer) {
     return JSON.parse(new TextDecoder().decode(data));
   }
@@ -883,46 +1072,34 @@ function parseFrame(data) {
 }
 
 export default function (component) {
-  const { parentElement } = component;
-  const data = parseFrame(component.data);
+  const { parentElement, setTriggerValue } = component;
+  const data = parseData(component.data) || {};
   let view = parentElement.__bpView;
   if (!view || !view.dom.root.isConnected) {
     view = { dom: buildDom(parentElement) };
     parentElement.__bpView = view;
+    attachTip(view, view.dom.boundary, boundaryTooltip);
     attachTip(view, view.dom.net, netTooltip);
     attachTip(view, view.dom.maps, mapTooltip);
     attachTip(view, view.dom.curves, (v, x, y) => chartTooltip(v, x, y, view.dom.curves));
     attachTip(view, view.dom.grads, (v, x, y) => chartTooltip(v, x, y, view.dom.grads));
-    view.dom.boundary.addEventListener("mousemove", (ev) => {
-      const html = boundaryTooltip(view, ev);
-      const tip = view.dom.tip;
-      if (!html || ev.target.closest(".hoverlayer")) { tip.style.display = "none"; return; }
-      tip.innerHTML = html;
-      tip.style.display = "block";
-      const rr = view.dom.root.getBoundingClientRect();
-      tip.style.left = Math.min(ev.clientX - rr.left + 14, rr.width - 260) + "px";
-      tip.style.top = ev.clientY - rr.top + 14 + "px";
-    });
-    view.dom.boundary.addEventListener("mouseleave", () => { view.dom.tip.style.display = "none"; });
+    attachZoom(view);
+    attachControls(view);
     window.__bpMounts = (window.__bpMounts || 0) + 1;
     window.__bpMarks = Object.assign(window.__bpMarks || {}, { mounted: performance.now() });
     window.__bpRoot = view.dom.root;
   }
-  if (data && data.schema === 1) {
-    window.__bpReceived = (window.__bpReceived || 0) + 1;
-    view.latest = data;
-    schedule(view);
+  view.trigger = (name, value) => { if (setTriggerValue) setTriggerValue(name, value); };
+  if (data.schema === 2 && data.token) {
+    view.token = data.token;
+    view.wsPath = data.ws;
+    connect(view);
   }
-  // Streamlit may call this cleanup when a newer frame overtook an older one while it was
-  // loading; only tear down when the component has really left the page.
   return () => {
     setTimeout(() => {
       if (parentElement.isConnected && view.dom.root.isConnected) return;
-      if (window.Plotly) {
-        for (const el of [view.dom.boundary]) {
-          try { window.Plotly.purge(el); } catch (e) { /* already gone */ }
-        }
-      }
+      if (view.ws) { view.ws.onclose = null; view.ws.close(); view.ws = null; }
+      document.removeEventListener("keydown", view.onKey);
       view.dom.root.remove();
       if (parentElement.__bpView === view) parentElement.__bpView = null;
     }, 0);

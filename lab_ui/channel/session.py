@@ -1,0 +1,320 @@
+"""One Streamlit session's live stream: its Lab, what its view shows, and its client.
+
+The Streamlit script thread (the Playground page) and the scheduler thread both touch a
+session's Lab, so both hold ``session.lock`` while they do.  The page *publishes* (the Lab,
+the view settings, the speed); the scheduler *serves* (trains if playing, builds the next
+frame, hands it to the client's socket).  A session is only served when its client has asked
+for a frame (it has taken the last one for painting) and there is something new to show.
+
+Memory: a session lives in its Streamlit session's state; :data:`HUB` only maps tokens to
+sessions weakly, so a closed Streamlit session frees its Lab, and a closed socket frees the
+socket.  Per frame a session keeps only what it last sent (ids and counters).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lab_ui import frames
+
+#: Frames built per second are measured over this many seconds.
+RATE_WINDOW_S = 2.0
+
+
+@dataclass
+class ViewSettings:
+    """What the live view shows (the Playground's view settings, published by the page)."""
+
+    mode: str = "forward"
+    example: int = 0  # 1-based training example, 0 = the whole batch
+    show_test: bool = True
+    discretize: bool = False
+    log_cost: bool = False
+    speed: str = "20"  # epochs per frame at most ("step"/"slow": one mini-batch)
+
+
+@dataclass
+class Sent:
+    """What the client already has, so a frame carries only what changed."""
+
+    uirev: str | None = None
+    points_key: tuple | None = None
+    history_key: tuple | None = None
+
+
+@dataclass
+class Counters:
+    frames: int = 0
+    server_s: float = 0.0  # time building and packing frames, training excluded
+    train_s: float = 0.0
+    times: deque = field(default_factory=lambda: deque(maxlen=240))
+
+
+class LiveSession:
+    """The live state of one Streamlit session (kept in its session state).
+
+    Attributes
+    ----------
+    token : str
+        Unguessable (``secrets.token_urlsafe(32)``); only this session's live view gets it.
+    lock : threading.RLock
+        Held by whoever reads or changes ``lab``.
+    lab : lab_ui Lab or None
+        The session's network, data set and trainer.
+    view : ViewSettings
+    playing : bool
+    """
+
+    def __init__(self) -> None:
+        self.token = secrets.token_urlsafe(32)
+        self.lock = threading.RLock()
+        self.lab: Any = None
+        self.view = ViewSettings()
+        self.extent: tuple[float, float, float, float] | None = None  # zoom, None = whole
+        self.playing = False
+        self.rev = 0  # frames built
+        self.acked = 0  # the newest frame the client has taken
+        self.dirty = True  # something changed that the client has not seen
+        self.pending: deque[str] = deque(maxlen=8)  # "batch" / "epoch" steps asked for
+        self.events: list[str] = []  # for the page: "paused", "diverged"
+        self.outlet: Any = None  # the client's socket (endpoint.Outlet) or None
+        self.sent = Sent()
+        self.counters = Counters()
+        self._rate: deque[tuple[float, float]] = deque(maxlen=64)
+        self.on_event: Callable[[str], None] | None = None
+        HUB.add(self)
+
+    # -- what the page does ---------------------------------------------------------------
+
+    def publish(self, lab: Any, view: ViewSettings) -> None:
+        """The page's latest Lab and view settings (call with ``lock`` held or not)."""
+        with self.lock:
+            if lab is not self.lab:
+                if self.lab is not None and lab.dataset is not self.lab.dataset:
+                    self.playing = False  # new data: start paused, as a new Lab does
+                self.lab = lab
+                self.extent = None
+            if view != self.view:
+                self.view = view
+            self.dirty = True
+        from .scheduler import SCHEDULER
+
+        SCHEDULER.wake(self)
+
+    # -- what the client does (through the endpoint) ---------------------------------------
+
+    def command(self, msg: dict[str, Any]) -> None:
+        """Apply one validated client message (see :mod:`lab_ui.channel.protocol`)."""
+        kind = msg["t"]
+        with self.lock:
+            if kind == "ack":
+                self.acked = max(self.acked, min(msg["rev"], self.rev))
+            elif kind == "play":
+                if self.lab is not None and not self.lab.trainer.diverged:
+                    self.playing = True
+            elif kind == "pause":
+                if self.playing:
+                    self.playing = False
+                    self.events.append("paused")
+                self.dirty = True
+            elif kind == "step":
+                self.playing = False
+                self.pending.append(msg["n"])
+            elif kind == "zoom":
+                self.extent = None if msg["extent"] is None else tuple(msg["extent"])
+                self.dirty = True
+        from .scheduler import SCHEDULER
+
+        SCHEDULER.wake(self)
+
+    # -- what the scheduler does ------------------------------------------------------------
+
+    def wants_frame(self) -> bool:
+        """The client has taken the last frame and there is something new to show."""
+        return (
+            self.outlet is not None
+            and self.lab is not None
+            and self.acked >= self.rev
+            and (self.playing or self.dirty or bool(self.pending))
+        )
+
+    def serve(self, train_budget_s: float) -> bytes | None:
+        """Train (if playing) within ``train_budget_s``, then build and pack the next frame.
+
+        Returns the packed frame, or None when there is nothing to send.
+        """
+        from . import protocol
+
+        with self.lock:
+            if not self.wants_frame():
+                return None
+            lab = self.lab
+            tr = lab.trainer
+            t0 = time.perf_counter()
+            while self.pending:
+                kind = self.pending.popleft()
+                tr.step() if kind == "batch" else tr.run_epoch()
+            if self.playing:
+                train_steps(tr, self.view.speed, train_budget_s)
+                if tr.diverged:
+                    self.playing = False
+                    self.events.append("diverged")
+            t1 = time.perf_counter()
+            frame = self._frame(lab)
+            self.rev += 1
+            frame["rev"] = self.rev
+            self.dirty = False
+            events, self.events = self.events, []
+            frame["events"] = events
+            data = protocol.pack(frame)
+            t2 = time.perf_counter()
+        c = self.counters
+        c.frames += 1
+        c.train_s += t1 - t0
+        c.server_s += t2 - t1
+        c.times.append(t2)
+        return data
+
+    def _frame(self, lab: Any) -> dict[str, Any]:
+        v, tr = self.view, lab.trainer
+        frame = frames.build_frame(
+            lab.cfg,
+            tr.Theta,
+            lab.dataset,
+            tr.history,
+            epoch=tr.epoch,
+            step=tr.steps,
+            uirev=lab.uirev,
+            mode=v.mode,
+            example=v.example - 1,
+            show_test=v.show_test,
+            discretize=v.discretize and lab.dataset.task == "classification",
+            log_cost=v.log_cost,
+            res=50 if sum(lab.cfg.layer_sizes[1:-1]) <= 64 else 30,
+            status=status_line(lab, self.playing, self.epochs_per_second(tr)),
+            playing=self.playing,
+            extent=self.extent,
+        )
+        frame["t"] = "frame"
+        frame["server_ms"] = round(1000 * self.mean_server_s(), 2)
+        # Send what changed: the points once per data set (and test toggle), the history
+        # only when it has grown.
+        sent = self.sent
+        if sent.uirev != lab.uirev:
+            sent.points_key = sent.history_key = None
+            sent.uirev = lab.uirev
+        pkey = (lab.uirev, v.show_test)
+        if sent.points_key == pkey:
+            frame["points"] = "same"
+        sent.points_key = pkey
+        h = tr.history
+        hkey = (lab.uirev, len(h), h.epoch[-1] if len(h) else -1, v.log_cost)
+        if sent.history_key == hkey:
+            frame["history"] = "same"
+        sent.history_key = hkey
+        return frame
+
+    def epochs_per_second(self, tr: Any) -> float:
+        now = time.perf_counter()
+        done = tr.epoch + (tr.steps % tr.steps_per_epoch) / tr.steps_per_epoch
+        rate = self._rate
+        while rate and (now - rate[0][0] > RATE_WINDOW_S or rate[0][1] > done):
+            rate.popleft()
+        rate.append((now, done))
+        if len(rate) < 2 or rate[-1][0] - rate[0][0] < 0.2:
+            return 0.0
+        return (rate[-1][1] - rate[0][1]) / (rate[-1][0] - rate[0][0])
+
+    def mean_server_s(self) -> float:
+        c = self.counters
+        return c.server_s / c.frames if c.frames else 0.0
+
+    def frames_per_second(self) -> float:
+        t = self.counters.times
+        if len(t) < 2:
+            return 0.0
+        return (len(t) - 1) / (t[-1] - t[0]) if t[-1] > t[0] else 0.0
+
+
+def train_steps(trainer: Any, speed: str, budget_s: float) -> int:
+    """Train one frame's worth: ``speed`` epochs (or one mini-batch for "step"/"slow"),
+    stopping early when ``budget_s`` is spent (at least one step is always taken).
+
+    Returns the number of gradient steps taken.
+    """
+    tr = trainer
+    if speed in ("slow", "step"):
+        target = 1
+    else:
+        target = int(speed) * tr.steps_per_epoch - (tr.steps % tr.steps_per_epoch)
+    t0 = time.perf_counter()
+    done = 0
+    while done < target and not tr.diverged:
+        tr.step()
+        done += 1
+        if time.perf_counter() - t0 > budget_s:
+            break
+    return done
+
+
+def status_line(lab: Any, playing: bool, rate: float) -> str:
+    """The line above the live view: epoch, steps, J, the metric and the speed."""
+    tr, h = lab.trainer, lab.trainer.history
+    parts = [f"epoch {tr.epoch}", f"{tr.steps} gradient steps"]
+    if len(h):
+        parts.append(f"J train {_number(h.J_train[-1])}")
+        if h.J_test and h.J_test[-1] == h.J_test[-1]:
+            parts.append(f"J test {_number(h.J_test[-1])}")
+        fmt = _percent if h.metric_name == "accuracy" else _number
+        parts.append(
+            f"{h.metric_name} train {fmt(h.metric_train[-1])}, test {fmt(h.metric_test[-1])}"
+        )
+    if playing:
+        parts.append(f"{rate:.0f} epochs/s")
+    return " · ".join(parts)
+
+
+def _number(v: float) -> str:
+    if v != v or v in (float("inf"), float("-inf")):
+        return "–"
+    return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.2e}"
+
+
+def _percent(v: float) -> str:
+    return "–" if v != v else f"{100 * v:.1f} %"
+
+
+class Hub:
+    """Token → session, weakly: the session lives in its Streamlit session's state."""
+
+    def __init__(self) -> None:
+        self._by_token: weakref.WeakValueDictionary[str, LiveSession] = (
+            weakref.WeakValueDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def add(self, session: LiveSession) -> None:
+        with self._lock:
+            self._by_token[session.token] = session
+
+    def get(self, token: str) -> LiveSession | None:
+        with self._lock:
+            return self._by_token.get(token)
+
+    def sessions(self) -> list[LiveSession]:
+        with self._lock:
+            return list(self._by_token.values())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._by_token)
+
+
+HUB = Hub()
