@@ -13,7 +13,8 @@ standardization first.  Every function therefore takes ``raw_to_features``, a ca
 points (n, 2) to network inputs X (n, s_1); ``features_fn(dataset)`` builds it from a
 ``bp_core.datasets.Dataset``.
 
-``quantize`` / ``dequantize`` pack a grid into one byte per value for the browser.
+(Packing a grid into bytes for the browser is not the engine's job: ``quantize`` /
+``dequantize`` live in ``lab_ui/transport.py``.)
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ MAX_RESOLUTION = 1024
 
 __all__ = [
     "MAX_RESOLUTION",
-    "dequantize",
     "extent_for",
     "features_fn",
     "grid_forward",
@@ -45,7 +45,6 @@ __all__ = [
     "output_grid",
     "plane_grid",
     "prediction_grid",
-    "quantize",
 ]
 
 
@@ -283,58 +282,7 @@ def prediction_grid(
     return decode_outputs(cfg, trace.h, task).reshape(res, res)  # (res, res)
 
 
-# --------------------------------------------------------------------------------------
-# One byte per value, for the browser
-# --------------------------------------------------------------------------------------
 
+# quantize / dequantize (one byte per grid value, for the browser) are a transport concern:
+# they moved to lab_ui/transport.py.
 
-def _check_levels(lo: float, hi: float, levels: int) -> tuple[float, float, int]:
-    lo, hi = float(lo), float(hi)
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi and math.isfinite(hi - lo)):
-        raise ValueError(f"quantize needs finite lo < hi; got lo={lo}, hi={hi}.")
-    if isinstance(levels, bool) or not isinstance(levels, int | np.integer):
-        raise ValueError(f"levels must be a whole number; got {levels!r}.")
-    if not 2 <= int(levels) <= 256:
-        raise ValueError(f"levels must be between 2 and 256 (one byte); got {levels}.")
-    return lo, hi, int(levels)
-
-
-def quantize(grid: Array, lo: float, hi: float, levels: int = 256) -> Array:
-    """Map values in [lo, hi] to the bytes 0 … levels − 1 (nearest level).
-
-    Values below lo or above hi are clipped to lo or hi first.  ``dequantize`` undoes it with
-    an error of at most (hi − lo) / (2 (levels − 1)), i.e. (hi − lo)/510 for 256 levels.
-
-    Parameters
-    ----------
-    grid : ndarray of any shape, finite
-    lo, hi : float
-        The value range, lo < hi.
-    levels : int
-        2 … 256.
-
-    Returns
-    -------
-    ndarray of uint8, the shape of ``grid``
-    """
-    lo, hi, levels = _check_levels(lo, hi, levels)
-    G = np.asarray(grid, dtype=np.float64)
-    if not np.all(np.isfinite(G)):
-        raise ValueError("quantize got NaN or infinite values; the grid cannot be drawn.")
-    # q = round((clip(v) − lo) / (hi − lo) · (levels − 1))
-    t = (np.clip(G, lo, hi) - lo) / (hi - lo)  # same shape, in [0, 1]
-    return np.rint(t * (levels - 1)).astype(np.uint8)
-
-
-def dequantize(q: Array, lo: float, hi: float, levels: int = 256) -> Array:
-    """Undo ``quantize``: byte q → lo + q / (levels − 1) · (hi − lo).
-
-    Returns
-    -------
-    ndarray of float64, the shape of ``q``
-    """
-    lo, hi, levels = _check_levels(lo, hi, levels)
-    Q = np.asarray(q)
-    if Q.dtype != np.uint8:
-        raise ValueError(f"dequantize expects bytes (uint8); got {Q.dtype}.")
-    return lo + Q.astype(np.float64) / (levels - 1) * (hi - lo)

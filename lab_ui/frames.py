@@ -28,6 +28,8 @@ import numpy as np
 from bp_core import OUTPUTS, NetConfig, backprop, decode_outputs, encode_targets, forward, grids
 from bp_core.datasets import DATASET_NAMES, INPUT_RANGE, Dataset
 
+from .transport import dequantize, quantize
+
 SCHEMA = 1
 
 #: Display range of each activation g, used to colour a^(l): (low, high); None = from data.
@@ -57,22 +59,22 @@ _PRETTY = {
 
 
 def encode_u8(values: np.ndarray, lo: float, hi: float) -> str:
-    """Quantize ``values`` from [lo, hi] to 0…255 (``bp_core.grids.quantize``) as base64.
+    """Quantize ``values`` from [lo, hi] to 0…255 (``lab_ui.transport.quantize``) as base64.
 
     Values outside [lo, hi] are clipped; NaN becomes lo, ±inf an end of the range, so a
     frame can always be drawn.  The round trip error is at most (hi − lo) / 510.
     """
     lo, hi = (float(lo), float(hi)) if hi > lo else (float(lo), float(lo) + 1.0)
     v = np.nan_to_num(np.asarray(values, dtype=np.float64).ravel(), nan=lo, posinf=hi, neginf=lo)
-    q = grids.quantize(v, lo, hi)  # (n,) uint8
+    q = quantize(v, lo, hi)  # (n,) uint8
     return base64.b64encode(q.tobytes()).decode("ascii")
 
 
 def decode_u8(text: str, lo: float, hi: float) -> np.ndarray:
-    """Inverse of :func:`encode_u8` (``bp_core.grids.dequantize``): float64, shape (n,)."""
+    """Inverse of :func:`encode_u8` (``lab_ui.transport.dequantize``): float64, shape (n,)."""
     lo, hi = (float(lo), float(hi)) if hi > lo else (float(lo), float(lo) + 1.0)
     q = np.frombuffer(base64.b64decode(text), dtype=np.uint8)
-    return grids.dequantize(q, lo, hi)
+    return dequantize(q, lo, hi)
 
 
 def encode_f32(values: np.ndarray) -> str:

@@ -1,12 +1,10 @@
-"""Tests for bp_core.grids: the plane grid, output / neuron grids and byte quantization."""
+"""Tests for bp_core.grids: the plane grid, output / neuron grids.  (Byte quantization moved
+with quantize / dequantize to lab_ui.transport: tests/test_transport.py.)"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from bp_core import datasets as ds
 from bp_core import grids
@@ -157,44 +155,3 @@ def test_bad_raw_to_features_is_explained():
         grids.output_grid(cfg, Theta, lambda P: P[:5], EXTENT, 4)
     with pytest.raises(ValueError, match="columns"):  # 3 features for a 2-input network
         grids.output_grid(cfg, Theta, lambda P: np.hstack([P, P[:, :1]]), EXTENT, 4)
-
-
-# --------------------------------------------------------------------------------------
-# Quantization
-# --------------------------------------------------------------------------------------
-
-finite = st.floats(-1e6, 1e6, allow_nan=False)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    lo=finite,
-    width=st.floats(1e-3, 1e6),
-    u=hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=6), elements=st.floats(0, 1)),
-)
-def test_quantize_round_trip_error(lo, width, u):
-    hi = lo + width
-    grid = lo + u * (hi - lo)  # values in [lo, hi]
-    grid = np.clip(grid, lo, hi)
-    q = grids.quantize(grid, lo, hi)
-    assert q.dtype == np.uint8 and q.shape == grid.shape
-    back = grids.dequantize(q, lo, hi)
-    # stated tolerance: half a level, (hi − lo)/510, plus float64 rounding of the arithmetic
-    tol = (hi - lo) / 510 * (1 + 1e-12) + 1e-15 * max(abs(lo), abs(hi))
-    assert np.all(np.abs(back - grid) <= tol)
-
-
-def test_quantize_levels_clip_and_errors():
-    g = np.array([[-5.0, 0.0, 0.5, 1.0, 7.0]])
-    np.testing.assert_array_equal(grids.quantize(g, 0, 1), [[0, 0, 128, 255, 255]])
-    np.testing.assert_array_equal(grids.quantize(g, 0, 1, levels=3), [[0, 0, 1, 2, 2]])
-    np.testing.assert_array_equal(
-        grids.dequantize(np.array([0, 1, 2], np.uint8), 0, 1, 3), [0, 0.5, 1]
-    )
-    for args in [(g, 1, 1), (g, 1, 0), (g, 0, np.inf), (g, 0, 1, 1), (g, 0, 1, 257)]:
-        with pytest.raises(ValueError):
-            grids.quantize(*args)
-    with pytest.raises(ValueError):
-        grids.quantize(np.array([np.nan]), 0, 1)
-    with pytest.raises(ValueError):
-        grids.dequantize(np.array([1.0]), 0, 1)
