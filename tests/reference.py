@@ -45,18 +45,22 @@ def _dJ_dh(loss, output, h, y):
 
 
 def reference_backprop(cfg, Theta, X, Y):
-    """Returns (J, D) computed one example at a time with column vectors."""
+    """Returns (J, D) computed one example at a time with column vectors.
+
+    Same index rule as bp_core (Python index = course superscript − 1): ``a[l - 1]`` is
+    a^(l), ``Theta[l - 1]`` is Θ^(l), and every loop runs over the course's l.
+    """
     L, m = cfg.L, X.shape[0]
-    acts = list(cfg.hidden_activations) + [cfg.output]
+    acts = [None, *cfg.activations, cfg.output]  # acts[l - 1] is layer l's g
     Delta = [np.zeros_like(T) for T in Theta]
     J = 0.0
     for t in range(m):
-        a = [X[t].reshape(-1, 1)]  # a^(1), column
-        z = [None]
-        for l in range(L - 1):
-            a_bias = np.vstack([[1.0], a[l]])
-            z.append(Theta[l] @ a_bias)
-            a.append(_g(acts[l], z[l + 1].ravel()).reshape(-1, 1))
+        a, z = [None] * L, [None] * L
+        a[0] = X[t].reshape(-1, 1)  # a^(1), a column
+        for l in range(1, L):
+            a_bias = np.vstack([[1.0], a[l - 1]])  # a^(l) with a_0 = 1
+            z[l] = Theta[l - 1] @ a_bias  # z^(l+1) = Θ^(l) a^(l)
+            a[l] = _g(acts[l], z[l].ravel()).reshape(-1, 1)  # a^(l+1) = g(z^(l+1))
         h, y = a[-1].ravel(), Y[t]
         if cfg.loss == "mse":
             J += 0.5 * np.sum((h - y) ** 2)
@@ -64,21 +68,22 @@ def reference_backprop(cfg, Theta, X, Y):
             J += -np.sum(y * np.log(h))
         else:
             J += -np.sum(y * np.log(h) + (1 - y) * np.log(1 - h))
-        # δ^(L) = (∂h/∂z)ᵀ ∂J/∂h
+        # δ^(L) = (∂h/∂z^(L))ᵀ ∂J/∂h
         delta = [None] * L
         delta[L - 1] = _dg(cfg.output, z[L - 1].ravel()).T @ _dJ_dh(cfg.loss, cfg.output, h, y)
         delta[L - 1] = delta[L - 1].reshape(-1, 1)
-        for l in range(L - 2, 0, -1):
-            back = Theta[l].T @ delta[l + 1]  # includes the bias row
-            delta[l] = back[1:] * np.diag(_dg(acts[l - 1], z[l].ravel())).reshape(-1, 1)
-        for l in range(L - 1):
-            a_bias = np.vstack([[1.0], a[l]])
-            Delta[l] = Delta[l] + delta[l + 1] @ a_bias.T
+        for l in range(L - 1, 1, -1):
+            back = Theta[l - 1].T @ delta[l]  # (Θ^(l))ᵀ δ^(l+1), bias row included
+            # δ^(l) = [(Θ^(l))ᵀ δ^(l+1)]_{1:s_l} .* g'(z^(l))
+            delta[l - 1] = back[1:] * np.diag(_dg(acts[l - 1], z[l - 1].ravel())).reshape(-1, 1)
+        for l in range(1, L):
+            a_bias = np.vstack([[1.0], a[l - 1]])
+            Delta[l - 1] = Delta[l - 1] + delta[l] @ a_bias.T  # Δ^(l) += δ^(l+1) (a^(l))ᵀ
     J /= m
     D = []
-    for l in range(L - 1):
-        reg = (cfg.lambda_ / m) * Theta[l]
+    for l in range(1, L):
+        reg = (cfg.lambda_ / m) * Theta[l - 1]
         reg[:, 0] = 0.0
-        D.append(Delta[l] / m + reg)
-        J += cfg.lambda_ / (2 * m) * np.sum(Theta[l][:, 1:] ** 2)
+        D.append(Delta[l - 1] / m + reg)  # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), bias unregularized
+        J += cfg.lambda_ / (2 * m) * np.sum(Theta[l - 1][:, 1:] ** 2)
     return J, D
