@@ -50,6 +50,40 @@ def test_registries_agree() -> None:
         assert info.planar == (name != "digits")
 
 
+def test_every_dataset_has_its_label_on_the_registry() -> None:
+    labels = {name: ds.DATASET_INFO[name].label for name in ds.DATASET_NAMES}
+    assert labels == {
+        "circle": "Circle",
+        "xor": "Exclusive or (XOR)",
+        "gaussians": "Two Gaussians",
+        "spiral": "Spiral",
+        "moons": "Two moons",
+        "blobs": "Blobs (K classes)",
+        "plane": "Plane (regression)",
+        "gaussian_bumps": "Gaussian bumps (regression)",
+        "digits": "Handwritten digits 8×8",
+    }
+    assert ds.CSV_LABEL == "Your CSV file"
+    assert ds.CSV_LABEL not in labels.values()
+
+
+def test_default_head_is_the_rule_for_each_task() -> None:
+    from bp_core.config import NetConfig
+
+    assert ds.default_head("classification") == ("sigmoid", "cross_entropy")
+    assert ds.default_head("regression") == ("linear", "mse")
+    assert set(ds.DEFAULT_HEADS) == {"classification", "regression"}
+    for name in ds.DATASET_NAMES:
+        info = ds.DATASET_INFO[name]
+        assert info.head == ds.default_head(info.task)
+        output, loss = info.head
+        # the head builds a valid network for the dataset's classes (K sigmoid units for K > 2)
+        s_L = 1 if info.n_classes <= 2 else info.n_classes
+        NetConfig((2, 3, s_L), output=output, loss=loss)
+    with pytest.raises(ValueError, match="classification"):
+        ds.default_head("clustering")
+
+
 # --------------------------------------------------------------------------------------
 # Generators
 # --------------------------------------------------------------------------------------

@@ -45,14 +45,19 @@ from .csv_file import (
 from .digits import load_digits
 from .features import FEATURES, Standardizer, _check_features, feature_map
 from .records import Dataset, _assemble
-from .toy import (
+from .registry import (
+    CSV_LABEL,
     DATASET_INFO,
     DATASET_NAMES,
+    DEFAULT_HEADS,
     DEFAULT_N_CLASSES,
-    GENERATORS,
-    INPUT_RANGE,
     TASKS,
     DatasetInfo,
+    default_head,
+)
+from .toy import (
+    GENERATORS,
+    INPUT_RANGE,
     make_blobs,
     make_circle,
     make_gaussian_bumps,
@@ -65,6 +70,7 @@ from .toy import (
 
 __all__ = [
     "CSV_CLASSIFICATION_MAX_DISTINCT",
+    "CSV_LABEL",
     "CSV_MAX_BYTES",
     "CSV_MAX_CLASSES",
     "CSV_MAX_FEATURES",
@@ -72,6 +78,7 @@ __all__ = [
     "CSV_MIN_ROWS",
     "DATASET_INFO",
     "DATASET_NAMES",
+    "DEFAULT_HEADS",
     "DEFAULT_N_CLASSES",
     "FEATURES",
     "GENERATORS",
@@ -80,6 +87,7 @@ __all__ = [
     "Dataset",
     "DatasetInfo",
     "Standardizer",
+    "default_head",
     "feature_map",
     "load_csv",
     "load_digits",

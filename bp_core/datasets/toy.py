@@ -1,15 +1,25 @@
-"""Toy problems on the input plane, ``fn(n, noise, rng) -> (X (n, 2), y (n,))``, and what
-the UI needs to know about every named dataset."""
+"""Toy problems on the input plane, ``fn(n, noise, rng) -> (X (n, 2), y (n,))``.
+
+What the UI needs to know about every named dataset (``DATASET_INFO``, ``DATASET_NAMES``, …)
+lives in ``registry``; the names are re-exported here for code that imported them from this
+module.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from ._checks import _check_inputs, _split_counts
+from .registry import (  # noqa: F401 (re-exported: they used to live here)
+    DATASET_INFO,
+    DATASET_NAMES,
+    DEFAULT_N_CLASSES,
+    TASKS,
+    DatasetInfo,
+)
 
 #: The toy problems live in the square [-6, 6] x [-6, 6] (TensorFlow Playground's plane).
 INPUT_RANGE: tuple[float, float] = (-6.0, 6.0)
@@ -311,115 +321,3 @@ GENERATORS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "plane": make_plane,
     "gaussian_bumps": make_gaussian_bumps,
 }
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    """What the UI needs to know about a named dataset before making it.
-
-    Attributes
-    ----------
-    task : str
-        "classification" or "regression".
-    n_classes : int
-        Default number of classes K (0 for regression).
-    planar : bool
-        True when the examples are points of the input plane (x1, x2).
-    description : str
-        One sentence for a student.
-    noise : str
-        What the noise setting does for this dataset ("" when it is ignored).
-    """
-
-    task: str
-    n_classes: int
-    planar: bool
-    description: str
-    noise: str
-
-
-#: Facts about every dataset name, including "digits".
-DATASET_INFO: dict[str, DatasetInfo] = {
-    "circle": DatasetInfo(
-        "classification",
-        2,
-        True,
-        "A disc of one class inside a ring of the other.",
-        "labels are decided at a randomly moved point, so the border gets mixed up",
-    ),
-    "xor": DatasetInfo(
-        "classification",
-        2,
-        True,
-        "Opposite quadrants share a class: no single line works.",
-        "labels are decided at a randomly moved point, so the borders get mixed up",
-    ),
-    "gaussians": DatasetInfo(
-        "classification",
-        2,
-        True,
-        "Two round clouds of points: one straight line separates them.",
-        "the clouds get wider until they overlap",
-    ),
-    "spiral": DatasetInfo(
-        "classification",
-        2,
-        True,
-        "Two interleaved spiral arms: the hardest toy problem.",
-        "the points are moved randomly off the arms",
-    ),
-    "moons": DatasetInfo(
-        "classification",
-        2,
-        True,
-        "Two interleaving half-moons.",
-        "the points are moved randomly off the moons",
-    ),
-    "blobs": DatasetInfo(
-        "classification",
-        3,
-        True,
-        "K round clouds, one per class (multi-class softmax/one-vs-all).",
-        "the clouds get wider until they overlap",
-    ),
-    "plane": DatasetInfo(
-        "regression",
-        0,
-        True,
-        "Regression: the target is a tilted plane, y = (x1 + x2) / 10.",
-        "random noise is added to the target",
-    ),
-    "gaussian_bumps": DatasetInfo(
-        "regression",
-        0,
-        True,
-        "Regression: the target is six Gaussian bumps, up and down.",
-        "the target is read at a randomly moved point",
-    ),
-    "digits": DatasetInfo(
-        "classification",
-        10,
-        False,
-        "1,797 real 8x8 images of handwritten digits 0-9 (64 pixels).",
-        "",
-    ),
-}
-
-#: All dataset names in the order the UI should list them.
-DATASET_NAMES: tuple[str, ...] = (
-    "circle",
-    "xor",
-    "gaussians",
-    "spiral",
-    "moons",
-    "blobs",
-    "plane",
-    "gaussian_bumps",
-    "digits",
-)
-
-#: "classification" or "regression" for each dataset name.
-TASKS: dict[str, str] = {name: info.task for name, info in DATASET_INFO.items()}
-
-#: Default number of classes K for each dataset name (0 for regression).
-DEFAULT_N_CLASSES: dict[str, int] = {name: info.n_classes for name, info in DATASET_INFO.items()}
