@@ -7,7 +7,6 @@ ticking is covered by tests/browser.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +58,25 @@ def _lab(at: AppTest):
     return at.session_state["lab"]
 
 
+def _live(at: AppTest, kind: str, n: str | None = None) -> AppTest:
+    """What the live view's Play/Pause/Step buttons send over the channel, applied as the
+    channel's scheduler applies it before the next frame; then the page re-runs."""
+    live = at.session_state["live"]
+    live.command({"t": kind} if n is None else {"t": kind, "n": n})
+    live.apply_pending()
+    return at.run()
+
+
+def _reset(at: AppTest) -> AppTest:
+    """The live view's Reset (a Streamlit event from the component) re-runs the page after
+    ``state.reset_lab``; AppTest cannot send component events, so call it directly."""
+    from lab_ui import state
+
+    with at.session_state["live"].lock:
+        state.reset_lab(at.session_state)
+    return at.run()
+
+
 def test_playground_opens_with_the_course_defaults():
     at = _open()
     lab = _lab(at)
@@ -71,25 +89,23 @@ def test_playground_opens_with_the_course_defaults():
 
 def test_step_reset_and_play():
     at = _open()
-    _button(at, "b_step_batch").click().run()
+    _live(at, "step", "batch")
     _ok(at)
     assert _lab(at).trainer.steps == 1
-    _button(at, "b_step_epoch").click().run()
+    _live(at, "step", "epoch")
     _ok(at)
     assert _lab(at).trainer.epoch >= 1
     Theta0 = [T.copy() for T in _lab(at).trainer.snapshots[0].Theta]
-    _button(at, "b_reset").click().run()
+    _reset(at)
     _ok(at)
     assert _lab(at).trainer.epoch == 0 and _lab(at).trainer.steps == 0
     for a, b in zip(_lab(at).trainer.Theta, Theta0, strict=True):  # same initial Θ
         assert (a == b).all()
-    _button(at, "b_play").click().run()
+    _live(at, "play")
     _ok(at)
-    assert at.session_state["playing"] is True
-    assert _button(at, "b_play").label.endswith("Pause")
-    time.sleep(0.6)  # a second Play/Pause within 0.5 s is taken for a replayed click
-    _button(at, "b_play").click().run()
-    assert at.session_state["playing"] is False
+    assert at.session_state["live"].playing is True
+    _live(at, "pause")
+    assert at.session_state["live"].playing is False
 
 
 @pytest.mark.parametrize(
@@ -102,7 +118,7 @@ def test_every_dataset_trains_a_step(name):
     _ok(at)
     lab = _lab(at)
     assert lab.dataset.name == name
-    _button(at, "b_step_epoch").click().run()
+    _live(at, "step", "epoch")
     _ok(at)
     assert _lab(at).trainer.epoch == 1
     if lab.dataset.task == "regression":
@@ -156,7 +172,7 @@ def test_architecture_editor_and_extremes():
     _widget(at, "w_lambda_").set_value(100.0).run()
     _widget(at, "w_batch").set_value(1).run()
     _ok(at)
-    _button(at, "b_step_batch").click().run()
+    _live(at, "step", "batch")
     _ok(at)
     _widget(at, "w_mode").set_value("backward").run()
     _widget(at, "w_example").set_value(3).run()
@@ -196,15 +212,15 @@ def test_divergence_pauses_and_says_what_to_try():
     _widget(at, "w_act_1").set_value("linear").run()
     _widget(at, "w_alpha").set_value(10.0).run()
     for _ in range(10):
-        _button(at, "b_step_epoch").click().run()
+        _live(at, "step", "epoch")
         _ok(at)
         if _lab(at).trainer.diverged:
             break
     assert _lab(at).trainer.diverged
     assert any("smaller learning rate" in w.value for w in at.warning)
-    _button(at, "b_play").click().run()  # refuses to play a diverged network
-    assert at.session_state["playing"] is False
-    _button(at, "b_reset").click().run()
+    _live(at, "play")  # refuses to play a diverged network
+    assert at.session_state["live"].playing is False
+    _reset(at)
     _ok(at)
     assert not _lab(at).trainer.diverged
 
@@ -212,7 +228,7 @@ def test_divergence_pauses_and_says_what_to_try():
 def test_state_survives_page_switches():
     at = _open()
     _widget(at, "w_alpha").set_value(0.3).run()
-    _button(at, "b_step_epoch").click().run()
+    _live(at, "step", "epoch")
     lab = _lab(at)
     for page in ("../pages/2_Step_through.py", "../pages/3_Gradients.py", "../pages/4_Derivation.py"):
         at.switch_page(page).run()
@@ -246,5 +262,5 @@ def test_csv_upload_good_and_bad():
     _ok(at)
     assert at.session_state["dataset"] == "csv"
     assert _lab(at).dataset.name == "mine.csv"
-    _button(at, "b_step_epoch").click().run()
+    _live(at, "step", "epoch")
     _ok(at)

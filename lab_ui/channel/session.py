@@ -136,6 +136,14 @@ class LiveSession:
 
     # -- what the scheduler does ------------------------------------------------------------
 
+    def apply_pending(self) -> None:
+        """Take the steps the client asked for (the scheduler does this before a frame)."""
+        with self.lock:
+            tr = self.lab.trainer if self.lab is not None else None
+            while self.pending and tr is not None and not tr.diverged:
+                tr.step() if self.pending.popleft() == "batch" else tr.run_epoch()
+            self.pending.clear()
+
     def wants_frame(self) -> bool:
         """The client has taken the last frame and there is something new to show."""
         return (
@@ -158,9 +166,7 @@ class LiveSession:
             lab = self.lab
             tr = lab.trainer
             t0 = time.perf_counter()
-            while self.pending:
-                kind = self.pending.popleft()
-                tr.step() if kind == "batch" else tr.run_epoch()
+            self.apply_pending()
             if self.playing:
                 train_steps(tr, self.view.speed, train_budget_s)
                 if tr.diverged:
