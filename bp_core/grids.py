@@ -282,7 +282,5 @@ def prediction_grid(
     return decode_outputs(cfg, trace.h, task).reshape(res, res)  # (res, res)
 
 
-
 # quantize / dequantize (one byte per grid value, for the browser) are a transport concern:
 # they moved to lab_ui/transport.py.
-

@@ -14,6 +14,8 @@ import numpy as np
 Array = np.ndarray
 
 __all__ = ["dequantize", "quantize"]
+
+
 def _check_levels(lo: float, hi: float, levels: int) -> tuple[float, float, int]:
     lo, hi = float(lo), float(hi)
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi and math.isfinite(hi - lo)):
