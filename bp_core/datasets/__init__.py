@@ -35,9 +35,13 @@ import numpy as np
 from ._checks import _check_fraction, _check_n, _check_rng
 from .csv_file import (
     CSV_CLASSIFICATION_MAX_DISTINCT,
+    CSV_MAX_ABS,
     CSV_MAX_BYTES,
+    CSV_MAX_CELL_CHARS,
     CSV_MAX_CLASSES,
     CSV_MAX_FEATURES,
+    CSV_MAX_LINE_CHARS,
+    CSV_MAX_NAME_CHARS,
     CSV_MAX_ROWS,
     CSV_MIN_ROWS,
     load_csv,
@@ -71,9 +75,13 @@ from .toy import (
 __all__ = [
     "CSV_CLASSIFICATION_MAX_DISTINCT",
     "CSV_LABEL",
+    "CSV_MAX_ABS",
     "CSV_MAX_BYTES",
+    "CSV_MAX_CELL_CHARS",
     "CSV_MAX_CLASSES",
     "CSV_MAX_FEATURES",
+    "CSV_MAX_LINE_CHARS",
+    "CSV_MAX_NAME_CHARS",
     "CSV_MAX_ROWS",
     "CSV_MIN_ROWS",
     "DATASET_INFO",
