@@ -1,0 +1,518 @@
+"""Many Playground sessions at once: what each one gets, and what the server pays.
+
+Three parts, each printed as a table with the load average beside it, all saved as JSON
+under ``bench/results/``::
+
+    python bench/bench_load.py                         # N = 1 5 10 20 40, then 4 Chromium pages
+    python bench/bench_load.py --sessions 1 10 --seconds 10 --no-pages
+    python bench/bench_load.py --pages-only --pages 4
+    python bench/bench_load.py --proxy                 # nginx + 1, then 2 Streamlit processes
+
+**Protocol clients** (``bench/streamlit_client.py``): for each N the script starts a fresh
+``streamlit run app.py`` on a free loopback port (the browser tests' ``start_app``), opens N
+sessions the way a browser does (page, health, Streamlit's WebSocket, one script run, the
+live view's token), says hello on the live channel, then presses Play in all of them at
+once.  After ``--warmup`` s (5) it measures over ``--seconds`` (20): per session the frames
+received per second (mean, minimum and max/min over the sessions) and epochs trained per
+second; the server's CPU (``/proc/PID/stat``, utime + stime over the window; 100 % = one
+core) and RSS at the end of the window; the server's own cost per frame (the frames'
+``server_ms``: mean build + pack time, training excluded).  Each client acknowledges a frame
+on the next tick of a 60 Hz clock, as a browser does in the animation frame that paints it
+(``--fps-cap 0``: at once).
+
+**Chromium pages** (``--pages 4``): each page in its own Chromium process (as
+``bench_tfp.py --pages``), Play pressed in all, then over the same window: frames painted
+per second (``window.__bpPainted``, counted by the live view per painted frame), the page's
+requestAnimationFrame rate (a poller injected before the page's scripts), epochs/s.
+
+**Behind nginx** (``--proxy``): ``deploy/run_cluster.py``'s cluster with 1, then 2
+Streamlit processes; N protocol clients through nginx, N raised in steps of
+``--proxy-step`` until fewer than all sessions get ``--rate`` (10) frames/s, then bisected.
+Reported per process count: the largest N at which every session got ≥ 10 frames/s, and the
+ratio 2 processes / 1 (target ≥ 1.7).
+
+The machine is shared: the load average (1 min) is printed before and after each table, and
+the client's own CPU beside the server's (the clients run on the same 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.streamlit_client import LiveClient, StreamlitSession  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_app,
+    stop_app,
+)
+
+RESULTS = ROOT / "bench" / "results"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+OPEN_CONCURRENCY = 4  # sessions opened at once (a browser tab's first script run is ~0.15 s)
+
+
+# --------------------------------------------------------------------------------------
+# /proc
+# --------------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of ``pid`` in seconds (``/proc/PID/stat``)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15 of stat(5)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set size of ``pid`` in MB (VmRSS)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def self_cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# N protocol clients
+# --------------------------------------------------------------------------------------
+
+
+async def _open_one(url: str, query: str, fps_cap: float | None, sem: asyncio.Semaphore):
+    async with sem:
+        t0 = time.perf_counter()
+        s = StreamlitSession(url, query)
+        try:
+            token = await s.open()
+            live = LiveClient(s, fps_cap=fps_cap)
+            if await live.hello(token) is None:
+                raise RuntimeError(f"live channel closed at hello ({live.stats.close_code})")
+        except BaseException:
+            await s.close()
+            raise
+        return s, live, token, time.perf_counter() - t0
+
+
+async def run_load(
+    url: str,
+    n: int,
+    *,
+    warmup: float,
+    seconds: float,
+    pids: list[int],
+    query: str = "",
+    fps_cap: float | None = 60.0,
+    rate: float = 10.0,
+) -> dict[str, Any]:
+    """Open ``n`` sessions on ``url``, play them all, measure over the window (see module)."""
+    sem = asyncio.Semaphore(OPEN_CONCURRENCY)
+    opened = await asyncio.gather(
+        *[_open_one(url, query, fps_cap, sem) for _ in range(n)], return_exceptions=True
+    )
+    ok = [o for o in opened if not isinstance(o, BaseException)]
+    errors = [repr(o) for o in opened if isinstance(o, BaseException)]
+    tokens = {o[2] for o in ok}
+    try:
+        for _, live, _, _ in ok:
+            await live.play()
+        t_play = time.monotonic()
+        t0, t1 = t_play + warmup, t_play + warmup + seconds
+        samples: dict[str, Any] = {}
+
+        async def sampler() -> None:
+            await asyncio.sleep(max(0.0, t0 - time.monotonic()))
+            samples["cpu0"] = [cpu_seconds(p) for p in pids]
+            samples["self0"] = self_cpu_seconds()
+            samples["w0"] = time.monotonic()
+            await asyncio.sleep(max(0.0, t1 - time.monotonic()))
+            samples["cpu1"] = [cpu_seconds(p) for p in pids]
+            samples["self1"] = self_cpu_seconds()
+            samples["w1"] = time.monotonic()
+            samples["rss"] = [rss_mb(p) for p in pids]
+
+        runs = [live.run(t1 - time.monotonic() + 0.3) for _, live, _, _ in ok]
+        results = await asyncio.gather(sampler(), *runs, return_exceptions=True)
+        errors += [repr(r) for r in results if isinstance(r, BaseException)]
+    finally:
+        for _s, live, _, _ in ok:
+            try:
+                await live.pause()
+            except Exception:  # noqa: S110 (a closed socket is fine here)
+                pass
+        await asyncio.gather(*[live.close() for _, live, _, _ in ok], return_exceptions=True)
+        await asyncio.gather(*[s.close() for s, _, _, _ in ok], return_exceptions=True)
+
+    w0, w1 = samples["w0"], samples["w1"]
+    dt = w1 - w0
+    per = []
+    for _s, live, _, open_s in ok:
+        st = live.stats
+        m = st.between(w0, w1)
+        per.append(
+            {
+                "frames_per_s": round(m["frames_per_s"], 2),
+                "epochs_per_s": round(m["epochs_per_s"], 1),
+                "server_ms": m["server_ms"],
+                "kB_per_frame": round(st.bytes / max(1, st.frames) / 1024, 1),
+                "open_s": round(open_s, 3),
+                "close_code": st.close_code,
+                "playing": st.playing_seen,
+            }
+        )
+    fps = [p["frames_per_s"] for p in per]
+    eps = [p["epochs_per_s"] for p in per]
+    sms = [p["server_ms"] for p in per if p["server_ms"] is not None]
+    cpu = [100 * (b - a) / dt for a, b in zip(samples["cpu0"], samples["cpu1"], strict=True)]
+    return {
+        "sessions": n,
+        "opened": len(ok),
+        "distinct_tokens": len(tokens),
+        "errors": errors[:5],
+        "window_s": round(dt, 2),
+        "fps_mean": round(statistics.fmean(fps), 2) if fps else 0.0,
+        "fps_min": round(min(fps), 2) if fps else 0.0,
+        "fps_max": round(max(fps), 2) if fps else 0.0,
+        "fps_max_over_min": round(max(fps) / min(fps), 2) if fps and min(fps) > 0 else None,
+        "total_fps": round(sum(fps), 1),
+        "at_rate": sum(f >= rate for f in fps),
+        "epochs_per_s_mean": round(statistics.fmean(eps), 1) if eps else 0.0,
+        "epochs_per_s_min": round(min(eps), 1) if eps else 0.0,
+        "server_ms_mean": round(statistics.fmean(sms), 2) if sms else None,
+        "kB_per_frame": per[0]["kB_per_frame"] if per else None,
+        "open_s_median": round(statistics.median([p["open_s"] for p in per]), 2) if per else None,
+        "server_cpu_pct": [round(c, 1) for c in cpu],
+        "server_rss_mb": [round(r, 1) for r in samples["rss"]],
+        "client_cpu_pct": round(100 * (samples["self1"] - samples["self0"]) / dt, 1),
+        "per_session": per,
+    }
+
+
+def run_fresh_server(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """``run_load`` against a fresh ``streamlit run app.py`` of its own."""
+    port = free_port()
+    proc = start_app(port)
+    try:
+        time.sleep(1.0)
+        load0 = load_average()
+        rss0 = rss_mb(proc.pid)
+        out = asyncio.run(
+            run_load(
+                f"http://127.0.0.1:{port}",
+                n,
+                warmup=args.warmup,
+                seconds=args.seconds,
+                pids=[proc.pid],
+                query=args.query,
+                fps_cap=args.fps_cap or None,
+                rate=args.rate,
+            )
+        )
+        out["server_rss_mb_idle"] = round(rss0, 1)
+        out["load_before"], out["load_after"] = load0, load_average()
+        return out
+    finally:
+        stop_app(proc)
+
+
+def print_load_table(rows: list[dict[str, Any]]) -> None:
+    print(
+        f"{'N':>3} {'fps mean':>8} {'fps min':>7} {'max/min':>7} {'epochs/s':>8} "
+        f"{'server_ms':>9} {'total fps':>9} {'CPU %':>6} {'RSS MB':>7} {'idle MB':>7} "
+        f"{'client %':>8} {'load':>11}"
+    )
+    for r in rows:
+        print(
+            f"{r['sessions']:>3} {r['fps_mean']:>8} {r['fps_min']:>7} "
+            f"{r['fps_max_over_min']!s:>7} {r['epochs_per_s_mean']:>8} "
+            f"{r['server_ms_mean']!s:>9} {r['total_fps']:>9} "
+            f"{'+'.join(str(c) for c in r['server_cpu_pct']):>6} "
+            f"{'+'.join(str(m) for m in r['server_rss_mb']):>7} "
+            f"{r.get('server_rss_mb_idle', ''):>7} {r['client_cpu_pct']:>8} "
+            f"{r['load_before']!s:>5}/{r['load_after']!s:<5}"
+        )
+        if r["errors"] or r["opened"] < r["sessions"]:
+            print(f"    opened {r['opened']}/{r['sessions']}; errors: {r['errors']}")
+
+
+# --------------------------------------------------------------------------------------
+# Real Chromium pages
+# --------------------------------------------------------------------------------------
+
+RAF_POLLER = """
+window.__rafBench = { frames: 0 };
+(function loop() { window.__rafBench.frames++; requestAnimationFrame(loop); })();
+"""
+READ_PAGE = """() => ({t: performance.now(), painted: window.__bpPainted || 0,
+  raf: window.__rafBench.frames, epoch: window.__bpLast ? window.__bpLast.epoch : 0,
+  received: window.__bpReceived || 0, visibility: document.visibilityState,
+  server_ms: window.__bpLast ? window.__bpLast.server_ms : null})"""
+
+
+def measure_pages(url: str, n_pages: int, warmup: float, seconds: float, pid: int) -> dict:
+    """``n_pages`` Chromium processes on the Playground, all playing (see module)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        opened = []
+        try:
+            for _ in range(n_pages):
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_context(viewport={"width": 1500, "height": 1300}).new_page()
+                opened.append((browser, page))
+                page.add_init_script(RAF_POLLER)
+                page.set_default_timeout(120_000)
+                page.goto(url)
+                page.wait_for_function("window.__bpPainted > 0", polling=200)
+            for _, page in opened:
+                page.click(".bp-live [data-role=play]")
+            for _, page in opened:
+                page.wait_for_function(
+                    "document.querySelector('.bp-live')?.dataset.playing === '1'", polling=200
+                )
+            time.sleep(warmup)
+            load0 = load_average()
+            c0, w0 = cpu_seconds(pid), time.monotonic()
+            starts = [page.evaluate(READ_PAGE) for _, page in opened]
+            time.sleep(seconds)
+            ends = [page.evaluate(READ_PAGE) for _, page in opened]
+            c1, w1 = cpu_seconds(pid), time.monotonic()
+            per = []
+            for a, b in zip(starts, ends, strict=True):
+                dt = (b["t"] - a["t"]) / 1000
+                per.append(
+                    {
+                        "painted_fps": round((b["painted"] - a["painted"]) / dt, 1),
+                        "raf_fps": round((b["raf"] - a["raf"]) / dt, 1),
+                        "received_fps": round((b["received"] - a["received"]) / dt, 1),
+                        "epochs_per_s": round((b["epoch"] - a["epoch"]) / dt, 1),
+                        "server_ms": b["server_ms"],
+                        "visibility": b["visibility"],
+                    }
+                )
+            return {
+                "pages": n_pages,
+                "per_page": per,
+                "server_cpu_pct": round(100 * (c1 - c0) / (w1 - w0), 1),
+                "server_rss_mb": round(rss_mb(pid), 1),
+                "load_before": load0,
+                "load_after": load_average(),
+            }
+        finally:
+            for browser, _ in opened:
+                browser.close()
+
+
+def run_pages(args: argparse.Namespace) -> dict:
+    port = free_port()
+    proc = start_app(port)
+    try:
+        url = f"http://127.0.0.1:{port}/" + (f"?{args.query}" if args.query else "")
+        return measure_pages(url, args.pages, args.warmup, args.seconds, proc.pid)
+    finally:
+        stop_app(proc)
+
+
+def print_pages_table(r: dict) -> None:
+    print(
+        f"{'page':>4} {'painted fps':>11} {'rAF fps':>8} {'received':>8} {'epochs/s':>8} "
+        f"{'server_ms':>9}  visibility"
+    )
+    for i, p in enumerate(r["per_page"], 1):
+        print(
+            f"{i:>4} {p['painted_fps']:>11} {p['raf_fps']:>8} {p['received_fps']:>8} "
+            f"{p['epochs_per_s']:>8} {p['server_ms']!s:>9}  {p['visibility']}"
+        )
+    print(
+        f"server CPU {r['server_cpu_pct']} %, RSS {r['server_rss_mb']} MB; "
+        f"load {r['load_before']} / {r['load_after']}"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Behind nginx
+# --------------------------------------------------------------------------------------
+
+
+def run_proxy(args: argparse.Namespace) -> list[dict]:
+    """For 1, then 2 processes: the largest N with every session at ≥ ``rate`` frames/s."""
+    from deploy.run_cluster import Cluster, find_nginx
+
+    if find_nginx() is None:
+        print("no nginx: --proxy skipped")
+        return []
+    out = []
+    for procs in args.proxy_processes:
+        with Cluster(processes=procs) as c:
+            tried: dict[int, dict] = {}
+
+            def probe(n: int, c: Cluster = c, tried: dict = tried, procs: int = procs) -> bool:
+                time.sleep(2.0)  # the scheduler forgets the last probe's sessions after 1 s
+                load0 = load_average()
+                r = asyncio.run(
+                    run_load(
+                        c.url,
+                        n,
+                        warmup=args.warmup,
+                        seconds=args.proxy_seconds,
+                        pids=c.pids,
+                        query=args.query,
+                        fps_cap=args.fps_cap or None,
+                        rate=args.rate,
+                    )
+                )
+                r["load_before"], r["load_after"] = load0, load_average()
+                tried[n] = r
+                print(
+                    f"  {procs} process(es), N={n:>3}: fps min {r['fps_min']:>5} mean "
+                    f"{r['fps_mean']:>5}, {r['at_rate']}/{n} at ≥ {args.rate}, CPU "
+                    f"{r['server_cpu_pct']} %, load {load0}",
+                    flush=True,
+                )
+                return r["opened"] == n and r["at_rate"] == n
+
+            good, bad = 0, None
+            n = args.proxy_step
+            while n <= args.proxy_max:
+                if probe(n):
+                    good = n
+                    n += args.proxy_step
+                else:
+                    bad = n
+                    break
+            if bad is not None:  # bisect between the last good and the first bad N
+                lo, hi = good, bad
+                while hi - lo > max(1, args.proxy_step // 4):
+                    mid = (lo + hi) // 2
+                    if mid in tried or mid == 0:
+                        break
+                    if probe(mid):
+                        lo = mid
+                    else:
+                        hi = mid
+                good = lo
+            routes = _routes_in_log(c.access_log())
+            out.append(
+                {
+                    "processes": procs,
+                    "sessions_at_rate": good,
+                    "first_failing_n": bad,
+                    "probes": [tried[k] for k in sorted(tried)],
+                    "live_sockets_per_upstream": routes,
+                }
+            )
+    return out
+
+
+def _routes_in_log(log: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in log.splitlines():
+        if '"GET /bp/live/ws ' in line and " up=" in line:
+            up = line.split(" up=", 1)[1].split()[0]
+            counts[up] = counts.get(up, 0) + 1
+    return counts
+
+
+def print_proxy_table(rows: list[dict], rate: float) -> None:
+    label = f"sessions ≥ {rate:g} fps"
+    print(f"{'processes':>9} {label:>16} {'first failing N':>15}  live sockets")
+    for r in rows:
+        print(
+            f"{r['processes']:>9} {r['sessions_at_rate']:>16} {r['first_failing_n']!s:>15}  "
+            f"{r['live_sockets_per_upstream']}"
+        )
+    by = {r["processes"]: r["sessions_at_rate"] for r in rows}
+    if by.get(1) and 2 in by:
+        ratio = by[2] / by[1]
+        print(
+            f"2 processes / 1: {ratio:.2f}× (target ≥ 1.7×: {'met' if ratio >= 1.7 else 'NOT met'})"
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 20, 40])
+    ap.add_argument("--warmup", type=float, default=5.0, help="playing before measuring (5)")
+    ap.add_argument("--seconds", type=float, default=20.0, help="measured window (20)")
+    ap.add_argument("--fps-cap", type=float, default=60.0, help="acks per s per client; 0 = none")
+    ap.add_argument("--query", default="", help="the Playground's URL query (settings)")
+    ap.add_argument("--rate", type=float, default=10.0, help="frames/s counted as served (10)")
+    ap.add_argument("--pages", type=int, default=4, help="Chromium pages at once (4; 0 = none)")
+    ap.add_argument("--no-pages", action="store_true", help="skip the Chromium pages")
+    ap.add_argument("--pages-only", action="store_true", help="only the Chromium pages")
+    ap.add_argument("--proxy", action="store_true", help="only the runs behind nginx")
+    ap.add_argument("--proxy-processes", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--proxy-step", type=int, default=4, help="N step of the ramp (4)")
+    ap.add_argument("--proxy-max", type=int, default=48, help="largest N tried (48)")
+    ap.add_argument("--proxy-seconds", type=float, default=10.0, help="window per probe (10)")
+    ap.add_argument("--json", type=Path, default=None, help="default bench/results/load_*.json")
+    args = ap.parse_args(argv)
+
+    results: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+    }
+    if args.proxy:
+        print(f"behind nginx: processes {args.proxy_processes}, ramp step {args.proxy_step}")
+        results["proxy"] = run_proxy(args)
+        print()
+        print_proxy_table(results["proxy"], args.rate)
+    else:
+        if not args.pages_only:
+            rows = []
+            for n in args.sessions:
+                print(f"{n} protocol client(s) …", flush=True)
+                rows.append(run_fresh_server(n, args))
+            results["load"] = rows
+            print()
+            print_load_table(rows)
+        if args.pages and not args.no_pages:
+            if not Path(CHROMIUM).exists():
+                print(f"no Chromium at {CHROMIUM}: pages skipped")
+            else:
+                print(f"\n{args.pages} Chromium pages …", flush=True)
+                results["pages"] = run_pages(args)
+                print_pages_table(results["pages"])
+    path = (
+        args.json
+        or RESULTS / f"load_{'proxy_' if args.proxy else ''}{time.strftime('%Y%m%d_%H%M%S')}.json"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
