@@ -330,3 +330,11 @@ def test_every_fixed_message_is_free_of_jargon():
         message = str(err.value)
         assert not any(j in message for j in JARGON), message
         assert len(message) <= 300 and not re.search(r"\w+=", message), message
+
+
+def test_a_line_holding_only_an_invisible_character_is_named_not_called_ragged():
+    refused(GOOD + "\u200b\n", "line 8, column 'x1'", "U+200B ZERO WIDTH SPACE")
+
+
+def test_a_quoted_label_spanning_lines_is_named():
+    refused(GOOD + '1,2,"cat\ndog"\n', "line 8, column 'label'", "a line break")

@@ -180,8 +180,8 @@ def _read_csv_text(source: Any) -> tuple[str, str]:
         raise _too_big()
     if isinstance(data, bytes) and data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ValueError(
-            "The file is saved as UTF-16 text, not UTF-8. Save it from your spreadsheet as "
-            "'CSV UTF-8 (comma delimited)' and try again."
+            "The file is saved as UTF-16 (or UTF-32) text, not UTF-8. Save it from your "
+            "spreadsheet as 'CSV UTF-8 (comma delimited)' and try again."
         )
     nul = "\x00" if isinstance(data, str) else b"\x00"
     if nul in data:
@@ -531,6 +531,12 @@ class _Table:
                 f"Line {line}: the file has more than {CSV_MAX_ROWS:,} data rows; "
                 f"the limit is {CSV_MAX_ROWS:,}."
             )
+        if self.special:  # first: an invisible character may be all a line holds
+            for j, cell in enumerate(fields):
+                c = _first_special(cell.strip(), self.special)
+                if c is not None:
+                    column = f"column {_q(header[j])}" if j < len(header) else f"field {j + 1}"
+                    raise _special_error(f"Line {line}, {column}", cell.strip(), c)
         if len(fields) != len(header):
             self._ragged(fields, line)
         if max(map(len, fields)) > CSV_MAX_CELL_CHARS:
@@ -540,11 +546,6 @@ class _Table:
                 f"characters long ({_q(fields[j].strip())}); a cell holds one number or a "
                 f"name of at most {CSV_MAX_NAME_CHARS} characters."
             )
-        if self.special:
-            for column, cell in zip(header, fields, strict=True):
-                c = _first_special(cell.strip(), self.special)
-                if c is not None:
-                    raise _special_error(f"Line {line}, column {_q(column)}", cell.strip(), c)
         i = self.m
         try:
             self.X[i] = fields[:-1]  # numpy reads each text as float() does
@@ -575,6 +576,8 @@ class _Table:
         column = self.header[-1]
         if not cell:
             raise ValueError(f"Line {line}, column {_q(column)}: the cell is empty.")
+        if "\n" in cell or "\r" in cell:  # a quoted label spanning lines
+            raise _special_error(f"Line {line}, column {_q(column)}", cell, "\n")
         if not self.first_label:
             self.first_label = cell
         try:
