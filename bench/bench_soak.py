@@ -1,0 +1,194 @@
+"""Soak: 10 Playground sessions playing for half an hour; does the server's memory stay put?
+
+::
+
+    python bench/bench_soak.py                      # 10 sessions, 30 minutes
+    python bench/bench_soak.py --minutes 5 --sessions 10 --warmup-minutes 1
+
+Starts ``streamlit run app.py`` on a free loopback port (the browser tests' ``start_app``),
+opens ``--sessions`` protocol clients (``bench/streamlit_client.py``: Streamlit's own
+protocol, then the live channel, acked at 60 Hz), presses Play in all of them and keeps
+them playing for ``--minutes``.  Every ``--every`` s (10) it samples the server's RSS
+(``/proc/PID/status``), its CPU over the interval, the frames all sessions received and
+the load average.  It reports the RSS after the warm-up (``--warmup-minutes``, 2) and at
+the end, the growth between them, then closes every session (live channel and Streamlit
+socket) and samples for ``--after`` s more (60) to see whether the memory comes back.
+Streamlit keeps a closed session's state for ``server.disconnectedSessionTTL`` (120 s),
+so ``--after 180`` also shows what happens once those sessions are dropped.
+
+Writes ``bench/results/soak_<time>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.bench_load import (  # noqa: E402
+    OPEN_CONCURRENCY,
+    _open_one,
+    cpu_seconds,
+    load_average,
+    rss_mb,
+)
+from tests.browser.conftest import free_port, start_app, stop_app  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+
+
+async def soak(url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
+    sem = asyncio.Semaphore(OPEN_CONCURRENCY)
+    opened = await asyncio.gather(
+        *[_open_one(url, args.query, args.fps_cap or None, sem) for _ in range(args.sessions)]
+    )
+    lives = [o[1] for o in opened]
+    streams = [o[0] for o in opened]
+    samples: list[dict[str, Any]] = []
+    total_s = 60 * args.minutes
+    errors: list[str] = []
+
+    def sample(phase: str, t_start: float, last: dict[str, float]) -> None:
+        now = time.monotonic()
+        cpu = cpu_seconds(pid)
+        frames = sum(lv.stats.frames for lv in lives)
+        row = {
+            "phase": phase,
+            "t_s": round(now - t_start, 1),
+            "rss_mb": round(rss_mb(pid), 1),
+            "cpu_pct": round(100 * (cpu - last["cpu"]) / (now - last["t"]), 1),
+            "fps_per_session": round((frames - last["frames"]) / (now - last["t"]) / len(lives), 1),
+            "load": load_average(),
+        }
+        last.update(t=now, cpu=cpu, frames=frames)
+        samples.append(row)
+        if args.verbose or int(row["t_s"]) % 60 < args.every:
+            print(
+                f"  {phase:>7} t={row['t_s']:>7.0f} s  RSS {row['rss_mb']:>6} MB  CPU "
+                f"{row['cpu_pct']:>5} %  {row['fps_per_session']:>5} frames/s/session  "
+                f"load {row['load']}",
+                flush=True,
+            )
+
+    try:
+        for live in lives:
+            await live.play()
+        t_start = time.monotonic()
+        last = {"t": t_start, "cpu": cpu_seconds(pid), "frames": 0}
+        runs = [asyncio.ensure_future(live.run(total_s + 1.0)) for live in lives]
+        while time.monotonic() - t_start < total_s:
+            await asyncio.sleep(min(args.every, total_s - (time.monotonic() - t_start)))
+            sample("playing", t_start, last)
+            for r in runs:
+                if r.done() and r.exception() is not None:
+                    errors.append(repr(r.exception()))
+        results = await asyncio.gather(*runs, return_exceptions=True)
+        errors += [repr(r) for r in results if isinstance(r, BaseException)]
+        closes = [lv.stats.close_code for lv in lives]
+        frames_total = [lv.stats.frames for lv in lives]
+        epochs = [(lv.stats.first_epoch, lv.stats.last_epoch) for lv in lives]
+    finally:
+        for live in lives:
+            try:
+                await live.pause()
+            except Exception:  # noqa: S110 (a closed socket is fine here)
+                pass
+        await asyncio.gather(*[lv.close() for lv in lives], return_exceptions=True)
+        await asyncio.gather(*[s.close() for s in streams], return_exceptions=True)
+    t_closed = time.monotonic()
+    last = {"t": t_closed, "cpu": cpu_seconds(pid), "frames": sum(lv.stats.frames for lv in lives)}
+    while time.monotonic() - t_closed < args.after:
+        await asyncio.sleep(min(args.every, args.after - (time.monotonic() - t_closed)))
+        sample("closed", t_closed, last)
+    return {
+        "samples": samples,
+        "errors": errors[:10],
+        "close_codes_while_playing": closes,
+        "frames_per_session": frames_total,
+        "epochs_first_last": epochs,
+    }
+
+
+def summarize(out: dict[str, Any], args: argparse.Namespace, rss_idle: float) -> dict[str, Any]:
+    play = [s for s in out["samples"] if s["phase"] == "playing"]
+    closed = [s for s in out["samples"] if s["phase"] == "closed"]
+    warm = next((s for s in play if s["t_s"] >= 60 * args.warmup_minutes - 1), play[0])
+    end = play[-1]
+    after = closed[-1] if closed else None
+    after60 = next((s for s in closed if s["t_s"] >= 59), after)
+    return {
+        "rss_idle_mb": round(rss_idle, 1),
+        "rss_after_warmup_mb": warm["rss_mb"],
+        "warmup_at_s": warm["t_s"],
+        "rss_end_mb": end["rss_mb"],
+        "growth_pct": round(100 * (end["rss_mb"] - warm["rss_mb"]) / warm["rss_mb"], 2),
+        "rss_peak_mb": max(s["rss_mb"] for s in play),
+        "rss_60s_after_close_mb": after60["rss_mb"] if after60 else None,
+        "rss_last_after_close_mb": after["rss_mb"] if after else None,
+        "last_after_close_s": after["t_s"] if after else None,
+        "fps_per_session_median": sorted(s["fps_per_session"] for s in play)[len(play) // 2],
+        "fps_per_session_min_interval": min(s["fps_per_session"] for s in play),
+        "cpu_pct_median": sorted(s["cpu_pct"] for s in play)[len(play) // 2],
+        "load_first_last": (play[0]["load"], end["load"]),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--minutes", type=float, default=30.0, help="playing time (30)")
+    ap.add_argument("--warmup-minutes", type=float, default=2.0, help="RSS baseline at (2)")
+    ap.add_argument("--every", type=float, default=10.0, help="sampling interval, s (10)")
+    ap.add_argument("--after", type=float, default=60.0, help="sampling after closing, s (60)")
+    ap.add_argument("--fps-cap", type=float, default=60.0, help="acks per s per client; 0 = none")
+    ap.add_argument("--query", default="", help="the Playground's URL query (settings)")
+    ap.add_argument("--verbose", action="store_true", help="print every sample")
+    ap.add_argument("--json", type=Path, default=None, help="default bench/results/soak_*.json")
+    args = ap.parse_args(argv)
+    if args.minutes * 60 < 2 * args.every or args.warmup_minutes >= args.minutes:
+        ap.error("--minutes must exceed --warmup-minutes and two sampling intervals")
+
+    port = free_port()
+    proc = start_app(port)
+    try:
+        time.sleep(1.0)
+        rss_idle = rss_mb(proc.pid)
+        print(
+            f"soak: {args.sessions} sessions × {args.minutes:g} min on port {port} "
+            f"(idle RSS {rss_idle:.1f} MB, load {load_average()})",
+            flush=True,
+        )
+        out = asyncio.run(soak(f"http://127.0.0.1:{port}", proc.pid, args))
+    finally:
+        stop_app(proc)
+    summary = summarize(out, args, rss_idle)
+    print()
+    for k, v in summary.items():
+        print(f"{k:>30}: {v}")
+    if out["errors"]:
+        print(f"errors: {out['errors']}")
+    path = args.json or RESULTS / f"soak_{time.strftime('%Y%m%d_%H%M%S')}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "cpus": os.cpu_count(),
+        "summary": summary,
+        **out,
+    }
+    path.write_text(json.dumps(doc, indent=2))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
