@@ -14,6 +14,11 @@ No streamlit import here: every function is testable with plain pytest.
 
 Index rule (as in bp_core): Python index = course superscript − 1; the frame carries course
 layer numbers where a label is needed (``"l": 2`` means layer 2).
+
+What the frame knows of g comes from its registry entry (``cfg.units[l]``: its name and
+``value_range``), so a new activation needs no entry here.  Text from the data (a CSV's
+column names, class labels, file name) is cut short (``lab_ui.text.clip``); the live view
+inserts it as text, never as markup.
 """
 
 from __future__ import annotations
@@ -28,19 +33,10 @@ import numpy as np
 from bp_core import OUTPUTS, NetConfig, backprop, decode_outputs, encode_targets, forward, grids
 from bp_core.datasets import DATASET_NAMES, INPUT_RANGE, Dataset
 
+from . import text
 from .transport import dequantize, quantize
 
 SCHEMA = 1
-
-#: Display range of each activation g, used to colour a^(l): (low, high); None = from data.
-ACT_RANGE: dict[str, tuple[float, float] | None] = {
-    "sigmoid": (0.0, 1.0),
-    "softmax": (0.0, 1.0),
-    "tanh": (-1.0, 1.0),
-    "relu": None,
-    "leaky_relu": None,
-    "linear": None,
-}
 
 _PRETTY = {
     "x1": "x₁",
@@ -161,7 +157,7 @@ def boundary_part(
     out = OUTPUTS[cfg.output]
     axis = ["x₁", "x₂"]
     if dataset.name not in DATASET_NAMES and len(dataset.feature_names) == 2:
-        axis = list(dataset.feature_names)  # a CSV file's own column names
+        axis = [text.clip(n) for n in dataset.feature_names]  # a CSV file's own columns
     part: dict[str, Any] = {
         "nx": res,
         "ny": res,
@@ -220,18 +216,18 @@ def maps_part(cfg: NetConfig, a: Sequence[np.ndarray], res: int, stride: int = 1
     stride : int
         Keep every ``stride``-th grid row and column (smaller maps).
     """
-    names = [*cfg.hidden_activations, cfg.output]
     layers = []
     r = len(range(0, res, stride))
     for l in range(1, cfg.L):
         al = a[l].reshape(res, res, -1)[::stride, ::stride, :]  # (r, r, s_l)
-        act = names[l - 1]
-        rng_ = ACT_RANGE.get(act)
-        if rng_ is None:
+        unit = cfg.units[l]  # course layer l + 1's registry entry (its g and range)
+        act = unit.name
+        rng_ = unit.value_range
+        if rng_ is None:  # unbounded g: the range of the values drawn
             finite = al[np.isfinite(al)]
             m = float(np.max(np.abs(finite))) if finite.size else 1.0
             m = m if m > 0 else 1.0
-            lo, hi = (0.0, m) if act == "relu" else (-m, m)
+            lo, hi = (0.0, m) if finite.size and finite.min() >= 0 else (-m, m)
             sym, scale = True, m
         else:
             lo, hi = rng_
@@ -281,14 +277,16 @@ def net_part(
         Xs, Ys = X[example : example + 1], Y[example : example + 1]  # (1, s_1), (1, s_L)
     else:
         example, Xs, Ys = -1, X, Y
-    names = ["", *cfg.hidden_activations, cfg.output]
+    names = ["", *(u.name for u in cfg.units[1:])]
     part: dict[str, Any] = {
         "sizes": list(cfg.layer_sizes),
         "acts": names,
         "mode": mode,
         "example": example,
         "m": int(m),
-        "names": [list(input_names)] + [[] for _ in range(cfg.L - 2)] + [list(output_names)],
+        "names": [[text.clip(n) for n in input_names]]
+        + [[] for _ in range(cfg.L - 2)]
+        + [[text.clip(n) for n in output_names]],
     }
     if mode == "backward":
         trace = backprop(cfg, Theta, Xs, Ys)
@@ -307,8 +305,8 @@ def net_part(
         nodes = [encode_f32(a.mean(axis=0)) for a in trace.a]
         edges = [encode_f32(T) for T in Theta]
         centers, scales = [], []
-        for l, act in enumerate(names):
-            rng_ = ACT_RANGE.get(act) if l else None
+        for l, unit in enumerate(cfg.units):  # None for the input layer
+            rng_ = unit.value_range if unit is not None else None
             if rng_ is None:
                 v = np.abs(trace.a[l].mean(axis=0))
                 s = float(v.max()) if v.size and np.all(np.isfinite(v)) else 1.0
@@ -409,6 +407,7 @@ def build_frame(
     rev: int = 0,
     status: str = "",
     playing: bool = False,
+    extent: Sequence[float] | None = None,
 ) -> dict[str, Any]:
     """Everything the live view draws at one moment, as a JSON-able dict.
 
@@ -424,6 +423,8 @@ def build_frame(
     mode, example : see :func:`net_part`.
     res : int
         Boundary grid resolution (res × res points).
+    extent : (x1_min, x1_max, x2_min, x2_max) or None
+        The part of the input plane to draw (the live view's zoom); None for all of it.
     map_stride : int or None
         Per-neuron maps keep every ``map_stride``-th grid point; None picks 2 for small
         networks and 4 for big ones.
@@ -441,7 +442,8 @@ def build_frame(
         "playing": bool(playing),
         "view": {
             "show_test": bool(show_test),
-            "discretize": bool(discretize),
+            # colouring by class only means something for classification
+            "discretize": bool(discretize) and dataset.task == "classification",
             "log_cost": bool(log_cost),
         },
         "history": history_part(history),
@@ -460,7 +462,7 @@ def build_frame(
         "points": None,
     }
     if dataset.raw_train is not None:
-        extent = plane_extent(dataset)
+        extent = plane_extent(dataset) if extent is None else tuple(extent)
         trace = grids.grid_forward(cfg, Theta, dataset.inputs_from_plane, extent, res)
         frame["boundary"] = boundary_part(cfg, dataset, trace.a[-1], extent, res)
         if map_stride is None:
@@ -469,7 +471,7 @@ def build_frame(
         frame["points"] = points_part(dataset, uirev)
     else:
         frame["no_plane"] = (
-            f"The {dataset.name} data have {dataset.n_features} inputs, not 2: "
+            f"The {text.clip(dataset.name)} data have {dataset.n_features} inputs, not 2: "
             "there is no input plane to draw, so the boundary and per-neuron maps are hidden."
         )
     return frame

@@ -1,0 +1,262 @@
+"""The live channel without a browser: the protocol, the route's security cases, pacing,
+fair sharing and memory.  The route runs in Starlette's TestClient with the real scheduler
+thread; sessions hold real Labs (bp_core networks)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from lab_ui import state
+from lab_ui.channel import HUB, LiveSession, endpoint, protocol
+from lab_ui.channel.scheduler import SCHEDULER, TRAIN_BUDGET_S
+from lab_ui.channel.session import ViewSettings
+
+ORIGIN = {"origin": "http://testserver"}
+
+
+def _lab(**settings):
+    ss: dict = {}
+    state.init_session(ss, {k: str(v) for k, v in settings.items()})
+    return state.sync_lab(ss)
+
+
+def _session(**settings) -> LiveSession:
+    live = LiveSession()
+    live.publish(_lab(**settings), ViewSettings())
+    return live
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = Starlette(routes=[WebSocketRoute(endpoint.PATH, endpoint.live_socket)])
+    with TestClient(app) as c:
+        yield c
+
+
+def _frame(ws) -> dict:
+    return protocol.unpack(ws.receive_bytes())
+
+
+def _hello(ws, live: LiveSession) -> dict:
+    ws.send_text(json.dumps({"t": "hello", "token": live.token}))
+    return _frame(ws)
+
+
+# -- protocol ---------------------------------------------------------------------------
+
+
+def test_pack_round_trips_bytes_and_aligns_them():
+    msg = {"a": b"\x01\x02\x03", "b": [b"\x00" * 8, {"c": b"xyz"}], "n": 1.5, "nan": float("nan")}
+    data = protocol.pack(msg)
+    (n,) = np.frombuffer(data[:4], dtype="<u4")
+    assert (4 + n) % 4 == 0
+    back = protocol.unpack(data)
+    assert back["a"] == b"\x01\x02\x03" and back["b"][0] == b"\x00" * 8
+    assert back["b"][1]["c"] == b"xyz" and back["n"] == 1.5 and back["nan"] is None
+    header = json.loads(data[4 : 4 + n])
+    assert all(off % 4 == 0 for off in (header["a"]["$b"][0], header["b"][1]["c"]["$b"][0]))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "not json",
+        "[1, 2]",
+        '{"t": "launch"}',
+        '{"t": "ack"}',
+        '{"t": "ack", "rev": -1}',
+        '{"t": "ack", "rev": true}',
+        '{"t": "step", "n": "all"}',
+        '{"t": "zoom", "extent": [1, 0, 0, 1]}',
+        '{"t": "zoom", "extent": [0, 1, 0, NaN]}',
+        '{"t": "hello", "token": ""}',
+        '{"t": "hello", "token": "' + "x" * 100 + '"}',
+        '{"t": "ping", "pad": "' + "x" * 2000 + '"}',
+        b"\xff\xfe",
+    ],
+)
+def test_bad_client_messages_are_refused(raw):
+    with pytest.raises(protocol.BadMessageError):
+        protocol.parse_client(raw)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.floats() | st.text(max_size=20),
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=5), c, max_size=4),
+    )
+)
+def test_parse_client_only_raises_bad_message(value):
+    raw = (
+        json.dumps({"t": "ack", "rev": value}) if not isinstance(value, dict) else json.dumps(value)
+    )
+    try:
+        msg = protocol.parse_client(raw)
+    except protocol.BadMessageError:
+        return
+    assert msg["t"] in protocol.CLIENT_KINDS
+
+
+# -- the route ------------------------------------------------------------------------------
+
+
+def test_a_valid_token_gets_its_sessions_frames_and_plays(client):
+    live = _session(seed=3)
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        f = _hello(ws, live)
+        assert f["t"] == "frame" and f["epoch"] == 0 and f["uirev"] == live.lab.uirev
+        assert f["points"] != "same" and f["history"] != "same"  # the first frame is whole
+        ws.send_text(json.dumps({"t": "play"}))
+        rev = f["rev"]
+        for _ in range(5):
+            ws.send_text(json.dumps({"t": "ack", "rev": rev}))
+            f = _frame(ws)
+            assert f["rev"] == rev + 1  # one frame per acknowledgement: nothing queues
+            rev = f["rev"]
+        assert f["playing"] and f["epoch"] > 0
+        assert f["points"] == "same"  # unchanged data are not sent again
+        ws.send_text(json.dumps({"t": "pause"}))
+        ws.send_text(json.dumps({"t": "ack", "rev": rev}))
+        f = _frame(ws)
+        assert not f["playing"] and "paused" in f["events"]
+
+
+def test_no_frame_without_an_acknowledgement(client):
+    live = _session()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        _hello(ws, live)
+        ws.send_text(json.dumps({"t": "play"}))
+        time.sleep(0.3)
+        assert live.rev == 1  # playing, but the client has not taken frame 1 yet
+        epoch = live.lab.trainer.epoch
+        assert epoch == 0  # and nothing was trained for a frame nobody asked for
+
+
+def test_a_forged_token_gets_nothing(client):
+    live = _session()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        ws.send_text(json.dumps({"t": "hello", "token": live.token[:-1] + "x"}))
+        with pytest.raises(WebSocketDisconnect) as err:
+            ws.receive_bytes()
+        assert err.value.code == endpoint.CLOSE_FORBIDDEN
+    assert live.outlet is None and live.rev == 0
+
+
+def test_another_origin_is_refused_before_the_socket_opens(client):
+    live = _session()
+    for headers in ({"origin": "http://evil.example"}, {"origin": "null"}, {}):
+        with pytest.raises(WebSocketDisconnect):
+            with client.websocket_connect(endpoint.PATH, headers=headers) as ws:
+                ws.send_text(json.dumps({"t": "hello", "token": live.token}))
+                ws.receive_bytes()
+    assert live.rev == 0
+
+
+def test_junk_messages_are_ignored_then_the_socket_is_closed(client):
+    live = _session()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        _hello(ws, live)
+        ws.send_text('{"t": "ack", "rev": "one"}')  # ignored
+        ws.send_bytes(b"\x00" * 5000)  # too long: ignored
+        ws.send_text(json.dumps({"t": "step", "n": "batch"}))
+        ws.send_text(json.dumps({"t": "ack", "rev": 1}))
+        assert _frame(ws)["rev"] == 2  # still served
+        for _ in range(endpoint.MAX_BAD + 1):
+            ws.send_text("{{{")
+        with pytest.raises(WebSocketDisconnect) as err:
+            while True:
+                ws.receive_bytes()
+        assert err.value.code == endpoint.CLOSE_PROTOCOL
+    assert live.outlet is None
+
+
+def test_a_second_tab_with_the_token_takes_the_stream_over(client):
+    live = _session()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as first:
+        _hello(first, live)
+        with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as second:
+            assert _hello(second, live)["t"] == "frame"
+            with pytest.raises(WebSocketDisconnect) as err:
+                first.receive_bytes()
+            assert err.value.code == endpoint.CLOSE_REPLACED
+
+
+def test_sessions_never_see_each_others_network(client):
+    a = _session(seed=1, hidden="4,2")
+    b = _session(seed=2, hidden="8", dataset="xor")
+    with (
+        client.websocket_connect(endpoint.PATH, headers=ORIGIN) as wa,
+        client.websocket_connect(endpoint.PATH, headers=ORIGIN) as wb,
+    ):
+        fa, fb = _hello(wa, a), _hello(wb, b)
+        for ws in (wa, wb):
+            ws.send_text(json.dumps({"t": "play"}))
+        for _ in range(4):
+            wa.send_text(json.dumps({"t": "ack", "rev": fa["rev"]}))
+            wb.send_text(json.dumps({"t": "ack", "rev": fb["rev"]}))
+            fa, fb = _frame(wa), _frame(wb)
+            assert fa["uirev"] == a.lab.uirev and fb["uirev"] == b.lab.uirev
+            assert fa["net"]["sizes"] == [2, 4, 2, 1] and fb["net"]["sizes"] == [2, 8, 1]
+
+
+def test_steps_asked_for_are_taken_before_the_next_frame(client):
+    live = _session(batch=10)  # 250 training examples: 25 mini-batches an epoch
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        f = _hello(ws, live)
+        ws.send_text(json.dumps({"t": "step", "n": "batch"}))
+        ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
+        f = _frame(ws)
+        assert f["step"] == 1 and f["epoch"] == 0 and not f["playing"]
+        ws.send_text(json.dumps({"t": "step", "n": "epoch"}))
+        ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
+        f = _frame(ws)
+        assert f["epoch"] == 1 and f["step"] == 25
+
+
+def test_a_zoom_is_drawn_by_the_server(client):
+    live = _session()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        f = _hello(ws, live)
+        ws.send_text(json.dumps({"t": "zoom", "extent": [-1.0, 1.0, -0.5, 0.5]}))
+        ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
+        f = _frame(ws)
+        assert f["boundary"]["x"] == [-1.0, 1.0] and f["boundary"]["y"] == [-0.5, 0.5]
+
+
+# -- sharing and memory ---------------------------------------------------------------------
+
+
+def test_the_training_budget_is_shared_among_playing_sessions():
+    assert SCHEDULER.budget() <= TRAIN_BUDGET_S
+    SCHEDULER._active.clear()
+    for i in range(4):
+        SCHEDULER._active[-1 - i] = time.monotonic()
+    assert SCHEDULER.budget() == pytest.approx(TRAIN_BUDGET_S / 4)
+    SCHEDULER._active.clear()
+
+
+def test_a_closed_streamlit_session_frees_its_live_session():
+    live = _session()
+    token = live.token
+    assert HUB.get(token) is live
+    del live
+    gc.collect()
+    assert HUB.get(token) is None
+
+
+def test_serving_without_a_client_sends_nothing():
+    live = _session()
+    assert not live.wants_frame()  # no socket
+    assert live.serve(0.001) is None
