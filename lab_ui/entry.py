@@ -1,24 +1,54 @@
-"""The opening of every page: the session's settings and its one Lab.
+"""The opening of every page: the session's settings, its one Lab, and the notices.
 
 Every page runs under ``lab_ui/main.py``'s navigation, also when it is opened by its own
 URL on a fresh server (main.py does not sit beside ``pages/``, so Streamlit never enters its
 legacy multipage mode).  A page file run on its own (``AppTest.from_file("pages/…")``) still
 gets its settings here.
+
+Every page shows the same notices (:func:`notices_ui`): why a value of the link was not used,
+what the last change did (a toast), why a change was refused.  Notices are Markdown built by
+``lab_ui.schema`` / ``lab_ui.lab`` with every user-supplied value quoted by
+``lab_ui.text.quote`` (cut short, escaped), so a link in a URL value shows as text.
 """
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 import streamlit as st
 
-from . import state
+from . import lab as lab_mod
+from . import schema
+
+ss = st.session_state
 
 
 def init_session_ui() -> None:
     """Make sure the session's settings exist (read from the URL the first time)."""
-    state.init_session(st.session_state, st.query_params.to_dict())
+    schema.init_session(ss, st.query_params.to_dict())
 
 
-def session_lab_ui() -> state.Lab:
-    """The session's settings (see ``init_session_ui``) and its one Lab, in line with them."""
+def notices_ui(lab: lab_mod.Lab | None = None) -> None:
+    """The notices for this run, on whichever page it is: each shown once."""
+    for note in ss.get("_url_notes", []):
+        st.info(note, icon=":material/link:")
+    ss["_url_notes"] = []
+    if ss.get("_csv_error"):
+        st.warning(ss["_csv_error"])
+        ss["_csv_error"] = ""
+    if lab is not None and lab.problem:
+        st.warning(lab.problem)
+    for note in ss.get("_notes", []):
+        st.toast(note)
+    ss["_notes"] = []
+
+
+def session_lab_ui(lock: Any = None) -> lab_mod.Lab:
+    """The session's settings (see ``init_session_ui``), its one Lab in line with them, and
+    the notices.  ``lock`` (a context manager) is held while the Lab is brought in line."""
     init_session_ui()
-    return state.sync_lab(st.session_state)
+    with lock if lock is not None else contextlib.nullcontext():
+        lab = lab_mod.sync_lab(ss)
+    notices_ui(lab)
+    return lab

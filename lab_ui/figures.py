@@ -4,8 +4,10 @@ Pure functions from ``bp_core`` results (arrays, traces, checks) to
 ``plotly.graph_objects.Figure``: no streamlit, no session, testable with plain pytest.
 Titles and axis labels use the course's notation with 1-based superscripts (Θ^(l), a^(l),
 z^(l), δ^(l), Δ^(l), D^(l)); the arguments named ``l`` / ``layer`` are those course numbers.
-Signed quantities (Θ, Δ, D, δ) use a diverging colour scale centred at 0; every heatmap's
-hover shows the exact value with its course indices.
+Signed quantities (Θ, Δ, D, δ) use the Playground's palette, blue = positive, orange =
+negative, white = 0 (:data:`DIVERGING`, centred at 0); every heatmap's hover shows the exact
+value with its course indices.  Numbers in titles go through ``lab_ui.text.number``;
+user-supplied names (class labels) through ``lab_ui.text.html_text``.
 """
 
 from __future__ import annotations
@@ -16,10 +18,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from . import text
+
 Array = np.ndarray
 
-DIVERGING = "RdBu_r"  # blue < 0 < red, white at 0
-READ, WRITTEN, IDLE = "#1f77b4", "#ff7f0e", "#d9d9d9"
+#: The Playground's colours (the live view's ORANGE, WHITE and BLUE).
+NEGATIVE, ZERO, POSITIVE = "rgb(245,147,34)", "rgb(248,248,248)", "rgb(8,119,189)"
+DIVERGING = [[0.0, NEGATIVE], [0.5, ZERO], [1.0, POSITIVE]]  # orange < 0 < blue
+#: What the colours mean, for a caption beside a signed figure.
+PALETTE_NOTE = "Blue is positive, orange negative, white 0 (the Playground's colours)."
+READ, WRITTEN, IDLE = "#1f77b4", "#2ca02c", "#d9d9d9"
 FORWARD_EDGE, BACKWARD_EDGE = "rgba(31,119,180,0.55)", "rgba(214,39,40,0.55)"
 
 
@@ -51,7 +59,7 @@ def network_diagram(
     layer_sizes : sequence of int
         (s_1, …, s_L).
     nodes_read, nodes_written : sequence of int
-        Course layer numbers (1 … L) whose units the step reads (blue) / writes (orange).
+        Course layer numbers (1 … L) whose units the step reads (blue) / writes (green).
     edges : sequence of int
         Course l of each Θ^(l) the step uses; its connections are drawn in colour
         (blue forward, red backward).
@@ -235,18 +243,58 @@ def theta_delta_D_figure(Theta_l: Array, Delta_l: Array, D_l: Array, l: int) -> 
     return fig
 
 
+def layer_figure(Theta: Sequence[Array], trace, l: int) -> go.Figure:
+    """:func:`theta_delta_D_figure` for the course's Θ^(l) of a ``bp_core.BackpropTrace``
+    (Python index l − 1, by the index rule)."""
+    return theta_delta_D_figure(Theta[l - 1], trace.Delta[l - 1], trace.D[l - 1], l)
+
+
+def gradcheck_verdict(
+    numeric: Array,
+    backprop: Array,
+    weights: Sequence[tuple[int, int, int]],
+    relative_difference: float,
+    tolerance: float,
+    n_gaps: int = 3,
+    html: bool = True,
+) -> str:
+    """What the check found, in one line: the relative difference against the tolerance
+    and, when it fails, which weights differ most and by how much.
+
+    ``weights`` are the course's (l, j, k) of the checked entries (j from 1, k = 0 the bias).
+    """
+    rd, tol = (text.number(v, 2, sci=True) for v in (relative_difference, tolerance))
+    if relative_difference < tolerance:
+        return f"passes: relative difference {rd} < {tol}, every point on the diagonal"
+    err = np.abs(np.asarray(numeric, float) - np.asarray(backprop, float))
+    name = text.weight_html if html else text.weight
+    err = np.nan_to_num(err, nan=np.inf)
+    worst = [i for i in np.argsort(-err)[:n_gaps] if err[i] > 0]
+    gaps = ", ".join(
+        f"{name(*weights[i])} (|n − g| = {text.number(err[i], 2, sci=True)})" for i in worst
+    )
+    return f"FAILS: relative difference {rd} ≥ {tol}; the largest gaps are {gaps}"
+
+
 def gradcheck_scatter(
-    numeric: Array, backprop: Array, entries: Sequence[tuple[int, int, int]], passed: bool
+    numeric: Array,
+    backprop: Array,
+    weights: Sequence[tuple[int, int, int]],
+    passed: bool,
+    relative_difference: float | None = None,
+    tolerance: float = 1e-7,
 ) -> go.Figure:
     """Backprop's D against the finite-difference gradient, one point per checked weight.
 
-    A correct backprop puts every point on the diagonal.
+    A correct backprop puts every point on the diagonal.  ``weights`` are the course's
+    (l, j, k); the title says what fails (:func:`gradcheck_verdict`).
     """
     numeric, backprop = np.asarray(numeric, float), np.asarray(backprop, float)
     err = np.abs(numeric - backprop)
-    text = [
-        f"Θ^({l})_{j + 1},{k}: numeric {n:.6g}, backprop {b:.6g}, |diff| {e:.2e}"
-        for (l, j, k), n, b, e in zip(entries, numeric, backprop, err, strict=True)
+    hover = [
+        f"{text.weight_html(l, j, k)}: numeric {text.number(n, 6)}, backprop "
+        f"{text.number(b, 6)}, |n − g| {text.number(e, 3)}"
+        for (l, j, k), n, b, e in zip(weights, numeric, backprop, err, strict=True)
     ]
     finite = np.concatenate([numeric, backprop])
     finite = finite[np.isfinite(finite)]
@@ -265,11 +313,11 @@ def gradcheck_scatter(
                 x=numeric,
                 y=backprop,
                 mode="markers",
-                name="one weight Θ^(l)_jk",
-                text=text,
+                name="one weight Θ<sup>(l)</sup><sub>jk</sub>",
+                text=hover,
                 hoverinfo="text",
                 marker={
-                    "color": [l for l, _, _ in entries],
+                    "color": [l for l, _, _ in weights],
                     "colorscale": "Viridis",
                     "size": 7,
                     "colorbar": {"title": "l of Θ<sup>(l)</sup>"},
@@ -277,9 +325,12 @@ def gradcheck_scatter(
             ),
         ]
     )
-    verdict = "passes: points on the diagonal" if passed else "FAILS: points off the diagonal"
+    if relative_difference is None:
+        verdict = "passes" if passed else "FAILS"
+    else:
+        verdict = gradcheck_verdict(numeric, backprop, weights, relative_difference, tolerance)
     fig.update_layout(
-        title=f"Gradient check {verdict}",
+        title={"text": f"Gradient check {verdict}", "font": {"size": 13}},
         height=380,
         xaxis_title="numeric (J(θ+ε) − J(θ−ε)) / 2ε",
         yaxis_title="backprop D<sup>(l)</sup><sub>jk</sub>",
@@ -326,7 +377,7 @@ def contributions_figure(contrib: Array, l: int, j: int, k: int) -> go.Figure:
         go.Bar(
             x=i,
             y=c,
-            marker={"color": np.where(c >= 0, "#d6604d", "#4393c3")},
+            marker={"color": np.where(c >= 0, POSITIVE, NEGATIVE)},
             hovertemplate="example i = %{x}: δ<sup>("
             + str(l + 1)
             + ")</sup>a<sup>("
@@ -339,12 +390,12 @@ def contributions_figure(contrib: Array, l: int, j: int, k: int) -> go.Figure:
         y=total / max(c.size, 1),
         line_dash="dash",
         line_color="#333",
-        annotation_text=f"mean = Δ/m = {total / max(c.size, 1):.4g}",
+        annotation_text=f"mean = Δ/m = {text.number(total / max(c.size, 1))}",
         annotation_position="top left",
     )
     fig.update_layout(
-        title=f"Per-example contributions to Δ<sup>({l})</sup><sub>{j},{k}</sub> "
-        f"(sum = {total:.4g})",
+        title=f"Per-example contributions to {text.weight_html(l, j, k, 'Delta')} "
+        f"(sum = {text.number(total)}; blue pushes it up, orange down)",
         xaxis_title="example i",
         yaxis_title=f"δ<sup>({l + 1})</sup><sub>{j}</sub> · a<sup>({l})</sup><sub>{k}</sub>",
         height=340,
@@ -381,6 +432,17 @@ def histograms_figure(
     return fig
 
 
+def trace_histograms_figure(trace, symbol: str) -> go.Figure:
+    """Histograms of a^(l) (``symbol`` "a") or δ^(l) ("δ") for l = 2 … L of a trace: piled up
+    at the ends = saturated units; shrinking towards the input = vanishing gradients."""
+    if symbol == "a":
+        values, title = trace.a[1:], "a<sup>(l)</sup>: piled up at the ends = saturated units"
+    else:
+        values = trace.delta[1:]
+        title = "δ<sup>(l)</sup>: shrinking towards the input = vanishing gradients"
+    return histograms_figure(values, range(2, len(trace.a) + 1), symbol, title)
+
+
 def cost_slice_figure(
     t: Array,
     J: Array,
@@ -394,7 +456,7 @@ def cost_slice_figure(
 ) -> go.Figure:
     """J along one weight with the finite-difference and backprop tangents at the current value."""
     t = np.asarray(t, dtype=np.float64)
-    name = f"Θ<sup>({l})</sup><sub>{j},{k}</sub>"
+    name = text.weight_html(l, j, k)
     fig = go.Figure(
         go.Scatter(
             x=t,
@@ -413,7 +475,7 @@ def cost_slice_figure(
                 x=t,
                 y=J0 + slope * (t - t0),
                 mode="lines",
-                name=f"tangent, slope from {label} = {slope:.6g}",
+                name=f"tangent, slope from {label} = {text.number(slope, 6)}",
                 line={"dash": dash, "color": color, "width": 2},
             )
         )
@@ -457,8 +519,8 @@ def output_delta_figure(curves: dict[str, Array], L: int, y: float = 1.0) -> go.
                 )
             )
     fig.update_layout(
-        title=f"Output error δ<sup>({L})</sup> when the target is y = {y:g}: squared error "
-        "vanishes for a confidently wrong output (z very negative)",
+        title=f"Output error δ<sup>({L})</sup> when the target is y = {text.number(y)}: "
+        "squared error vanishes for a confidently wrong output (z very negative)",
         xaxis_title=f"z<sup>({L})</sup>",
         yaxis_title=f"δ<sup>({L})</sup>",
         height=360,
@@ -482,6 +544,7 @@ def image_predictions_figure(
         ``class_names[c]`` names class c.
     """
     k = len(images)
+    class_names = [text.html_text(c, 12) for c in class_names]
     cols = min(k, 8)
     rows = max(1, -(-k // cols))
     titles = [
@@ -517,7 +580,7 @@ def image_predictions_figure(
 
 def confusion_figure(C: Array, class_names: Sequence[str]) -> go.Figure:
     """Confusion matrix C[i, j] = test examples of class i predicted as j, (K, K)."""
-    names = list(class_names)
+    names = [text.html_text(c, 20) for c in class_names]
     fig = go.Figure(
         go.Heatmap(
             z=C,

@@ -14,6 +14,8 @@ import math
 
 import numpy as np
 
+from . import text
+
 Array = np.ndarray
 
 #: Course symbols → their LaTeX names.
@@ -39,18 +41,18 @@ def shape_latex(shape: tuple[int, ...]) -> str:
 
 
 def number(x: float, digits: int = 3) -> str:
-    """One number for a matrix cell: 3 significant digits, exponent form when tiny or huge."""
+    """One number for a matrix cell: ``lab_ui.text.number``'s rule (``digits`` significant
+    digits, scientific beyond 10⁵ or below 10⁻⁴) written as LaTeX, e.g. 1.5\\times 10^{-7}."""
     x = float(x)
     if math.isnan(x):
         return r"\text{NaN}"
     if math.isinf(x):
         return r"\infty" if x > 0 else r"-\infty"
-    if x == 0.0:
-        return "0"
-    if abs(x) >= 1e4 or abs(x) < 1e-3:
-        mant, exp = f"{x:.{max(digits - 1, 0)}e}".split("e")
+    shown = text.number(x, digits)
+    if "e" in shown:
+        mant, exp = shown.split("e")
         return rf"{mant}\!\times\!10^{{{int(exp)}}}"
-    return f"{x:.{digits}g}" if abs(x) >= 1 else f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return shown
 
 
 def _keep(n: int, limit: int | None) -> list[int | None]:

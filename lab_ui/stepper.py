@@ -6,7 +6,9 @@ when large), what the step reads and writes in the network diagram, the matrices
 full view, and the ``bp_core`` function that computed it (for "show the code").
 
 Pure: no streamlit, no session.  Every number comes from the trace, from ``bp_core``'s
-activation registry (g'(z)) or from ``bp_core``'s gradient-descent rule (the update).
+activation registry (g'(z)) or from ``bp_core``'s gradient-descent rule (the update); how g
+is written (σ, tanh, …) is the registry entry's ``symbol``, so an activation added to
+``bp_core.ACTIVATIONS`` is walked through like the others.
 
 Display convention: the course writes one example as a column vector; a batch of m
 examples is shown with the examples as *columns* (a^(l) is s_l × m, the bias row a_0 = 1
@@ -25,24 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bp_core import ACTIVATIONS, LOSSES, OUTPUTS, BackpropTrace, NetConfig, add_bias
+from bp_core import LOSSES, BackpropTrace, NetConfig, add_bias
 from bp_core import network as bp_network
 from bp_core.network import reshape_params, unroll
 from bp_core.optimizers import OPTIMIZERS
 
+from . import text
 from .latex import is_abbreviated, matrix_latex, number, sup
 
 Array = np.ndarray
-
-#: How each activation / output unit is written in an equation.
-G_LATEX: dict[str, str] = {
-    "sigmoid": r"\sigma",
-    "tanh": r"\tanh",
-    "relu": r"\mathrm{ReLU}",
-    "leaky_relu": r"\mathrm{LReLU}",
-    "linear": r"\mathrm{id}",
-    "softmax": r"\mathrm{softmax}",
-}
+T = text.sup  # Θ⁽¹⁾, δ⁽³⁾ … as text
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,7 @@ class Step:
     phase : str
         "forward", "backward" or "update".
     title : str
-        Short plain-text title, e.g. "z^(2) = Θ^(1) a^(1)".
+        Short plain-text title with Unicode superscripts, e.g. "z⁽²⁾ = Θ⁽¹⁾ a⁽¹⁾".
     symbolic : str
         The equation in the course's symbols (LaTeX).
     numeric : str
@@ -65,8 +59,9 @@ class Step:
         Course layer numbers the step reads / writes (for the network diagram).
     edges : tuple of int
         Course l of the Θ^(l) the step uses.
-    matrices : tuple of (str, ndarray)
-        (label, full array as displayed, whether row 0 is the bias unit) for every matrix.
+    matrices : tuple of (str, ndarray, bool)
+        (label as text, e.g. "Θ⁽¹⁾", full array as displayed, whether row 0 is the bias
+        unit) for every matrix.
     abbreviated : bool
         True when some matrix in ``numeric`` was shortened.
     code : callable or None
@@ -98,11 +93,6 @@ def n_forward_steps(cfg: NetConfig) -> int:
 def n_backward_steps(cfg: NetConfig) -> int:
     """δ^(L), δ^(L−1) … δ^(2), then Δ^(l), D^(l) and the update for each Θ^(l): 4L − 4."""
     return 1 + (cfg.L - 2) + 3 * (cfg.L - 1)
-
-
-def _act_name(cfg: NetConfig, layer: int) -> str:
-    """Name of g for course layer ``layer`` ≥ 2 (the output unit for layer L)."""
-    return cfg.output if layer == cfg.L else cfg.hidden_activations[layer - 2]
 
 
 def build_steps(
@@ -175,9 +165,9 @@ def build_steps(
     # ---------------------------------------------------------------- forward
     add(
         "forward",
-        "a^(1) = x",
+        f"{T('a', 1)} = x",
         r"a^{(1)} = x \quad(\text{with } a_0^{(1)} = 1)",
-        [("a^{(1)} = ", col1(trace.a[0]), True, "a^(1) (row 0: bias a₀ = 1)")],
+        [("a^{(1)} = ", col1(trace.a[0]), True, f"{T('a', 1)} (row 0: bias a₀ = 1)")],
         f"The input layer just holds the example ({cols}); the bias unit a₀ = 1 (grey) is "
         "put on top so that Θ's column 0 acts as the bias.",
         (),
@@ -186,43 +176,43 @@ def build_steps(
         bp_network.add_bias,
     )
     for l in range(1, L):
-        name = _act_name(cfg, l + 1)
-        g = G_LATEX[name]
+        unit = cfg.unit(l + 1)  # the registry entry of layer l + 1's g
+        g = unit.symbol
         th, a_l, z_n = sup("Theta", l), sup("a", l), sup("z", l + 1)
         add(
             "forward",
-            f"z^({l + 1}) = Θ^({l}) a^({l})",
+            f"{T('z', l + 1)} = {T('Theta', l)} {T('a', l)}",
             rf"{z_n} = {th}\, {a_l}",
             [
-                (f"{z_n} = ", col(trace.z[l]), False, f"z^({l + 1})"),
-                ("= ", Theta[l - 1], False, f"Θ^({l})"),
-                (r"\,", col1(trace.a[l - 1]), True, f"a^({l}) (row 0: bias a₀ = 1)"),
+                (f"{z_n} = ", col(trace.z[l]), False, T("z", l + 1)),
+                ("= ", Theta[l - 1], False, T("Theta", l)),
+                (r"\,", col1(trace.a[l - 1]), True, f"{T('a', l)} (row 0: bias a₀ = 1)"),
             ],
             f"Each unit of layer {l + 1} takes a weighted sum of layer {l}'s outputs: row j of "
-            f"Θ^({l}) ({Theta[l - 1].shape[0]} × {Theta[l - 1].shape[1]}) holds unit j's "
-            "weights, column 0 its bias.",
+            f"{T('Theta', l)} ({Theta[l - 1].shape[0]} × {Theta[l - 1].shape[1]}) holds unit "
+            "j's weights, column 0 its bias.",
             (l,),
             (l + 1,),
             (l,),
             bp_network.forward,
         )
-        out_word = " = h_Θ(x), the network's output" if l + 1 == L else ""
+        out_word = r" = $h_\Theta(x)$, the network's output" if l + 1 == L else ""
         lhs = rf"h_\Theta(x) = {sup('a', L)}" if l + 1 == L else sup("a", l + 1)
         bias_note = "" if l + 1 == L else rf"\quad(\text{{then }} a_0^{{({l + 1})}} = 1)"
         add(
             "forward",
-            f"a^({l + 1}) = g(z^({l + 1}))",
+            f"{T('a', l + 1)} = g({T('z', l + 1)})",
             rf"{lhs} = {g}({z_n}){bias_note}",
             [
-                (f"{sup('a', l + 1)} = {g}\\Big(", col(trace.z[l]), False, f"z^({l + 1})"),
-                (r"\Big) = ", col(trace.a[l]), False, f"a^({l + 1})"),
+                (f"{sup('a', l + 1)} = {g}\\Big(", col(trace.z[l]), False, T("z", l + 1)),
+                (r"\Big) = ", col(trace.a[l]), False, T("a", l + 1)),
             ],
-            f"The activation {ACTIVATIONS[name].label if name in ACTIVATIONS else name} is "
-            f"applied to every entry of z^({l + 1}){out_word}.",
+            f"The activation {text.escape_markdown(unit.label)}, ${unit.latex}$, is applied "
+            f"to every entry of {T('z', l + 1)}{out_word}.",
             (l + 1,),
             (l + 1,),
             (),
-            ACTIVATIONS[name].g if name in ACTIVATIONS else OUTPUTS[name].g,
+            unit.g,
         )
     loss = LOSSES[cfg.loss]
     reg = r" + \frac{\lambda}{2m}\sum_l\sum_{j,k\ge1}(\Theta^{(l)}_{jk})^2" if lam else ""
@@ -231,7 +221,7 @@ def build_steps(
         "J(Θ)",
         loss.formula + reg,
         [
-            (r"h_\Theta = ", col(trace.a[-1]), False, "h_Θ(x)"),
+            (r"h_\Theta = ", col(trace.a[-1]), False, "h(x) = a⁽ᴸ⁾"),
             (r",\quad y = ", col(Y), False, "y"),
             (
                 rf",\quad m = {m},\ \lambda = {number(lam)}"
@@ -251,56 +241,58 @@ def build_steps(
 
     # ---------------------------------------------------------------- backward
     dL = sup("delta", L)
+    rhs = (
+        loss.delta_latex(cfg.unit(L)).replace("(L)", f"({L})")  # the loss's own δ^(L)
+        if loss.delta_latex is not None
+        else rf"\frac{{\partial J_i}}{{\partial z^{{({L})}}}}"
+    )
+    sym = rf"{dL} = {rhs}"
     if cfg.loss == "cross_entropy":
-        sym, why = (
-            rf"{dL} = a^{{({L})}} - y",
-            ("With cross-entropy the output unit's g' cancels, leaving ŷ − y."),
-        )
+        why = "With cross-entropy the output unit's g′ cancels, leaving ŷ − y."
     else:
-        sym, why = (
-            rf"{dL} = (a^{{({L})}} - y) \,.\!*\, g'(z^{{({L})}})",
-            (
-                "With squared error the output's slope g'(z) stays in, so δ shrinks when the "
-                "output saturates."
-            ),
+        why = (
+            "With squared error the output's slope g′(z) stays in, so δ shrinks when the "
+            "output saturates."
         )
     add(
         "backward",
-        f"δ^({L}) = ŷ − y" if cfg.loss == "cross_entropy" else f"δ^({L})",
+        f"{T('delta', L)} = ŷ − y" if cfg.loss == "cross_entropy" else T("delta", L),
         sym,
         [
-            (f"{dL} = ", col(trace.delta[-1]), False, f"δ^({L})"),
-            (rf"\quad a^{{({L})}} = ", col(trace.a[-1]), False, f"a^({L})"),
+            (f"{dL} = ", col(trace.delta[-1]), False, T("delta", L)),
+            (rf"\quad a^{{({L})}} = ", col(trace.a[-1]), False, T("a", L)),
             (r",\quad y = ", col(Y), False, "y"),
         ],
-        f"The output layer's error term, δ^({L}) = ∂J_i/∂z^({L}). {why}",
+        f"The output layer's error term, {T('delta', L)} = ∂Jᵢ/∂{T('z', L)}. {why}",
         (L,),
         (L,),
         (),
         bp_network.output_delta,
     )
     for l in range(L - 1, 1, -1):
-        name = cfg.hidden_activations[l - 2]
-        gp = ACTIVATIONS[name].g_prime(trace.z[l - 1], trace.a[l - 1])  # (m, s_l)
+        unit = cfg.unit(l)
+        gp = unit.g_prime(trace.z[l - 1], trace.a[l - 1])  # g'(z^(l)), (m, s_l)
         th, dn, dl = sup("Theta", l), sup("delta", l + 1), sup("delta", l)
+        gz = f"{text.tex_to_text(unit.symbol)}′({T('z', l)})"
         add(
             "backward",
-            f"δ^({l}) = (Θ^({l}))ᵀ δ^({l + 1}) .* g'(z^({l}))",
-            rf"{dl} = \left[({th})^T {dn}\right]_{{1:s_{{{l}}}}} \,.\!*\, g'(z^{{({l})}})",
+            f"{T('delta', l)} = ({T('Theta', l)})ᵀ {T('delta', l + 1)} .* g′({T('z', l)})",
+            rf"{dl} = \left[({th})^T {dn}\right]_{{1:s_{{{l}}}}} \,.\!*\, "
+            rf"{unit.symbol}'(z^{{({l})}})",
             [
-                (f"{dl} = ", col(trace.delta[l - 1]), False, f"δ^({l})"),
-                (r"= \Big[", Theta[l - 1].T, False, f"(Θ^({l}))ᵀ"),
-                (r"\,", col(trace.delta[l]), False, f"δ^({l + 1})"),
+                (f"{dl} = ", col(trace.delta[l - 1]), False, T("delta", l)),
+                (r"= \Big[", Theta[l - 1].T, False, f"({T('Theta', l)})ᵀ"),
+                (r"\,", col(trace.delta[l]), False, T("delta", l + 1)),
                 (
                     r"\Big]_{\text{rows }1:" + str(cfg.layer_sizes[l - 1]) + r"}\,.\!*\,",
                     col(gp),
                     False,
-                    f"g'(z^({l}))",
+                    gz,
                 ),
             ],
-            f"The error is sent back along the same weights Θ^({l}), transposed; row 0 (the "
-            f"bias unit, which has no error) is dropped, then multiplied entrywise by the "
-            f"slope g'(z^({l})) of layer {l}'s units.",
+            f"The error is sent back along the same weights {T('Theta', l)}, transposed; row 0 "
+            f"(the bias unit, which has no error) is dropped, then multiplied entrywise by the "
+            f"slope {gz} of layer {l}'s units, ${unit.latex_prime}$.",
             (l + 1,),
             (l,),
             (l,),
@@ -311,16 +303,16 @@ def build_steps(
         Dl, dn = sup("Delta", l), sup("delta", l + 1)
         add(
             "backward",
-            f"Δ^({l}) = Σ δ^({l + 1}) (a^({l}))ᵀ",
+            f"{T('Delta', l)} = Σ {T('delta', l + 1)} ({T('a', l)})ᵀ",
             rf"{Dl} = \sum_{{i=1}}^{{m}} {dn}_{{(i)}} \big(a^{{({l})}}_{{(i)}}\big)^T",
             [
-                (f"{Dl} = ", trace.Delta[l - 1], False, f"Δ^({l})"),
-                ("= ", col(trace.delta[l]), False, f"δ^({l + 1})"),
-                (r"\,", add_bias(trace.a[l - 1]), False, f"(a^({l}))ᵀ, column 0: bias"),
+                (f"{Dl} = ", trace.Delta[l - 1], False, T("Delta", l)),
+                ("= ", col(trace.delta[l]), False, T("delta", l + 1)),
+                (r"\,", add_bias(trace.a[l - 1]), False, f"({T('a', l)})ᵀ, column 0: bias"),
             ],
             f"Each example adds the outer product of layer {l + 1}'s errors with layer {l}'s "
-            f"outputs (bias included); with examples as columns that is δ^({l + 1}) "
-            f"(a^({l}))ᵀ. Δ^({l}) has Θ^({l})'s shape.",
+            f"outputs (bias included); with examples as columns that is {T('delta', l + 1)} "
+            f"({T('a', l)})ᵀ. {T('Delta', l)} has {T('Theta', l)}'s shape.",
             (l, l + 1),
             (),
             (l,),
@@ -329,15 +321,15 @@ def build_steps(
     for l in range(L - 1, 0, -1):
         add(
             "backward",
-            f"D^({l}) = Δ^({l})/m + (λ/m)Θ^({l})",
+            f"{T('D', l)} = {T('Delta', l)}/m + (λ/m){T('Theta', l)}",
             rf"D^{{({l})}} = \tfrac{{1}}{{m}}{sup('Delta', l)} + \tfrac{{\lambda}}{{m}}"
             rf"{sup('Theta', l)}\ (\text{{bias column }} j=0\text{{ without }}\lambda)",
             [
-                (f"D^{{({l})}} = ", trace.D[l - 1], False, f"D^({l})"),
+                (f"D^{{({l})}} = ", trace.D[l - 1], False, T("D", l)),
                 (rf"\quad m = {m},\ \lambda = {number(lam)}", None, False, ""),
             ],
-            f"D^({l}) = ∂J/∂Θ^({l}): the average over the examples, plus the derivative of "
-            "the regularization term (not for the bias column).",
+            f"{T('D', l)} = ∂J/∂{T('Theta', l)}: the average over the examples, plus the "
+            "derivative of the regularization term (not for the bias column).",
             (),
             (),
             (l,),
@@ -349,15 +341,15 @@ def build_steps(
         th = sup("Theta", l)
         add(
             "update",
-            f"Θ^({l}) := Θ^({l}) − α D^({l})",
+            f"{T('Theta', l)} := {T('Theta', l)} − α {T('D', l)}",
             rf"{th} := {th} - \alpha\, D^{{({l})}}",
             [
-                (f"{th}_{{\\text{{new}}}} = ", new_Theta[l - 1], False, f"new Θ^({l})"),
-                ("= ", Theta[l - 1], False, f"Θ^({l})"),
-                (rf"- {number(alpha)}\,", trace.D[l - 1], False, f"D^({l})"),
+                (f"{th}_{{\\text{{new}}}} = ", new_Theta[l - 1], False, f"new {T('Theta', l)}"),
+                ("= ", Theta[l - 1], False, T("Theta", l)),
+                (rf"- {number(alpha)}\,", trace.D[l - 1], False, T("D", l)),
             ],
-            f"One gradient-descent step with α = {alpha:g}: every weight moves against its "
-            "gradient.",
+            f"One gradient-descent step with α = {text.number(alpha)}: every weight moves "
+            "against its gradient.",
             (),
             (),
             (l,),

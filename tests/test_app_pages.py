@@ -56,26 +56,26 @@ def test_step_through_visits_every_step_with_next_and_back_with_prev():
     assert at.subheader[0].value.startswith(f"Step 1 of {n}")
     seen = [at.latex[0].value]
     for k in range(2, n + 1):
-        _button(at, "stp_next").click().run()
+        _button(at, "b_stp_next").click().run()
         _ok(at)
         assert _step_no(at) == k
         seen.append(at.latex[0].value)
-    assert _button(at, "stp_next").disabled
+    assert _button(at, "b_stp_next").disabled
     assert "Gradient-descent update" in at.subheader[0].value
     assert any(r"\delta^{(" + str(cfg.L) + ")}" in s for s in seen)
     assert any(r"\Delta^{(1)}" in s for s in seen)
     for k in range(n - 1, 0, -1):
-        _button(at, "stp_prev").click().run()
+        _button(at, "b_stp_prev").click().run()
         _ok(at)
         assert _step_no(at) == k
-    assert _button(at, "stp_prev").disabled
+    assert _button(at, "b_stp_prev").disabled
 
 
 def test_step_through_the_last_mini_batch_and_the_slider():
     at = _open(STEP, {"batch": "8"})
-    at.radio(key="stp_source").set_value(at.radio(key="stp_source").options[1]).run()
+    at.radio(key="w_stp_source").set_value(at.radio(key="w_stp_source").options[1]).run()
     _ok(at)
-    at.slider(key="stp_step_w").set_value(3).run()
+    at.slider(key="w_stp_step").set_value(3).run()
     _ok(at)
     assert _step_no(at) == 3
     assert "columns" in " ".join(c.value for c in at.caption)
@@ -85,11 +85,11 @@ def test_step_through_extreme_network_abbreviates():
     at = _open(STEP, EXTREME)
     assert not at.error
     assert at.session_state["lab"].cfg.layer_sizes[1:-1] == (32,) * 10
-    at.slider(key="stp_step_w").set_value(4).run()  # z^(3) = Θ^(2) a^(2): a 32 × 33 matrix
+    at.slider(key="w_stp_step").set_value(4).run()  # z^(3) = Θ^(2) a^(2): a 32 × 33 matrix
     _ok(at)
     assert r"\cdots" in at.latex[1].value
-    last = at.slider(key="stp_step_w").max
-    at.slider(key="stp_step_w").set_value(last).run()
+    last = at.slider(key="w_stp_step").max
+    at.slider(key="w_stp_step").set_value(last).run()
     _ok(at)
     assert _step_no(at) == last
 
@@ -103,7 +103,7 @@ def test_gradient_check_passes_for_correct_backprop():
 @pytest.mark.parametrize("bug", list(bp.PLANTED_BUGS))
 def test_gradient_check_fails_for_each_planted_bug(bug):
     at = _open(GRAD, {"lambda_": "1"})  # λ > 0 so the regularization bugs show, m = 10 > 1
-    at.selectbox(key="grad_bug").set_value(bug).run()
+    at.selectbox(key="w_grad_bug").set_value(bug).run()
     _ok(at)
     assert any("FAILS" in e.value for e in at.error), bug
     assert at.info and bp.PLANTED_BUGS[bug].explanation in at.info[0].value
@@ -113,14 +113,14 @@ def test_gradients_page_widgets_and_extreme_network():
     at = _open(GRAD, EXTREME)
     assert not at.error
     assert any("a sample" in c.value for c in at.caption)  # says it checked a sample
-    at.selectbox(key="grad_layer").set_value(11).run()
+    at.selectbox(key="w_grad_layer").set_value(11).run()
     _ok(at)
-    at.selectbox(key="contrib_l").set_value(5).run()
+    at.selectbox(key="w_contrib_l").set_value(5).run()
     _ok(at)
-    at.number_input(key="contrib_j_5").set_value(32).run()
-    at.number_input(key="contrib_k_5").set_value(0).run()
+    at.number_input(key="w_contrib_j").set_value(32).run()
+    at.number_input(key="w_contrib_k").set_value(0).run()
     _ok(at)
-    at.slider(key="grad_m").set_value(1).run()
+    at.slider(key="w_grad_m").set_value(1).run()
     _ok(at)
 
 
@@ -135,9 +135,9 @@ def test_derivation_checks_all_small():
 
 def test_derivation_other_example_and_slice():
     at = _open(DERIV, {"loss": "mse", "output": "sigmoid"})
-    at.number_input(key="der_example").set_value(7).run()
-    at.selectbox(key="der_slice_l").set_value(2).run()
-    at.select_slider(key="der_slice_w").set_value(10.0).run()
+    at.number_input(key="w_der_example").set_value(7).run()
+    at.selectbox(key="w_der_slice_l").set_value(2).run()
+    at.select_slider(key="w_der_slice_w").set_value(10.0).run()
     _ok(at)
     assert not at.error
     diffs = [float(m.value) for m in at.metric if m.label.endswith("|difference|")]
@@ -187,8 +187,8 @@ def test_pages_work_for_other_architectures_and_data(page, query):
 def test_step_position_survives_a_page_switch():
     at = AppTest.from_file(str(ROOT / "lab_ui" / "main.py"), default_timeout=TIMEOUT).run()
     at.switch_page("../pages/2_Step_through.py").run()
-    _button(at, "stp_next").click().run()
-    _button(at, "stp_next").click().run()
+    _button(at, "b_stp_next").click().run()
+    _button(at, "b_stp_next").click().run()
     assert _step_no(at) == 3
     at.switch_page("../pages/3_Gradients.py").run()
     _ok(at)

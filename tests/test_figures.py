@@ -72,10 +72,45 @@ def test_theta_delta_D_figure_has_three_centred_panels(net):
 def test_gradcheck_scatter(net, bug):
     cfg, Theta, X, Y, _ = net
     chk = nc.sampled_gradient_check(cfg, Theta, X, Y, bug=bug)
-    fig = F.gradcheck_scatter(chk.numeric, chk.backprop, chk.entries, chk.passed)
+    fig = F.gradcheck_scatter(
+        chk.numeric, chk.backprop, chk.weights, chk.passed, chk.relative_difference, chk.tolerance
+    )
     assert len(fig.data) == 2 and len(fig.data[1].x) == cfg.n_weights
-    assert ("passes" in _title(fig)) == (bug is None)
-    assert "Θ^(1)_1,0" in fig.data[1].text[0]  # course indices: j from 1, k = 0 the bias
+    title = _title(fig)
+    assert ("passes" in title) == (bug is None) and ("FAILS" in title) == (bug is not None)
+    assert F.text.number(chk.relative_difference, 2, sci=True) in title  # says by how much
+    # course indices: j from 1, k = 0 the bias
+    assert fig.data[1].text[0].startswith("Θ<sup>(1)</sup><sub>1,0</sub>: numeric")
+    if bug is not None:  # names the weights that differ most
+        worst = int(np.argmax(chk.errors))
+        assert F.text.weight_html(*chk.weights[worst]) in title
+
+
+def test_gradcheck_verdict_says_what_fails_when_points_sit_on_the_diagonal():
+    """A relative difference of 7e-3 is invisible on the scatter: the verdict names it."""
+    numeric = np.array([1.0, -0.5, 0.25, 2.0])
+    backprop = numeric * (1 + np.array([0.0, 0.0, 0.0, 0.0163]))
+    weights = [(1, 1, 0), (1, 2, 1), (2, 1, 0), (2, 1, 3)]
+    rd = bp.relative_difference(numeric, backprop)
+    assert 6e-3 < rd < 8e-3
+    line = F.gradcheck_verdict(numeric, backprop, weights, rd, 1e-7, html=False)
+    assert line.startswith("FAILS: relative difference 7.0e-03 ≥ 1.0e-07")
+    assert "Θ⁽²⁾₁,₃ (|n − g| = 3.3e-02)" in line  # the one weight that differs
+    assert "Θ⁽¹⁾₁,₀" not in line  # weights that agree exactly are not listed
+    ok = F.gradcheck_verdict(numeric, numeric, weights, 0.0, 1e-7)
+    assert ok.startswith("passes")
+
+
+def test_signed_figures_use_the_playground_palette(net):
+    """Blue = positive, orange = negative, as on the Playground (heatmaps and bars)."""
+    cfg, Theta, *_, trace = net
+    fig = F.theta_delta_D_figure(Theta[1], trace.Delta[1], trace.D[1], 2)
+    scale = [tuple(c) for c in fig.layout.coloraxis.colorscale]
+    assert scale[0] == (0.0, F.NEGATIVE) and scale[-1] == (1.0, F.POSITIVE)
+    assert F.POSITIVE == "rgb(8,119,189)" and F.NEGATIVE == "rgb(245,147,34)"  # live view's
+    bars = F.contributions_figure(np.array([1.0, -1.0]), 1, 1, 0).data[0].marker.color
+    assert list(bars) == [F.POSITIVE, F.NEGATIVE]
+    assert "Blue is positive, orange negative" in F.PALETTE_NOTE
 
 
 def test_error_map_marks_unchecked_entries(net):
@@ -92,7 +127,7 @@ def test_contributions_figure(net):
     fig = F.contributions_figure(contrib, 2, 1, 2)
     assert len(fig.data[0].x) == trace.m
     assert "Δ<sup>(2)</sup><sub>1,2</sub>" in _title(fig)
-    assert f"{trace.Delta[1][0, 2]:.4g}" in _title(fig)
+    assert F.text.number(trace.Delta[1][0, 2]) in _title(fig)
     assert "δ<sup>(3)</sup>" in fig.layout.yaxis.title.text
 
 
@@ -147,7 +182,8 @@ def test_image_predictions_figure_marks_wrong_predictions():
 
 def test_confusion_figure_shows_the_counts():
     C = np.array([[5, 1], [0, 4]])
-    fig = F.confusion_figure(C, ["cat", "dog"])
+    fig = F.confusion_figure(C, ["cat", "<img src=x onerror=alert(1)>"])
     np.testing.assert_array_equal(fig.data[0].z, C)
-    assert list(fig.data[0].x) == ["cat", "dog"]
+    assert list(fig.data[0].x)[0] == "cat"
+    assert "<img" not in list(fig.data[0].x)[1] and "&lt;img" in list(fig.data[0].x)[1]
     assert "predicted" in fig.layout.xaxis.title.text

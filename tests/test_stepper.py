@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from test_ui_registry import softplus  # noqa: F401 (a fixture)
 
 import bp_core as bp
 from bp_core.network import reshape_params, unroll
@@ -52,21 +53,25 @@ def test_titles_follow_the_course_superscripts():
     steps = build_steps(cfg, Theta, bp.backprop(cfg, Theta, X, Y), Y, alpha=0.3)
     titles = [s.title for s in steps]
     assert titles[:8] == [
-        "a^(1) = x",
-        "z^(2) = Θ^(1) a^(1)",
-        "a^(2) = g(z^(2))",
-        "z^(3) = Θ^(2) a^(2)",
-        "a^(3) = g(z^(3))",
-        "z^(4) = Θ^(3) a^(3)",
-        "a^(4) = g(z^(4))",
+        "a⁽¹⁾ = x",
+        "z⁽²⁾ = Θ⁽¹⁾ a⁽¹⁾",
+        "a⁽²⁾ = g(z⁽²⁾)",
+        "z⁽³⁾ = Θ⁽²⁾ a⁽²⁾",
+        "a⁽³⁾ = g(z⁽³⁾)",
+        "z⁽⁴⁾ = Θ⁽³⁾ a⁽³⁾",
+        "a⁽⁴⁾ = g(z⁽⁴⁾)",
         "J(Θ)",
     ]
-    assert titles[8] == "δ^(4) = ŷ − y"
-    assert titles[9].startswith("δ^(3) = (Θ^(3))ᵀ δ^(4)")
-    assert titles[10].startswith("δ^(2) = (Θ^(2))ᵀ δ^(3)")
-    assert [t[:5] for t in titles[11:14]] == ["Δ^(3)", "Δ^(2)", "Δ^(1)"]
-    assert [t[:5] for t in titles[14:17]] == ["D^(3)", "D^(2)", "D^(1)"]
-    assert titles[-1] == "Θ^(1) := Θ^(1) − α D^(1)"
+    assert titles[8] == "δ⁽⁴⁾ = ŷ − y"
+    assert titles[9].startswith("δ⁽³⁾ = (Θ⁽³⁾)ᵀ δ⁽⁴⁾")
+    assert titles[10].startswith("δ⁽²⁾ = (Θ⁽²⁾)ᵀ δ⁽³⁾")
+    assert [t[:4] for t in titles[11:14]] == ["Δ⁽³⁾", "Δ⁽²⁾", "Δ⁽¹⁾"]
+    assert [t[:4] for t in titles[14:17]] == ["D⁽³⁾", "D⁽²⁾", "D⁽¹⁾"]
+    assert titles[-1] == "Θ⁽¹⁾ := Θ⁽¹⁾ − α D⁽¹⁾"
+    # no plain "^(" notation is left in what the page prints as text
+    for st in steps:
+        assert "^(" not in st.title and "^(" not in st.explanation.replace("$", "")
+        assert all("^(" not in label for label, _, _ in st.matrices)
     assert r"z^{(2)} = \Theta^{(1)}\, a^{(1)}" == steps[1].symbolic
     # z^(2) = Θ^(1) a^(1) touches layer 1 (read), layer 2 (written) and Θ^(1)
     assert (steps[1].nodes_read, steps[1].nodes_written, steps[1].edges) == ((1,), (2,), (1,))
@@ -80,9 +85,9 @@ def test_matrices_are_the_traces_with_examples_as_columns():
     label, a1, bias = steps[0].matrices[0]
     assert bias and a1.shape == (3, 5) and np.all(a1[0] == 1.0)
     np.testing.assert_array_equal(a1[1:], X.T)
-    z2 = dict((lab, M) for lab, M, _ in steps[1].matrices)["z^(2)"]
+    z2 = dict((lab, M) for lab, M, _ in steps[1].matrices)["z⁽²⁾"]
     np.testing.assert_array_equal(z2, trace.z[1].T)
-    delta_step = next(s for s in steps if s.title.startswith("Δ^(1)"))
+    delta_step = next(s for s in steps if s.title.startswith("Δ⁽¹⁾"))
     np.testing.assert_array_equal(delta_step.matrices[0][1], trace.Delta[0])
 
 
@@ -109,7 +114,7 @@ def test_squared_error_output_delta_keeps_g_prime():
     cfg, Theta, X, Y = _problem((2, 3, 1), "sigmoid", "sigmoid", "mse")
     steps = build_steps(cfg, Theta, bp.backprop(cfg, Theta, X, Y), Y, alpha=0.1)
     out = steps[n_forward_steps(cfg)]
-    assert out.title == "δ^(3)" and "g'(z^{(3)})" in out.symbolic
+    assert out.title == "δ⁽³⁾" and "g'(z^{(3)})" in out.symbolic
 
 
 def test_steps_have_code_to_show():
@@ -125,3 +130,30 @@ def test_matrix_table_uses_course_indices():
     assert list(t.index) == ["1", "2"] and list(t.columns) == ["0", "1", "2"]
     t = matrix_table(np.zeros((3, 1)), bias_row=True)
     assert list(t.index) == ["0", "1", "2"]
+
+
+def test_g_is_written_with_the_registry_symbol_of_each_layer():
+    _, Theta, X, Y = _problem((2, 3, 3, 1), "tanh", "sigmoid", "cross_entropy")
+    cfg = bp.NetConfig((2, 3, 3, 1), ("tanh", "relu"), "sigmoid", "cross_entropy")
+    steps = build_steps(cfg, Theta, bp.backprop(cfg, Theta, X, Y), Y, alpha=0.1)
+    g_steps = [s for s in steps if s.title.startswith("a⁽") and "g(" in s.title]
+    assert r"= \tanh(z^{(2)})" in g_steps[0].symbolic
+    assert r"\mathrm{ReLU}(z^{(3)})" in g_steps[1].symbolic
+    assert r"\sigma(z^{(4)})" in g_steps[2].symbolic
+    hidden_delta = next(s for s in steps if s.title.startswith("δ⁽²⁾"))
+    assert r"\tanh'(z^{(2)})" in hidden_delta.symbolic  # layer 2's own g', not σ'
+    assert bp.ACTIVATIONS["tanh"].latex_prime in hidden_delta.explanation
+
+
+@pytest.mark.usefixtures("softplus")
+def test_a_new_activation_needs_only_its_registry_entry():
+    """An activation registered at run time (g and g' only) is walked through like the rest."""
+    cfg = bp.NetConfig((2, 3, 1), "softplus", "sigmoid", "cross_entropy")
+    rng = np.random.default_rng(0)
+    Theta = bp.init_weights(cfg, rng)
+    X, Y = rng.normal(size=(2, 2)), np.array([[1.0], [0.0]])
+    steps = build_steps(cfg, Theta, bp.backprop(cfg, Theta, X, Y), Y, alpha=0.1)
+    assert len(steps) == n_forward_steps(cfg) + n_backward_steps(cfg)
+    g_step = steps[2]
+    assert r"\mathrm{softplus}(z^{(2)})" in g_step.symbolic
+    assert g_step.code is bp.ACTIVATIONS["softplus"].g

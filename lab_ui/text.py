@@ -1,0 +1,244 @@
+"""Every value the pages show as text: numbers, course symbols and user-supplied strings.
+
+Pure functions (no streamlit), so the rules are tested once and every page uses them.
+
+* **Numbers** — :func:`number` is the one formatter: 4 significant digits, scientific
+  notation beyond 10⁵ (and below 10⁻⁴), "diverged" for NaN or ±∞.  :func:`percent` for
+  accuracies.
+* **Course symbols** in plain text (widget labels, select options) are written with Unicode
+  superscripts, Θ⁽¹⁾, as the course writes Θ^(1) (:func:`sup`, :func:`weight`); in Markdown
+  they are LaTeX.
+* **User-supplied text is data, never markup.**  A URL value, a CSV file name, a column name,
+  a class label or an error message quoting one of them may hold Markdown (a link, an image),
+  HTML or LaTeX.  :func:`quote` shortens such a value to ``QUOTE_CHARS`` characters and
+  escapes it for Markdown; :func:`plain` escapes a whole message for Markdown (``st.info``,
+  ``st.warning``, ``st.toast``, ``st.caption`` all render Markdown) and shortens every long
+  run in it; :func:`html_text` does the same for the HTML that plotly titles, hover labels
+  and the live view's tooltips render.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from typing import Any
+
+#: A quoted user value is cut after this many characters ("…" marks the cut).
+QUOTE_CHARS = 40
+#: A whole message that quotes user data is cut after this many characters.
+MESSAGE_CHARS = 400
+
+_SUPERSCRIPT = str.maketrans("0123456789()+-lLjk", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻ˡᴸʲᵏ")
+_SUBSCRIPT = str.maketrans("0123456789()+-ijkl", "₀₁₂₃₄₅₆₇₈₉₍₎₊₋ᵢⱼₖₗ")
+_SYMBOLS = {"Theta": "Θ", "Delta": "Δ", "delta": "δ", "a": "a", "z": "z", "D": "D"}
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------------------------
+
+
+def number(x: Any, digits: int = 4, nonfinite: str = "diverged", sci: bool = False) -> str:
+    """One number as text: ``digits`` significant digits, scientific beyond 10⁵ or below 10⁻⁴
+    (always, with ``sci=True``: for relative differences and tolerances).
+
+    >>> number(0.123456), number(-6.7168e35), number(float("nan")), number(12345.6)
+    ('0.1235', '-6.717e+35', 'diverged', '12346')
+    """
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if not math.isfinite(v):
+        return nonfinite
+    if v == 0.0:
+        return "0"
+    big = abs(v)
+    if sci or big >= 1e5 or big < 1e-4:
+        return f"{v:.{max(digits - 1, 0)}e}"
+    if big >= 10**digits:  # 10⁴ … 10⁵: whole numbers, no exponent
+        return f"{v:.0f}"
+    return f"{v:.{digits}g}"
+
+
+def percent(x: Any, nonfinite: str = "diverged") -> str:
+    """A fraction as a percentage with one decimal: 0.9734 → "97.3 %"."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return f"{100 * v:.1f} %" if math.isfinite(v) else nonfinite
+
+
+# ---------------------------------------------------------------------------------------------
+# Course symbols in plain text
+# ---------------------------------------------------------------------------------------------
+
+
+def superscript(text: Any) -> str:
+    """Digits, parentheses, signs and l, j, k as Unicode superscripts: "(12)" → "⁽¹²⁾"."""
+    return str(text).translate(_SUPERSCRIPT)
+
+
+def subscript(text: Any) -> str:
+    """Digits, parentheses, signs and i, j, k, l as Unicode subscripts: "12" → "₁₂"."""
+    return str(text).translate(_SUBSCRIPT)
+
+
+def sup(symbol: str, l: int | str) -> str:
+    """``sup("Theta", 1)`` → "Θ⁽¹⁾": a course symbol with its layer superscript, as text."""
+    return _SYMBOLS.get(symbol, symbol) + superscript(f"({l})")
+
+
+def weight(l: int, j: int, k: int, symbol: str = "Theta") -> str:
+    """Θ^(l)_{jk} in the course's numbering as text: ``weight(1, 2, 0)`` → "Θ⁽¹⁾₂,₀"."""
+    return sup(symbol, l) + subscript(j) + "," + subscript(k)
+
+
+def weight_html(l: int, j: int, k: int, symbol: str = "Theta") -> str:
+    """Θ^(l)_{jk} for plotly (HTML): "Θ<sup>(1)</sup><sub>2,0</sub>"."""
+    return f"{_SYMBOLS.get(symbol, symbol)}<sup>({l})</sup><sub>{j},{k}</sub>"
+
+
+_TEX_NAMES = {
+    r"\sigma": "σ",
+    r"\tanh": "tanh",
+    r"\mathrm": "",
+    r"\operatorname": "",
+    r"\text": "",
+}
+
+
+def tex_to_text(tex: str) -> str:
+    r"""A LaTeX function name as plain text: ``\sigma`` → "σ", ``\mathrm{ReLU}`` → "ReLU"."""
+    out = str(tex)
+    for k, v in _TEX_NAMES.items():
+        out = out.replace(k, v)
+    out = re.sub(r"\\([A-Za-z]+)", lambda m: _greek(m.group(1)), out)
+    return out.replace("{", "").replace("}", "").replace("\\", "").strip()
+
+
+def _greek(name: str) -> str:
+    try:
+        return unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}")
+    except KeyError:
+        return name
+
+
+_SUP_RE = re.compile(r"\^\(([0-9A-Za-z+\-−]+)\)")
+_SUB_RE = re.compile(r"(?<=[A-Za-zΘΔδŷ⁾)])_\{?([0-9ijkl]+(?:,[0-9ijkl]+)?)\}?(?![A-Za-z])")
+
+
+def course(text_: str) -> str:
+    """Plain course notation with Unicode super- and subscripts: "Θ^(1)_2,0" → "Θ⁽¹⁾₂,₀",
+    "∂J_i/∂z^(3)" → "∂Jᵢ/∂z⁽³⁾".  For text written elsewhere in the "^(l)" form."""
+    out = _SUP_RE.sub(lambda m: superscript(f"({m.group(1)})"), str(text_))
+    return _SUB_RE.sub(lambda m: subscript(m.group(1)), out)
+
+
+def architecture(layer_sizes: Any) -> str:
+    """(2, 4, 1) → "2 → 4 → 1"."""
+    return " → ".join(str(int(s)) for s in layer_sizes)
+
+
+def short_label(label: str) -> str:
+    """A registry label without its parenthetical: "linear (identity)" → "linear"."""
+    return re.sub(r"\s+\(.*\)\s*$", "", str(label)).strip() or str(label)
+
+
+# ---------------------------------------------------------------------------------------------
+# User-supplied text
+# ---------------------------------------------------------------------------------------------
+
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_ASCII_PUNCT = set("!\"#$%'()*+,-./:;=?@[\\]^_`{|}~")
+
+
+def _one_line(text: Any) -> str:
+    """``text`` as one line of printable characters (controls → spaces, bidi marks dropped)."""
+    s = str(text).translate(_BIDI)
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in s)
+
+
+def clip(text: Any, limit: int = QUOTE_CHARS) -> str:
+    """``text`` on one line, cut after ``limit`` characters with "…" (not escaped)."""
+    s = _one_line(text)
+    return s if len(s) <= limit else s[:limit] + "…"
+
+
+def escape_markdown(text: str) -> str:
+    """Escape ``text`` so Markdown shows it literally: every ASCII punctuation mark gets a
+    backslash (so no link, image, emphasis, LaTeX ``$``, directive ``:``, heading or list
+    forms), and ``<``, ``>``, ``&`` become HTML entities (so no tag ever forms)."""
+    out = []
+    for c in text:
+        if c in _ENTITIES:
+            out.append(_ENTITIES[c])
+        elif c in _ASCII_PUNCT:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def quote(value: Any, limit: int = QUOTE_CHARS) -> str:
+    """A user-supplied value inside a Markdown message: cut to ``limit`` characters,
+    escaped, in curly quotes: ``quote("[x](http://e)")`` → ``“\\[x\\]\\(http\\:\\/\\/e\\)”``."""
+    return "“" + escape_markdown(clip(value, limit)) + "”"
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|\([^()]*\)")
+
+
+def shorten(message: Any, run: int = QUOTE_CHARS, total: int = MESSAGE_CHARS) -> str:
+    """A message that may quote user data, made short: every quoted or parenthesised part
+    and every unbroken run longer than ``run`` characters is cut to ``run`` ("…"), and the
+    whole to ``total``.  Not escaped (see :func:`plain`)."""
+    s = _one_line(message)
+
+    def cut(m: re.Match) -> str:
+        part = m.group(0)
+        if len(part) <= run + 2:
+            return part
+        return part[: run + 1] + "…" + part[-1]
+
+    s = _QUOTED.sub(cut, s)
+    s = re.sub(r"\S{" + str(run + 1) + ",}", lambda m: m.group(0)[:run] + "…", s)
+    return s if len(s) <= total else s[:total] + "…"
+
+
+def plain(message: Any, run: int = QUOTE_CHARS, total: int = MESSAGE_CHARS) -> str:
+    """A whole message for a Markdown element, shown as plain text: shortened
+    (:func:`shorten`) and escaped (:func:`escape_markdown`)."""
+    return escape_markdown(shorten(message, run, total))
+
+
+def html_text(value: Any, limit: int = QUOTE_CHARS) -> str:
+    """A user-supplied value for HTML (plotly titles and hovers, the live view's tooltips):
+    cut to ``limit`` characters and HTML-escaped, so ``<img …>`` shows as text."""
+    return html.escape(clip(value, limit), quote=True)
+
+
+__all__ = [
+    "MESSAGE_CHARS",
+    "architecture",
+    "course",
+    "QUOTE_CHARS",
+    "clip",
+    "escape_markdown",
+    "html_text",
+    "number",
+    "percent",
+    "plain",
+    "quote",
+    "short_label",
+    "shorten",
+    "subscript",
+    "sup",
+    "superscript",
+    "tex_to_text",
+    "weight",
+    "weight_html",
+]
