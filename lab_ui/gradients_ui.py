@@ -62,7 +62,7 @@ def check_ui(lab: lab_mod.Lab) -> None:
             chk.tolerance,
             html=False,
         )
-        st.error(f"{msg} ≥ {tol}: the gradient check FAILS. {verdict.split('; ', 1)[-1]}.")
+        st.error(f"{msg} ≥ {tol}: the gradient check FAILS; {verdict.split('; ', 1)[-1]}.")
     if bug is not None:
         _bug_ui(bp.PLANTED_BUGS[bug], chk.passed)
     left, right = st.columns(2)

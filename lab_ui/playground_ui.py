@@ -209,7 +209,7 @@ def network_ui(lab: lab_mod.Lab) -> None:
     layers_ui()
     full = len(ss["hidden"]) >= MAX_HIDDEN_LAYERS
     st.button(
-        "Add a hidden layer",
+        "Add layer",
         icon=":material/add:",
         key="b_add_layer",
         on_click=_add_layer,

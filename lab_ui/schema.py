@@ -113,7 +113,8 @@ class Setting:
     (only what is drawn) or ``"page"`` (a control of one of the other pages).
     ``url`` is the URL parameter's name, None for settings the URL does not carry.
     ``widget`` picks the widget when the kind allows several ("slider", "number", "radio",
-    "segmented", "select"); ``fmt`` names each option or value for the widget.
+    "segmented", "select"; a "choice" with "slider" is a select slider); ``fmt`` names each
+    option or value for the widget.
     """
 
     name: str
@@ -325,7 +326,7 @@ SCHEMA: tuple[Setting, ...] = (
         fmt=_registry_label(lambda: OPTIMIZERS),
     ),
     # ------------------------------------------------------------------ Playground view
-    Setting("speed", "choice", "20", SPEEDS, label="Speed", fmt=_speed_label),
+    Setting("speed", "choice", "20", SPEEDS, label="Speed", widget="slider", fmt=_speed_label),
     Setting(
         "mode",
         "choice",

@@ -81,7 +81,9 @@ def setting_ui(
     elif s.kind == "choices":
         where.multiselect(label, opts, format_func=fmt, **common)
     elif s.kind == "choice" or (opts and widget in ("select", "radio", "segmented")):
-        if widget == "radio":
+        if widget == "slider":
+            where.select_slider(label, opts, format_func=fmt, **common)
+        elif widget == "radio":
             where.radio(label, opts, format_func=fmt, horizontal=True, **common)
         elif widget == "segmented":
             where.segmented_control(label, opts, format_func=fmt, **common)

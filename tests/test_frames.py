@@ -189,3 +189,35 @@ def test_digits_has_no_plane():
     f = _frame(tr, ds)
     assert f["boundary"] is None and f["maps"] is None and "no_plane" in f
     assert f["net"]["sizes"] == [64, 8, 10]
+
+
+def test_map_ranges_come_from_the_registry(circle):
+    """σ maps onto (0, 1), tanh onto (−1, 1) (their value_range); ReLU's range is the data's."""
+    tr = _trainer(circle, sizes=(2, 3, 3, 3, 1), act=("sigmoid", "tanh", "relu"))
+    layers = _frame(tr, circle, res=10)["maps"]["layers"]
+    assert [(m["lo"], m["hi"]) for m in layers[:2]] == [(0.0, 1.0), (-1.0, 1.0)]
+    assert layers[2]["lo"] == 0.0 and layers[2]["hi"] > 0  # ReLU ≥ 0: from 0 to its largest
+    net = _frame(tr, circle, mode="forward")["net"]
+    assert net["center"][1:3] == [0.5, 0.0] and net["scale"][1:3] == [0.5, 1.0]
+
+
+def test_discretize_applies_to_classification_only(circle):
+    tr = _trainer(circle)
+    assert _frame(tr, circle, discretize=True, res=8)["view"]["discretize"] is True
+    plane = make_dataset("plane", n=60, noise=0.1, rng=np.random.default_rng(0))
+    trp = _trainer(plane, sizes=(2, 3, 1), output="linear", loss="mse")
+    assert _frame(trp, plane, discretize=True, res=8)["view"]["discretize"] is False
+
+
+def test_names_from_the_data_are_cut_short():
+    import dataclasses
+
+    ds = make_dataset("circle", n=60, noise=0.1, rng=np.random.default_rng(0))
+    long = "<img src=x>" + "a" * 200
+    ds = dataclasses.replace(
+        ds, name="mine.csv", feature_names=(long, "b"), class_names=(long, "1")
+    )
+    tr = _trainer(ds, sizes=(2, 3, 1))
+    f = _frame(tr, ds, res=8)
+    assert all(len(n) <= 41 for n in f["boundary"]["axis"] + f["net"]["names"][0])
+    assert f["boundary"]["axis"][0].startswith("<img src=x>a")  # text for the view, not markup
