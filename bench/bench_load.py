@@ -6,7 +6,7 @@ under ``bench/results/``::
     python bench/bench_load.py                         # N = 1 5 10 20 40, then 4 Chromium pages
     python bench/bench_load.py --sessions 1 10 --seconds 10 --no-pages
     python bench/bench_load.py --pages-only --pages 4
-    python bench/bench_load.py --proxy                 # nginx + 1, then 2 Streamlit processes
+    python bench/bench_load.py --proxy                 # nginx + 1 and nginx + 2 processes
 
 **Protocol clients** (``bench/streamlit_client.py``): for each N the script starts a fresh
 ``streamlit run app.py`` on a free loopback port (the browser tests' ``start_app``), opens N
@@ -25,11 +25,15 @@ on the next tick of a 60 Hz clock, as a browser does in the animation frame that
 per second (``window.__bpPainted``, counted by the live view per painted frame), the page's
 requestAnimationFrame rate (a poller injected before the page's scripts), epochs/s.
 
-**Behind nginx** (``--proxy``): ``deploy/run_cluster.py``'s cluster with 1, then 2
-Streamlit processes; N protocol clients through nginx, N raised in steps of
-``--proxy-step`` until fewer than all sessions get ``--rate`` (10) frames/s, then bisected.
-Reported per process count: the largest N at which every session got ≥ 10 frames/s, and the
-ratio 2 processes / 1 (target ≥ 1.7).
+**Behind nginx** (``--proxy``): two of ``deploy/run_cluster.py``'s clusters side by side,
+nginx + 1 Streamlit process and nginx + 2 (both started first; an idle process costs
+nothing), probed in turn so that the shared machine's other load falls on both alike.  N
+protocol clients go through nginx; N is raised in steps of ``--proxy-step`` (4) until not
+every session gets ``--rate`` (10) frames/s, then bisected to one session.  Reported per
+cluster: the largest N at which every session got ≥ 10 frames/s (target: 2 processes ≥
+1.7× the sessions of one), and the total frames/s of both at the same saturating N
+(``--proxy-compare-n``, 16; probed 1, 2, 2, 1).  Each probe also prints the CPU of the
+servers, nginx, the client and everything else on the machine (``/proc/stat``).
 
 The machine is shared: the load average (1 min) is printed before and after each table, and
 the client's own CPU beside the server's (the clients run on the same 2 cores).
@@ -87,6 +91,27 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far (``/proc/stat``, all cores)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)  # idle + iowait
+    total = sum(v[:8])  # guest time is already counted in user
+    return (total - idle) / CLK_TCK, total / CLK_TCK
+
+
+def family(pid: int) -> list[int]:
+    """``pid`` and its children (nginx: the master and its worker)."""
+    out = [pid]
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return out
+
+
 def self_cpu_seconds() -> float:
     t = os.times()
     return t.user + t.system
@@ -129,6 +154,7 @@ async def run_load(
     query: str = "",
     fps_cap: float | None = 60.0,
     rate: float = 10.0,
+    proxy_pids: list[int] | None = None,
 ) -> dict[str, Any]:
     """Open ``n`` sessions on ``url``, play them all, measure over the window (see module)."""
     sem = asyncio.Semaphore(OPEN_CONCURRENCY)
@@ -148,11 +174,15 @@ async def run_load(
         async def sampler() -> None:
             await asyncio.sleep(max(0.0, t0 - time.monotonic()))
             samples["cpu0"] = [cpu_seconds(p) for p in pids]
+            samples["proxy0"] = sum(cpu_seconds(p) for p in proxy_pids or [])
             samples["self0"] = self_cpu_seconds()
+            samples["machine0"] = machine_cpu()
             samples["w0"] = time.monotonic()
             await asyncio.sleep(max(0.0, t1 - time.monotonic()))
             samples["cpu1"] = [cpu_seconds(p) for p in pids]
+            samples["proxy1"] = sum(cpu_seconds(p) for p in proxy_pids or [])
             samples["self1"] = self_cpu_seconds()
+            samples["machine1"] = machine_cpu()
             samples["w1"] = time.monotonic()
             samples["rss"] = [rss_mb(p) for p in pids]
 
@@ -189,6 +219,11 @@ async def run_load(
     eps = [p["epochs_per_s"] for p in per]
     sms = [p["server_ms"] for p in per if p["server_ms"] is not None]
     cpu = [100 * (b - a) / dt for a, b in zip(samples["cpu0"], samples["cpu1"], strict=True)]
+    client = 100 * (samples["self1"] - samples["self0"]) / dt
+    proxy = 100 * (samples["proxy1"] - samples["proxy0"]) / dt
+    (b0, t0_), (b1, t1_) = samples["machine0"], samples["machine1"]
+    ncpu = (t1_ - t0_) / dt  # cores (jiffies of all cores per second of wall time)
+    machine = 100 * (b1 - b0) / dt
     return {
         "sessions": n,
         "opened": len(ok),
@@ -208,7 +243,12 @@ async def run_load(
         "open_s_median": round(statistics.median([p["open_s"] for p in per]), 2) if per else None,
         "server_cpu_pct": [round(c, 1) for c in cpu],
         "server_rss_mb": [round(r, 1) for r in samples["rss"]],
-        "client_cpu_pct": round(100 * (samples["self1"] - samples["self0"]) / dt, 1),
+        "client_cpu_pct": round(client, 1),
+        "proxy_cpu_pct": round(proxy, 1),
+        "machine_cpu_pct": round(machine, 1),
+        "machine_cores": round(ncpu, 2),
+        # what everything else on this shared machine used meanwhile (100 % = one core)
+        "others_cpu_pct": round(machine - sum(cpu) - client - proxy, 1),
         "per_session": per,
     }
 
@@ -244,7 +284,7 @@ def print_load_table(rows: list[dict[str, Any]]) -> None:
     print(
         f"{'N':>3} {'fps mean':>8} {'fps min':>7} {'max/min':>7} {'epochs/s':>8} "
         f"{'server_ms':>9} {'total fps':>9} {'CPU %':>6} {'RSS MB':>7} {'idle MB':>7} "
-        f"{'client %':>8} {'load':>11}"
+        f"{'client %':>8} {'others %':>8} {'load':>11}"
     )
     for r in rows:
         print(
@@ -254,7 +294,7 @@ def print_load_table(rows: list[dict[str, Any]]) -> None:
             f"{'+'.join(str(c) for c in r['server_cpu_pct']):>6} "
             f"{'+'.join(str(m) for m in r['server_rss_mb']):>7} "
             f"{r.get('server_rss_mb_idle', ''):>7} {r['client_cpu_pct']:>8} "
-            f"{r['load_before']!s:>5}/{r['load_after']!s:<5}"
+            f"{r['others_cpu_pct']:>8} {r['load_before']!s:>5}/{r['load_after']!s:<5}"
         )
         if r["errors"] or r["opened"] < r["sessions"]:
             print(f"    opened {r['opened']}/{r['sessions']}; errors: {r['errors']}")
@@ -359,73 +399,105 @@ def print_pages_table(r: dict) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def run_proxy(args: argparse.Namespace) -> list[dict]:
-    """For 1, then 2 processes: the largest N with every session at ≥ ``rate`` frames/s."""
+def run_proxy(args: argparse.Namespace) -> dict[str, Any]:
+    """Clusters of 1 and 2 processes side by side (both started, probed in turn so the
+    shared machine's other load falls on both alike): the largest N at which every session
+    gets ``rate`` frames/s, and the total frames/s of both at the same saturating N."""
     from deploy.run_cluster import Cluster, find_nginx
 
     if find_nginx() is None:
         print("no nginx: --proxy skipped")
-        return []
-    out = []
-    for procs in args.proxy_processes:
-        with Cluster(processes=procs) as c:
-            tried: dict[int, dict] = {}
+        return {}
+    clusters = {k: Cluster(processes=k) for k in args.proxy_processes}
+    state = {k: {"good": 0, "bad": None, "tried": {}} for k in clusters}
+    compare: dict[int, list[dict]] = {k: [] for k in clusters}
 
-            def probe(n: int, c: Cluster = c, tried: dict = tried, procs: int = procs) -> bool:
-                time.sleep(2.0)  # the scheduler forgets the last probe's sessions after 1 s
-                load0 = load_average()
-                r = asyncio.run(
-                    run_load(
-                        c.url,
-                        n,
-                        warmup=args.warmup,
-                        seconds=args.proxy_seconds,
-                        pids=c.pids,
-                        query=args.query,
-                        fps_cap=args.fps_cap or None,
-                        rate=args.rate,
-                    )
-                )
-                r["load_before"], r["load_after"] = load0, load_average()
-                tried[n] = r
-                print(
-                    f"  {procs} process(es), N={n:>3}: fps min {r['fps_min']:>5} mean "
-                    f"{r['fps_mean']:>5}, {r['at_rate']}/{n} at ≥ {args.rate}, CPU "
-                    f"{r['server_cpu_pct']} %, load {load0}",
-                    flush=True,
-                )
-                return r["opened"] == n and r["at_rate"] == n
-
-            good, bad = 0, None
-            n = args.proxy_step
-            while n <= args.proxy_max:
-                if probe(n):
-                    good = n
-                    n += args.proxy_step
-                else:
-                    bad = n
-                    break
-            if bad is not None:  # bisect between the last good and the first bad N
-                lo, hi = good, bad
-                while hi - lo > max(1, args.proxy_step // 4):
-                    mid = (lo + hi) // 2
-                    if mid in tried or mid == 0:
-                        break
-                    if probe(mid):
-                        lo = mid
-                    else:
-                        hi = mid
-                good = lo
-            routes = _routes_in_log(c.access_log())
-            out.append(
-                {
-                    "processes": procs,
-                    "sessions_at_rate": good,
-                    "first_failing_n": bad,
-                    "probes": [tried[k] for k in sorted(tried)],
-                    "live_sockets_per_upstream": routes,
-                }
+    def probe(k: int, n: int) -> dict[str, Any]:
+        c = clusters[k]
+        time.sleep(2.0)  # the scheduler forgets the last probe's sessions after 1 s
+        load0 = load_average()
+        r = asyncio.run(
+            run_load(
+                c.url,
+                n,
+                warmup=args.warmup,
+                seconds=args.proxy_seconds,
+                pids=c.pids,
+                query=args.query,
+                fps_cap=args.fps_cap or None,
+                rate=args.rate,
+                proxy_pids=family(c.nginx.pid),
             )
+        )
+        r["processes"] = k
+        r["load_before"], r["load_after"] = load0, load_average()
+        print(
+            f"  {k} process(es), N={n:>3}: fps min {r['fps_min']:>5} mean {r['fps_mean']:>5} "
+            f"total {r['total_fps']:>6}, {r['at_rate']}/{n} at ≥ {args.rate:g}; CPU server "
+            f"{r['server_cpu_pct']} nginx {r['proxy_cpu_pct']} client {r['client_cpu_pct']} "
+            f"others {r['others_cpu_pct']} %; load {load0}",
+            flush=True,
+        )
+        return r
+
+    def served(r: dict[str, Any]) -> bool:
+        return r["opened"] == r["sessions"] and r["at_rate"] == r["sessions"]
+
+    try:
+        for c in clusters.values():
+            c.start()
+        # Ramp: every cluster at N, then N + step, … (order alternating) until it fails.
+        n, turn = args.proxy_step, 0
+        while n <= args.proxy_max and any(st["bad"] is None for st in state.values()):
+            order = list(clusters) if turn % 2 == 0 else list(reversed(clusters))
+            for k in order:
+                st = state[k]
+                if st["bad"] is None:
+                    r = st["tried"][n] = probe(k, n)
+                    if served(r):
+                        st["good"] = n
+                    else:
+                        st["bad"] = n
+            n, turn = n + args.proxy_step, turn + 1
+        # Bisect each between its last good and first failing N, in turn.
+        while True:
+            todo = [k for k, st in state.items() if st["bad"] and st["bad"] - st["good"] > 1]
+            if not todo:
+                break
+            for k in todo if turn % 2 == 0 else reversed(todo):
+                st = state[k]
+                mid = (st["good"] + st["bad"]) // 2
+                r = st["tried"][mid] = probe(k, mid)
+                if served(r):
+                    st["good"] = mid
+                else:
+                    st["bad"] = mid
+            turn += 1
+        # Throughput at one saturating N, probed 1, 2, 2, 1 (… ) to share the noise.
+        if args.proxy_compare_n:
+            ks = list(clusters)
+            for order in (ks, ks[::-1]):
+                for k in order:
+                    compare[k].append(probe(k, args.proxy_compare_n))
+        logs = {k: _routes_in_log(c.access_log()) for k, c in clusters.items()}
+    finally:
+        for c in clusters.values():
+            c.stop()
+    out: dict[str, Any] = {"clusters": [], "compare_n": args.proxy_compare_n}
+    for k, st in state.items():
+        out["clusters"].append(
+            {
+                "processes": k,
+                "sessions_at_rate": st["good"],
+                "first_failing_n": st["bad"],
+                "probes": [st["tried"][m] for m in sorted(st["tried"])],
+                "live_sockets_per_upstream": logs[k],
+                "compare_total_fps": [r["total_fps"] for r in compare[k]],
+                "compare_fps_min": [r["fps_min"] for r in compare[k]],
+                "compare_others_cpu_pct": [r["others_cpu_pct"] for r in compare[k]],
+                "compare_probes": compare[k],
+            }
+        )
     return out
 
 
@@ -438,20 +510,33 @@ def _routes_in_log(log: str) -> dict[str, int]:
     return counts
 
 
-def print_proxy_table(rows: list[dict], rate: float) -> None:
+def print_proxy_table(out: dict[str, Any], rate: float) -> None:
+    rows = out.get("clusters", [])
     label = f"sessions ≥ {rate:g} fps"
-    print(f"{'processes':>9} {label:>16} {'first failing N':>15}  live sockets")
+    n = out.get("compare_n")
+    print(
+        f"{'processes':>9} {label:>16} {'first failing N':>15} {f'total fps @ N={n}':>18}  "
+        "live sockets per process"
+    )
     for r in rows:
+        fps = "/".join(str(x) for x in r["compare_total_fps"])
         print(
-            f"{r['processes']:>9} {r['sessions_at_rate']:>16} {r['first_failing_n']!s:>15}  "
-            f"{r['live_sockets_per_upstream']}"
+            f"{r['processes']:>9} {r['sessions_at_rate']:>16} {r['first_failing_n']!s:>15} "
+            f"{fps:>18}  {r['live_sockets_per_upstream']}"
         )
-    by = {r["processes"]: r["sessions_at_rate"] for r in rows}
-    if by.get(1) and 2 in by:
-        ratio = by[2] / by[1]
+    by = {r["processes"]: r for r in rows}
+    if 1 in by and 2 in by and by[1]["sessions_at_rate"]:
+        ratio = by[2]["sessions_at_rate"] / by[1]["sessions_at_rate"]
+        verdict = "met" if ratio >= 1.7 else "NOT met"
         print(
-            f"2 processes / 1: {ratio:.2f}× (target ≥ 1.7×: {'met' if ratio >= 1.7 else 'NOT met'})"
+            f"sessions at ≥ {rate:g} fps, 2 processes / 1: {ratio:.2f}× (target ≥ 1.7×: {verdict})"
         )
+        f1, f2 = by[1]["compare_total_fps"], by[2]["compare_total_fps"]
+        if f1 and f2:
+            print(
+                f"total frames/s at N={n}, 2 processes / 1: "
+                f"{statistics.fmean(f2) / statistics.fmean(f1):.2f}×"
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -475,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--proxy-step", type=int, default=4, help="N step of the ramp (4)")
     ap.add_argument("--proxy-max", type=int, default=48, help="largest N tried (48)")
     ap.add_argument("--proxy-seconds", type=float, default=10.0, help="window per probe (10)")
+    ap.add_argument(
+        "--proxy-compare-n", type=int, default=16, help="N for the throughput comparison (16)"
+    )
     ap.add_argument("--json", type=Path, default=None, help="default bench/results/load_*.json")
     args = ap.parse_args(argv)
 
@@ -488,6 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         results["proxy"] = run_proxy(args)
         print()
         print_proxy_table(results["proxy"], args.rate)
+        print(f"load average now {load_average()} on {os.cpu_count()} CPUs")
     else:
         if not args.pages_only:
             rows = []
