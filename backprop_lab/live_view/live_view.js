@@ -156,32 +156,34 @@ function buildDom(parent) {
   status.className = "bp-status";
   status.dataset.role = "status";
   root.append(bar, status);
-  const card = (cls, title) => {
+  const card = (cls, title, role) => {
     const c = document.createElement("div");
     c.className = "bp-card " + cls;
     const t = document.createElement("div");
     t.className = "bp-title";
     t.textContent = title;
+    t.dataset.role = role + "-title";
     const w = document.createElement("div");
     w.className = "bp-canvas-wrap";
     const cv = document.createElement("canvas");
+    cv.dataset.role = role;
     w.appendChild(cv);
     c.append(t, w);
     return { c, t, cv };
   };
   const top = document.createElement("div");
   top.className = "bp-row bp-top";
-  const bnd = card("bp-boundary-card", "Decision boundary");
-  const net = card("bp-net-card", "Network");
+  const bnd = card("bp-boundary-card", "Decision boundary", "boundary");
+  const net = card("bp-net-card", "Network", "net");
   const legend = document.createElement("div");
   legend.className = "bp-legend";
   net.c.appendChild(legend);
   top.append(bnd.c, net.c);
-  const maps = card("bp-maps-card", "What each neuron computes");
+  const maps = card("bp-maps-card", "What each neuron computes", "maps");
   const bottom = document.createElement("div");
   bottom.className = "bp-row bp-bottom";
-  const curves = card("bp-curves-card", "");
-  const grads = card("bp-grads-card", "");
+  const curves = card("bp-curves-card", "", "curves");
+  const grads = card("bp-grads-card", "", "grads");
   curves.t.remove();
   grads.t.remove();
   bottom.append(curves.c, grads.c);
@@ -977,6 +979,8 @@ function markPainted(view, f) {
   root.dataset.step = String(f.step);
   root.dataset.painted = String(window.__bpPainted);
   root.dataset.rev = String(f.rev);
+  root.dataset.sizes = f.net ? f.net.sizes.join("-") : "";
+  root.dataset.uirev = f.uirev || "";
 }
 
 function draw(view, f) {

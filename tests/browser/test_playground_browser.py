@@ -20,10 +20,10 @@ def _epoch(page) -> int:
 
 
 def _boundary_image(page) -> str:
-    # the output over the plane is a PNG data URL inside the plot (layout.images)
+    # the boundary is a canvas: its pixels as a PNG data URL
     return page.evaluate(
-        "(() => { const el = document.querySelector('.bp-live [data-role=boundary]');"
-        " return el && el.layout && el.layout.images ? el.layout.images[0].source : ''; })()"
+        "(() => { const el = document.querySelector('.bp-live canvas[data-role=boundary]');"
+        " return el ? el.toDataURL('image/png') : ''; })()"
     )
 
 
