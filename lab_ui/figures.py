@@ -105,7 +105,10 @@ def network_diagram(
                 continue
             nx += [l] * sizes[l - 1]
             ny += list(ys[l - 1])
-            text += [f"layer {l}, unit {j}: a_{j}^({l})" for j in range(1, sizes[l - 1] + 1)]
+            text += [
+                f"layer {l}, unit {j}: a<sub>{j}</sub><sup>({l})</sup>"
+                for j in range(1, sizes[l - 1] + 1)
+            ]
         label = {"idle": "unit", "read": "read by this step", "written": "computed by this step"}
         fig.add_trace(
             go.Scatter(
@@ -135,7 +138,7 @@ def network_diagram(
                 "color": "#f2f2f2",
                 "line": {"color": "#666", "width": 1.5},
             },
-            text=[f"bias unit a_0^({l}) = 1" for l in range(1, L)],
+            text=[f"bias unit a<sub>0</sub><sup>({l})</sup> = 1" for l in range(1, L)],
             hoverinfo="text",
         )
     )
@@ -329,9 +332,14 @@ def gradcheck_scatter(
         verdict = "passes" if passed else "FAILS"
     else:
         verdict = gradcheck_verdict(numeric, backprop, weights, relative_difference, tolerance)
+        # one part per line (a plotly title does not wrap); the gaps one per line too
+        verdict = verdict.replace("; the largest gaps are ", "<br>largest gaps: ")
+        verdict = verdict.replace("), ", "),<br>").replace(", every point", "<br>every point")
+    lines = verdict.count("<br>") + 1
     fig.update_layout(
-        title={"text": f"Gradient check {verdict}", "font": {"size": 13}},
-        height=380,
+        title={"text": f"Gradient check {verdict}", "font": {"size": 12}},
+        height=380 + 16 * lines,
+        margin={"t": 30 + 18 * lines},
         xaxis_title="numeric (J(θ+ε) − J(θ−ε)) / 2ε",
         yaxis_title="backprop D<sup>(l)</sup><sub>jk</sub>",
         legend={"orientation": "h", "y": -0.2},
@@ -418,7 +426,7 @@ def histograms_figure(
             go.Histogram(
                 x=np.ravel(v),
                 nbinsx=30,
-                name=f"{symbol}^({l})",
+                name=f"{symbol}<sup>({l})</sup>",
                 marker_color="#4393c3",
                 showlegend=False,
                 hovertemplate=f"{symbol}<sup>({l})</sup> in %{{x}}: %{{y}} values<extra></extra>",

@@ -38,17 +38,6 @@ from .transport import dequantize, quantize
 
 SCHEMA = 1
 
-_PRETTY = {
-    "x1": "x₁",
-    "x2": "x₂",
-    "x1^2": "x₁²",
-    "x2^2": "x₂²",
-    "x1*x2": "x₁x₂",
-    "sin(x1)": "sin(x₁)",
-    "sin(x2)": "sin(x₂)",
-}
-
-
 # ---------------------------------------------------------------------------------------------
 # Packing
 # ---------------------------------------------------------------------------------------------
@@ -99,8 +88,8 @@ def _finite(x: float) -> float | None:
 
 
 def pretty_feature(name: str) -> str:
-    """A feature name as the course writes it (x1^2 → x₁²)."""
-    return _PRETTY.get(name, name)
+    """A feature name as the course writes it (x1^2 → x₁², ``lab_ui.text.feature``)."""
+    return text.feature(name)
 
 
 # ---------------------------------------------------------------------------------------------

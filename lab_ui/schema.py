@@ -225,6 +225,7 @@ SCHEMA: tuple[Setting, ...] = (
         label="Input features",
         group="data",
         help="What the input layer gets: the point (x₁, x₂) or functions of it.",
+        fmt=text.feature,
     ),
     Setting(
         "standardize",

@@ -137,6 +137,14 @@ def course(text_: str) -> str:
     return _SUB_RE.sub(lambda m: subscript(m.group(1)), out)
 
 
+def feature(name: str) -> str:
+    """A feature name of ``bp_core.datasets.FEATURES`` as the course writes it: "x1" → "x₁",
+    "x1^2" → "x₁²", "x1*x2" → "x₁x₂", "sin(x1)" → "sin(x₁)"."""
+    out = re.sub(r"x(\d+)", lambda m: "x" + subscript(m.group(1)), str(name))
+    out = re.sub(r"\^(\d+)", lambda m: superscript(m.group(1)), out)
+    return out.replace("*", "")
+
+
 def architecture(layer_sizes: Any) -> str:
     """(2, 4, 1) → "2 → 4 → 1"."""
     return " → ".join(str(int(s)) for s in layer_sizes)
@@ -228,6 +236,7 @@ __all__ = [
     "QUOTE_CHARS",
     "clip",
     "escape_markdown",
+    "feature",
     "html_text",
     "number",
     "percent",

@@ -245,3 +245,10 @@ def test_a_refused_csv_quotes_it_short_and_as_text(name):
     assert warnings and all(len(w) < 700 for w in warnings)
     assert_shown_as_text(page_strings(at), payload)
     assert at.session_state["dataset"] == "circle"  # untouched
+
+
+def test_feature_names_as_the_course_writes_them():
+    from bp_core.datasets import FEATURES
+
+    shown = [text.feature(f) for f in FEATURES]
+    assert shown == ["x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin(x₁)", "sin(x₂)"]
