@@ -56,6 +56,8 @@ def test_the_installed_project_is_found_by_streamlits_scan():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_string(
-        "import streamlit as st\nfrom lab_ui.live_view import live_view\nlive_view({'hello': 1})\n"
+        "from lab_ui.channel import LiveSession\n"
+        "from lab_ui.live_view import live_view\n"
+        "live_view(LiveSession())\n"
     ).run(timeout=30)
     assert not at.exception
