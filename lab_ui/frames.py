@@ -340,6 +340,27 @@ def history_part(history: Any, max_points: int = 400) -> dict[str, Any]:
     }
 
 
+def history_rows(history: Any, start: int) -> dict[str, Any]:
+    """The rows ``start`` … end of the history, for a view that has the rows before them.
+
+    Same columns as :func:`history_part` (unthinned); the view appends them to its own.
+    """
+    grad = history.grad_norm[start:]
+    n_layers = len(history.grad_norm[0]) if history.grad_norm else 0
+
+    def col(values: Sequence[float]) -> list[float | None]:
+        return [_finite(v) for v in values[start:]]
+
+    return {
+        "epoch": [int(e) for e in history.epoch[start:]],
+        "J_train": col(history.J_train),
+        "J_test": col(history.J_test),
+        "metric_train": col(history.metric_train),
+        "metric_test": col(history.metric_test),
+        "grad_norm": [[_finite(g[l]) for g in grad] for l in range(n_layers)],
+    }
+
+
 def points_part(dataset: Dataset, pid: str) -> dict[str, Any] | None:
     """Training and test points of the plane (rounded to 4 decimals), or None."""
     if dataset.raw_train is None:
@@ -397,6 +418,7 @@ def build_frame(
     status: str = "",
     playing: bool = False,
     extent: Sequence[float] | None = None,
+    parts: Sequence[str] = ("history", "points"),
 ) -> dict[str, Any]:
     """Everything the live view draws at one moment, as a JSON-able dict.
 
@@ -414,6 +436,8 @@ def build_frame(
         Boundary grid resolution (res × res points).
     extent : (x1_min, x1_max, x2_min, x2_max) or None
         The part of the input plane to draw (the live view's zoom); None for all of it.
+    parts : which of the parts that rarely change to build: "history", "points" (a view
+        that already has them gets None).
     map_stride : int or None
         Per-neuron maps keep every ``map_stride``-th grid point; None picks 2 for small
         networks and 4 for big ones.
@@ -435,7 +459,7 @@ def build_frame(
             "discretize": bool(discretize) and dataset.task == "classification",
             "log_cost": bool(log_cost),
         },
-        "history": history_part(history),
+        "history": history_part(history) if "history" in parts else None,
         "net": net_part(
             cfg,
             Theta,
@@ -457,7 +481,7 @@ def build_frame(
         if map_stride is None:
             map_stride = 2 if sum(cfg.layer_sizes[1:]) <= 64 else 4
         frame["maps"] = maps_part(cfg, trace.a, res, map_stride)
-        frame["points"] = points_part(dataset, uirev)
+        frame["points"] = points_part(dataset, uirev) if "points" in parts else None
     else:
         frame["no_plane"] = (
             f"The {text.clip(dataset.name)} data have {dataset.n_features} inputs, not 2: "

@@ -958,10 +958,29 @@ function connect(view) {
 function receive(view, f) {
   if (f.uirev !== view.uirev) { view.uirev = f.uirev; view.zoom = null; }
   if (f.points === "same") f.points = view.points; else view.points = f.points;
-  if (f.history === "same") f.history = view.history; else view.history = f.history;
+  if (f.history === "same") f.history = view.history;
+  else if (f.history && f.history.append && view.history) f.history = view.history = appendHistory(view.history, f.history.append);
+  else view.history = f.history;
   for (const e of f.events || []) view.trigger("event", { e, rev: f.rev });
   view.latest = f;
   schedule(view);
+}
+
+// New rows at the end of the curves; beyond MAX_CURVE_POINTS the older half is thinned by
+// two (as the trainer thins its own history), so the view's memory stays bounded.
+const MAX_CURVE_POINTS = 4000;
+function appendHistory(h, rows) {
+  const cols = ["epoch", "J_train", "J_test", "metric_train", "metric_test"];
+  const out = { metric_name: h.metric_name };
+  for (const c of cols) out[c] = h[c].concat(rows[c]);
+  out.grad_norm = h.grad_norm.map((ys, l) => ys.concat(rows.grad_norm[l] || []));
+  if (out.epoch.length > MAX_CURVE_POINTS) {
+    const half = out.epoch.length >> 1;
+    const keep = (ys) => ys.filter((_, i) => i >= half || i % 2 === 0);
+    for (const c of cols) out[c] = keep(out[c]);
+    out.grad_norm = out.grad_norm.map(keep);
+  }
+  return out;
 }
 
 function markPainted(view, f) {

@@ -100,7 +100,7 @@ async def live_socket(ws: WebSocket) -> None:
         old, session.outlet = session.outlet, outlet
         session.acked = session.rev  # the new client wants a frame at once
         session.dirty = True
-        session.sent.points_key = session.sent.history_key = session.sent.uirev = None
+        session.sent = type(session.sent)()  # a new client has nothing yet
     if old is not None:
         await old.close(CLOSE_REPLACED)
     SCHEDULER.wake(session)

@@ -84,8 +84,14 @@ def parse_client(raw: str | bytes) -> dict[str, Any]:
     return {"t": kind}
 
 
+_PLAIN = (int, float, str, type(None), bool)
+
+
 def _extract(obj: Any, blobs: list[bytes], offset: list[int]) -> Any:
-    """A copy of ``obj`` with every bytes value moved to ``blobs`` (4-byte aligned)."""
+    """A copy of ``obj`` with every bytes value moved to ``blobs`` (4-byte aligned).
+
+    Lists of plain values (a history column) are passed through as they are; a non-finite
+    float in one is caught by ``pack``."""
     if isinstance(obj, bytes | bytearray | memoryview):
         b = bytes(obj)
         start = offset[0]
@@ -98,9 +104,21 @@ def _extract(obj: Any, blobs: list[bytes], offset: list[int]) -> Any:
     if isinstance(obj, dict):
         return {k: _extract(v, blobs, offset) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
+        if all(type(v) in _PLAIN for v in obj):
+            return obj
         return [_extract(v, blobs, offset) for v in obj]
     if isinstance(obj, float) and not math.isfinite(obj):
         return None  # JSON has no NaN or ±inf; the view shows "–"
+    return obj
+
+
+def _nulls(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _nulls(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_nulls(v) for v in obj]
     return obj
 
 
@@ -108,7 +126,11 @@ def pack(message: dict[str, Any]) -> bytes:
     """One server message as bytes (see the module docstring for the layout)."""
     blobs: list[bytes] = []
     header = _extract(message, blobs, [0])
-    head = json.dumps(header, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    try:
+        head = json.dumps(header, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN or ±inf in a list of plain values: send it as null
+        head = json.dumps(_nulls(header), separators=(",", ":"), allow_nan=False)
+    head = head.encode("utf-8")
     pad = (-(4 + len(head))) % 4
     head += b" " * pad  # JSON ignores trailing blanks; keeps the binary part aligned
     return struct.pack("<I", len(head)) + head + b"".join(blobs)

@@ -46,7 +46,9 @@ class Sent:
 
     uirev: str | None = None
     points_key: tuple | None = None
-    history_key: tuple | None = None
+    history_key: tuple | None = None  # what the client's history was built from
+    history_rows: int = 0  # rows of the trainer's history the client has
+    history_last: int = -1  # the epoch of the last of them
 
 
 @dataclass
@@ -189,12 +191,27 @@ class LiveSession:
         return data
 
     def _frame(self, lab: Any) -> dict[str, Any]:
-        v, tr = self.view, lab.trainer
+        """The next frame, with only what the client does not have yet (see ``Sent``)."""
+        v, tr, sent = self.view, lab.trainer, self.sent
+        if sent.uirev != lab.uirev:  # a new data set or network: the client starts over
+            self.sent = sent = Sent(uirev=lab.uirev)
+        h = tr.history
+        n, last = len(h), (h.epoch[-1] if len(h) else -1)
+        had = sent.history_rows
+        thinned = n < had or (had and h.epoch[had - 1] != sent.history_last)
+        hkey = (lab.uirev, v.log_cost)
+        whole_history = sent.history_key != hkey or thinned or had == 0
+        pkey = (lab.uirev, v.show_test)
+        parts = [
+            p
+            for p, need in (("history", whole_history), ("points", sent.points_key != pkey))
+            if need
+        ]
         frame = frames.build_frame(
             lab.cfg,
             tr.Theta,
             lab.dataset,
-            tr.history,
+            h,
             epoch=tr.epoch,
             step=tr.steps,
             uirev=lab.uirev,
@@ -207,24 +224,18 @@ class LiveSession:
             status=status_line(lab, self.playing, self.epochs_per_second(tr)),
             playing=self.playing,
             extent=self.extent,
+            parts=parts,
         )
         frame["t"] = "frame"
         frame["server_ms"] = round(1000 * self.mean_server_s(), 2)
-        # Send what changed: the points once per data set (and test toggle), the history
-        # only when it has grown.
-        sent = self.sent
-        if sent.uirev != lab.uirev:
-            sent.points_key = sent.history_key = None
-            sent.uirev = lab.uirev
-        pkey = (lab.uirev, v.show_test)
-        if sent.points_key == pkey:
+        # Send what changed: the points once per data set (and test toggle); the history
+        # whole once, then only its new rows.
+        if "points" not in parts:
             frame["points"] = "same"
+        if not whole_history:
+            frame["history"] = "same" if n == had else {"append": frames.history_rows(h, had)}
         sent.points_key = pkey
-        h = tr.history
-        hkey = (lab.uirev, len(h), h.epoch[-1] if len(h) else -1, v.log_cost)
-        if sent.history_key == hkey:
-            frame["history"] = "same"
-        sent.history_key = hkey
+        sent.history_key, sent.history_rows, sent.history_last = hkey, n, last
         return frame
 
     def epochs_per_second(self, tr: Any) -> float:
