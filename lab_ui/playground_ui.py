@@ -285,22 +285,23 @@ def toolbar_ui(lab: lab_mod.Lab) -> None:
     """The speed and the diagram's view options (Play/Pause/Step/Reset live in the view)."""
     # Play/Pause, Step and Reset are the live view's own buttons (lab_ui.live_view): they
     # are answered over its channel, without re-running the page.
-    setting_ui("speed")
     m_train = lab.dataset.m_train
     regression = lab.dataset.task == "regression"
-    v = st.columns([2.6, 2.2, 1.3, 1.3, 1.2], vertical_alignment="bottom")
+    c = st.columns([3, 2], vertical_alignment="bottom")
+    setting_ui("speed", c[0])
+    setting_ui("example", c[1], hi=m_train, label=f"Example i (1 … {m_train}; 0 = all)")
+    v = st.columns([2.6, 1.3, 1.3, 1.2], vertical_alignment="bottom")
     setting_ui("mode", v[0], on_change=_mode_changed)
-    setting_ui("example", v[1], hi=m_train, label=f"Example i (1 … {m_train}; 0 = all)")
-    setting_ui("show_test", v[2])
+    setting_ui("show_test", v[1])
     setting_ui(
         "discretize",
-        v[3],
+        v[2],
         disabled=regression,
         help="Regression has no classes to colour by."
         if regression
         else schema.BY_NAME["discretize"].help,
     )
-    setting_ui("log_cost", v[4])
+    setting_ui("log_cost", v[3])
 
 
 def image_data_ui(lab: lab_mod.Lab, n_images: int = 16) -> None:

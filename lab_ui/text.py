@@ -176,12 +176,20 @@ def clip(text: Any, limit: int = QUOTE_CHARS) -> str:
     return s if len(s) <= limit else s[:limit] + "…"
 
 
+#: Where an autolink would start (a scheme's "://", "www.", an e-mail's "@"): Streamlit
+#: links bare URLs even when their punctuation is escaped, so a word joiner (U+2060,
+#: invisible) goes in between.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(?=:\s*/\s*/)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
+
+
 def escape_markdown(text: str) -> str:
     """Escape ``text`` so Markdown shows it literally: every ASCII punctuation mark gets a
     backslash (so no link, image, emphasis, LaTeX ``$``, directive ``:``, heading or list
-    forms), and ``<``, ``>``, ``&`` become HTML entities (so no tag ever forms)."""
+    forms), ``<``, ``>``, ``&`` become HTML entities (so no tag ever forms), and a bare URL
+    or e-mail address is broken by an invisible word joiner (so it is not linked)."""
     out = []
-    for c in text:
+    for c in _AUTOLINK.sub(WORD_JOINER, text):
         if c in _ENTITIES:
             out.append(_ENTITIES[c])
         elif c in _ASCII_PUNCT:
