@@ -23,15 +23,15 @@ st.caption(
     "Superscripts count layers from 1 (the input), as in the course."
 )
 
+# The live view is put on the page first (below the toolbar's place): the browser starts
+# loading it while the sidebar's widgets are still arriving.
+bar = st.container()
+live = live_view_ui(lab)  # Play, Pause and Step are answered over its own channel
 playground_ui.sidebar_ui(lab)
 st.query_params.from_dict(schema.settings_to_query(ss))
-
-playground_ui.toolbar_ui(lab)
-if lab.trainer.diverged:
-    st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
-
-# The live view draws the frames of the session's own channel (lab_ui.channel): Play,
-# Pause and Step are answered there, without re-running this page.
-live = live_view_ui(lab)
-if not live.playing:  # a static chart beside the live view only while paused
+with bar:
+    playground_ui.toolbar_ui(lab)
+    if lab.trainer.diverged:
+        st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
+if not live.playing:  # a static chart below the live view only while paused
     playground_ui.image_data_ui(lab)

@@ -216,7 +216,7 @@ class LiveSession:
             step=tr.steps,
             uirev=lab.uirev,
             mode=v.mode,
-            example=v.example - 1,
+            example=v.example - 1 if v.example <= lab.dataset.m_train else -1,
             show_test=v.show_test,
             discretize=v.discretize and lab.dataset.task == "classification",
             log_cost=v.log_cost,
