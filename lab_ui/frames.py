@@ -287,7 +287,12 @@ def net_part(
         shown = [float(np.max(np.abs(v))) for v in means if v.size]
         dmax = max((v for v in shown if math.isfinite(v)), default=0.0)
         part["center"] = [0.0] * cfg.L
-        part["scale"] = [dmax if dmax > 0 else 1.0] * cfg.L
+        part["scale"] = [dmax if dmax > 0 else 1.0] * cfg.L  # one scale for all layers
+        # each layer on its own scale (the view's default): hidden δ are often 100× smaller
+        part["scale_layer"] = [1.0] + [
+            s if math.isfinite(s) and s > 0 else 1.0
+            for s in (float(np.max(np.abs(v))) if v.size else 0.0 for v in means)
+        ]
         part["J"] = _finite(trace.J)
     else:
         trace = forward(cfg, Theta, Xs)
@@ -482,6 +487,8 @@ def build_frame(
             map_stride = 2 if sum(cfg.layer_sizes[1:]) <= 64 else 4
         frame["maps"] = maps_part(cfg, trace.a, res, map_stride)
         frame["points"] = points_part(dataset, uirev) if "points" in parts else None
+        if 0 <= example < dataset.m_train:  # the example the diagram shows, on the plane
+            frame["marked"] = [float(v) for v in dataset.raw_train[example, :2]]
     else:
         frame["no_plane"] = (
             f"The {text.clip(dataset.name)} data have {dataset.n_features} inputs, not 2: "

@@ -36,6 +36,13 @@ function fmt(v) {
   else s = v.toPrecision(6).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
   return s.replace("-", "−");
 }
+// Two significant digits, for labels that must stay short: 6.4e−6, 0.51, 12.
+function short2(v) {
+  if (!Number.isFinite(v)) return fmt(v);
+  const a = Math.abs(v);
+  const s = a !== 0 && (a < 1e-2 || a >= 1e3) ? v.toExponential(1).replace("e-", "e−").replace("e+", "e") : String(+v.toPrecision(2));
+  return s.replace(/^-/, "−");
+}
 function mix(c0, c1, t) {
   return [0, 1, 2].map((i) => Math.round(c0[i] + (c1[i] - c0[i]) * t));
 }
@@ -177,7 +184,13 @@ function buildDom(parent) {
   const net = card("bp-net-card", "Network", "net");
   const legend = document.createElement("div");
   legend.className = "bp-legend";
-  net.c.appendChild(legend);
+  const sharedBox = document.createElement("label");
+  sharedBox.className = "bp-check";
+  const sharedInput = document.createElement("input");
+  sharedInput.type = "checkbox";
+  sharedInput.dataset.role = "shared-scale";
+  sharedBox.append(sharedInput, document.createTextNode(" one colour scale for all layers (shows vanishing gradients)"));
+  net.c.append(sharedBox, legend);
   top.append(bnd.c, net.c);
   const maps = card("bp-maps-card", "What each neuron computes", "maps");
   const bottom = document.createElement("div");
@@ -192,7 +205,7 @@ function buildDom(parent) {
   root.append(top, maps.c, bottom, tip);
   parent.appendChild(root);
   return {
-    root, status, conn, play, stepB, stepE, reset, keys,
+    root, status, conn, play, stepB, stepE, reset, keys, sharedInput,
     boundary: bnd.cv, boundaryTitle: bnd.t, boundaryCard: bnd.c,
     net: net.cv, netTitle: net.t, netLegend: legend,
     maps: maps.cv, mapsTitle: maps.t, mapsCard: maps.c,
@@ -286,6 +299,16 @@ function drawBoundary(view, f) {
         ctx.stroke();
       }
     }
+  }
+  if (f.marked) { // the training example i the diagram shows
+    const mx = X(f.marked[0]), my = Y(f.marked[1]);
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = "#111";
+    ctx.beginPath(); ctx.arc(mx, my, 9, 0, 2 * Math.PI); ctx.stroke();
+    ctx.fillStyle = "#111";
+    ctx.font = "bold 12px sans-serif";
+    ctx.textAlign = "left";
+    ctx.fillText(`i = ${f.net.example + 1}`, mx + 11, my - 8);
   }
   ctx.restore();
   // axes
@@ -651,8 +674,11 @@ function drawNet(view, f) {
   const nodes = net.nodes.map((s) => (s ? b64f32(s) : null));
   const zs = (net.z || []).map((s) => (s ? b64f32(s) : null));
   const absm = (net.absmean || []).map((s) => (s ? b64f32(s) : null));
-  let emax = 0;
-  for (const e of edges) for (let i = 0; i < e.length; i++) emax = Math.max(emax, Math.abs(e[i]) || 0);
+  // Colour scales: each layer on its own (the default; the largest value of each layer is
+  // written beside it), or one for all layers, which is what shows vanishing gradients.
+  const shared = !!view.sharedScale;
+  const emaxL = edges.map((e) => { let m = 0; for (let i = 0; i < e.length; i++) m = Math.max(m, Math.abs(e[i]) || 0); return m > 0 ? m : 1; });
+  let emax = Math.max(...emaxL);
   if (!(emax > 0)) emax = 1;
   // edges, bucketed by sign and magnitude: one stroke per bucket
   const NB = 8;
@@ -668,7 +694,7 @@ function drawNet(view, f) {
       for (let i = 0; i < nIn; i++) {
         const v = e[(j - 1) * nIn + i];
         const ya = nodeY(a, i);
-        const m = Math.min(1, Math.abs(v) / emax);
+        const m = Math.min(1, Math.abs(v) / (shared ? emax : emaxL[l]));
         const k = Math.min(NB - 1, Math.floor(m * NB));
         const p = buckets[(v >= 0 ? 1 : 0) * NB + k];
         p.moveTo(a.x, ya);
@@ -688,7 +714,8 @@ function drawNet(view, f) {
   }
   // node colour: (v − center[l]) / scale[l] on the diverging scale
   const center = net.center || net.sizes.map(() => 0);
-  const nscale = net.scale || net.sizes.map(() => 1);
+  const back = net.mode === "backward";
+  const nscale = (back && !shared && net.scale_layer) || net.scale || net.sizes.map(() => 1);
   const hits = [];
   ctx.font = "11px sans-serif";
   ctx.textAlign = "center";
@@ -736,6 +763,14 @@ function drawNet(view, f) {
     ctx.font = "11px sans-serif";
     ctx.fillStyle = "#555";
     ctx.fillText(line2, hx, 25);
+    if (back && l > 0 && !shared && spacing >= 62) {
+      ctx.fillText(`±${short2(nscale[l])}`, hx, H - 2);
+    }
+    if (l < L - 1 && !shared && spacing >= 90) { // each Θ's (or D's) own largest value
+      ctx.textAlign = "center";
+      ctx.fillStyle = "#777";
+      ctx.fillText(`|${back ? "D" : "Θ"}${sup(l + 1)}| ≤ ${short2(emaxL[l])}`, (col.x + geo.cols[l + 1].x) / 2, H - 2);
+    }
     ctx.textAlign = "center";
     // input names and output names beside the nodes
     if (geo.r >= 5 && (l === 0 || l === L - 1) && net.names[l]) {
@@ -756,10 +791,14 @@ function drawNet(view, f) {
     net.mode === "backward"
       ? `Backward pass: nodes = error terms δ⁽ˡ⁾, edges = gradients D⁽ˡ⁾ (${who})`
       : `Forward pass: nodes = activations a⁽ˡ⁾, edges = weights Θ⁽ˡ⁾ (${net.example >= 0 ? who : "node colour: " + who})`;
-  const nodeTxt = net.mode === "backward"
-    ? `node colour: ${net.example >= 0 ? "δ⁽ˡ⁾" : "mean δ⁽ˡ⁾"} from −${fmt(nscale[1])} (orange) through 0 (white) to +${fmt(nscale[1])} (blue), one scale for all layers`
-    : `node colour: a⁽ˡ⁾ from the low end of g's range (orange) through its middle (white) to the high end (blue)`;
-  view.dom.netLegend.replaceChildren(T`${gradientSwatch()} ${nodeTxt} · edge colour: sign of ${esym} (${coloured("+", BLUE)} / ${coloured("−", ORANGE)}), width ∝ |${esym}| (largest ${fmt(emax)}) · dashed “+1” = bias unit; hover for exact values`);
+  const dsym = net.example >= 0 ? "δ⁽ˡ⁾" : "mean δ⁽ˡ⁾";
+  const nodeTxt = !back
+    ? `node colour: a⁽ˡ⁾ from the low end of g's range (orange) through its middle (white) to the high end (blue)`
+    : shared
+      ? `node colour: ${dsym} from −${fmt(nscale[1])} (orange) through 0 (white) to +${fmt(nscale[1])} (blue), one scale for all layers: pale hidden layers mean their gradients have vanished`
+      : `node colour: ${dsym} on each layer's own scale, from − (orange) through 0 (white) to + (blue); under each layer: its largest |δ|, between layers: the largest |D|`;
+  const edgeTxt = shared ? `width ∝ |${esym}| (largest ${fmt(emax)}, one scale)` : `width ∝ |${esym}| relative to the largest in its layer`;
+  view.dom.netLegend.replaceChildren(T`${gradientSwatch()} ${nodeTxt} · edge colour: sign of ${esym} (${coloured("+", BLUE)} / ${coloured("−", ORANGE)}), ${edgeTxt} · dashed “+1” = bias unit; hover for exact values`);
 }
 
 function segDist(px, py, s) {
@@ -1067,6 +1106,10 @@ function attachControls(view) {
   d.stepB.addEventListener("click", () => step("batch"));
   d.stepE.addEventListener("click", () => step("epoch"));
   d.reset.addEventListener("click", reset);
+  d.sharedInput.addEventListener("change", () => {
+    view.sharedScale = d.sharedInput.checked;
+    if (view.drawnFrame) drawNet(view, view.drawnFrame);
+  });
   d.keys.addEventListener("click", () => {
     d.conn.textContent = d.conn.textContent ? "" : d.keys.title;
   });
