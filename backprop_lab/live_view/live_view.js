@@ -435,7 +435,7 @@ function attachZoom(view) {
 // thread per redraw here, so they are small canvas charts: axes, ticks, legend, and a hover
 // read-out of every curve at the nearest recorded epoch.
 
-const LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+const LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939"];
 
 function niceTicks(lo, hi, n, minStep = 0) {
   if (!(hi > lo)) { hi = lo + 1; }
@@ -458,10 +458,22 @@ function tickText(v, log) {
 }
 
 function curveChart(view, canvas, spec) {
-  const W = canvas.parentElement.clientWidth || 500, H = 250;
+  const W = canvas.parentElement.clientWidth || 500;
+  // the legend wraps onto as many rows as it needs (ten layers' ‖D‖ need two or three)
+  const probe = canvas.getContext("2d");
+  probe.font = "11px sans-serif";
+  const rows = [[]];
+  let rowW = 58;
+  for (const sr of spec.series) {
+    const w = probe.measureText(sr.name).width + 30;
+    if (rowW + w > W - 4 && rows[rows.length - 1].length) { rows.push([]); rowW = 58; }
+    rows[rows.length - 1].push(sr);
+    rowW += w;
+  }
+  const H = 250 + 16 * (rows.length - 1);
   const ctx = sizeCanvas(canvas, W, H);
   ctx.clearRect(0, 0, W, H);
-  const m = { l: 58, r: spec.right ? 50 : 12, t: 24, b: 58 };
+  const m = { l: 58, r: spec.right ? 50 : 12, t: 24, b: 58 + 16 * (rows.length - 1) };
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
   const xs = spec.x;
   const x0 = 0, x1 = Math.max(1, xs.length ? xs[xs.length - 1] : 1);
@@ -561,18 +573,19 @@ function curveChart(view, canvas, spec) {
   ctx.restore();
   ctx.setLineDash([]);
   // legend
-  let lx = m.l, ly = H - 12;
   ctx.textAlign = "left";
-  for (const sr of spec.series) {
-    const w = ctx.measureText(sr.name).width + 30;
-    if (lx + w > W - 4) { lx = m.l; ly -= 0; }
-    ctx.strokeStyle = sr.color; ctx.lineWidth = 2; ctx.setLineDash(sr.dash ? [4, 3] : []);
-    ctx.beginPath(); ctx.moveTo(lx, ly - 4); ctx.lineTo(lx + 18, ly - 4); ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.fillStyle = "#333";
-    ctx.fillText(sr.name, lx + 22, ly);
-    lx += w;
-  }
+  rows.forEach((row, r) => {
+    let lx = m.l;
+    const ly = H - 12 - 16 * (rows.length - 1 - r);
+    for (const sr of row) {
+      ctx.strokeStyle = sr.color; ctx.lineWidth = 2; ctx.setLineDash(sr.dash ? [4, 3] : []);
+      ctx.beginPath(); ctx.moveTo(lx, ly - 4); ctx.lineTo(lx + 18, ly - 4); ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = "#333";
+      ctx.fillText(sr.name, lx + 22, ly);
+      lx += ctx.measureText(sr.name).width + 30;
+    }
+  });
   canvas.__chart = { spec, X, m, pw, ph, xs };
 }
 
