@@ -203,13 +203,23 @@ def make_config(state: Mapping[str, Any], dataset: Any) -> NetConfig:
     )
 
 
-def make_settings(state: Mapping[str, Any]) -> TrainSettings:
-    """TrainSettings from α, batch size and optimizer.  Raises ValueError."""
+#: Θ snapshots (for scrubbing back) may take this much memory per session: a big network
+#: keeps fewer of them (16 … 256; the 8 × 32 net keeps 34, the default 2-4-2-1 net 256).
+SNAPSHOT_BYTES = 2 * 1024 * 1024
+
+
+def make_settings(state: Mapping[str, Any], cfg: NetConfig | None = None) -> TrainSettings:
+    """TrainSettings from α, batch size and optimizer (and, given the network, how many Θ
+    snapshots fit in :data:`SNAPSHOT_BYTES`).  Raises ValueError."""
     batch = state["batch"]
+    kept = 256
+    if cfg is not None:
+        kept = int(min(256, max(16, SNAPSHOT_BYTES // (8 * cfg.n_weights))))
     return TrainSettings(
         alpha=float(state["alpha"]),
         batch_size=None if batch == 0 else int(batch),
         optimizer=state["optimizer"],
+        max_snapshots=kept,
     )
 
 
@@ -220,7 +230,7 @@ def build_lab(state: Mapping[str, Any], dataset: Any | None = None) -> Lab:
     cfg = make_config(state, dataset)
     Theta = init_weights(cfg, np.random.default_rng([state["seed"], 1, 0]), method=state["init"])
     trainer = Trainer(
-        cfg, Theta, dataset, make_settings(state), np.random.default_rng([state["seed"], 2])
+        cfg, Theta, dataset, make_settings(state, cfg), np.random.default_rng([state["seed"], 2])
     )
     dsig, nsig = data_sig(state), _net_sig(state)
     uirev = f"{abs(hash((dsig, nsig))):x}"
@@ -256,7 +266,7 @@ def sync_lab(state: MutableMapping[str, Any]) -> Lab:
             new = build_lab(state, lab.dataset)
         elif tsig != lab.train_sig:
             new = lab
-            settings = make_settings(state)  # refused (ValueError) before anything changes
+            settings = make_settings(state, lab.cfg)  # refused (ValueError) before anything changes
             lab.trainer.with_lambda(state["lambda_"])  # keeps Θ and the history
             if settings != lab.trainer.settings:
                 lab.trainer.with_settings(settings)

@@ -242,3 +242,20 @@ def test_train_for_frame_at_every_speed(speed):
     lab = _session(batch=16)["lab"]
     steps = lab_mod.train_for_frame(lab, speed, budget_s=0.05)
     assert steps >= 1 and lab.trainer.steps == steps
+
+
+def test_snapshots_fit_a_memory_budget_per_session():
+    from lab_ui.lab import SNAPSHOT_BYTES, build_lab
+
+    for hidden, acts in (("4,2", "sigmoid"), (",".join(["32"] * 8), "sigmoid")):
+        ss: dict = {}
+        from lab_ui import state
+
+        state.init_session(ss, {"hidden": hidden, "acts": acts})
+        lab = build_lab(ss)
+        tr = lab.trainer
+        for _ in range(600):
+            tr.run_epoch()
+        kept = sum(sum(T.nbytes for T in s.Theta) for s in tr.snapshots)
+        assert kept <= max(SNAPSHOT_BYTES, 16 * 8 * lab.cfg.n_weights) * 1.01
+        assert tr.snapshots[0].epoch == 0 and len(tr.snapshots) >= 16

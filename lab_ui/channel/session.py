@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lab_ui import frames
+from lab_ui.lab import status_line
 
 #: Frames built per second are measured over this many seconds.
 RATE_WINDOW_S = 2.0
@@ -279,33 +280,6 @@ def train_steps(trainer: Any, speed: str, budget_s: float) -> int:
         if time.perf_counter() - t0 > budget_s:
             break
     return done
-
-
-def status_line(lab: Any, playing: bool, rate: float) -> str:
-    """The line above the live view: epoch, steps, J, the metric and the speed."""
-    tr, h = lab.trainer, lab.trainer.history
-    parts = [f"epoch {tr.epoch}", f"{tr.steps} gradient steps"]
-    if len(h):
-        parts.append(f"J train {_number(h.J_train[-1])}")
-        if h.J_test and h.J_test[-1] == h.J_test[-1]:
-            parts.append(f"J test {_number(h.J_test[-1])}")
-        fmt = _percent if h.metric_name == "accuracy" else _number
-        parts.append(
-            f"{h.metric_name} train {fmt(h.metric_train[-1])}, test {fmt(h.metric_test[-1])}"
-        )
-    if playing:
-        parts.append(f"{rate:.0f} epochs/s")
-    return " · ".join(parts)
-
-
-def _number(v: float) -> str:
-    if v != v or v in (float("inf"), float("-inf")):
-        return "–"
-    return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.2e}"
-
-
-def _percent(v: float) -> str:
-    return "–" if v != v else f"{100 * v:.1f} %"
 
 
 class Hub:
