@@ -10,6 +10,7 @@ live channel).  Without nginx this is skipped with the reason, except under ``CI
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 
@@ -88,7 +89,11 @@ async def _two_sessions(url: str) -> dict:
 
 
 def test_two_sessions_behind_nginx(cluster):
-    out = asyncio.run(asyncio.wait_for(_two_sessions(cluster.url), TEST_TIMEOUT_S))
+    # its own thread and event loop: the browser tests' Playwright may run a loop in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        out = pool.submit(
+            asyncio.run, asyncio.wait_for(_two_sessions(cluster.url), TEST_TIMEOUT_S)
+        ).result()
     token_a, token_b = out["tokens"]
     stats_a, stats_b = out["stats"]
 
