@@ -62,18 +62,31 @@ def _keep_bias_row(
     return back[:, :-1] * g.g_prime(z_l, a_l)
 
 
-def _regularize_bias(Delta_l: Array, Theta_l: Array, m: int, lambda_: float) -> Array:
-    return Delta_l / m + (lambda_ / m) * Theta_l  # bias column regularized too
+def _penalty_slope(Theta_l: Array, regularization: str) -> Array:
+    """The regularization's slope per weight: Θ for L2, sign(Θ) for L1 (the correct step
+    is ``network.gradient``; these bugs get it wrong in one other way each)."""
+    return np.sign(Theta_l) if regularization == "l1" else Theta_l
 
 
-def _drop_one_over_m(Delta_l: Array, Theta_l: Array, m: int, lambda_: float) -> Array:
+def _regularize_bias(
+    Delta_l: Array, Theta_l: Array, m: int, lambda_: float, regularization: str = "l2"
+) -> Array:
+    # bias column regularized too
+    return Delta_l / m + (lambda_ / m) * _penalty_slope(Theta_l, regularization)
+
+
+def _drop_one_over_m(
+    Delta_l: Array, Theta_l: Array, m: int, lambda_: float, regularization: str = "l2"
+) -> Array:
     D_l = Delta_l.copy()  # 1/m forgotten
-    D_l[:, 1:] += lambda_ * Theta_l[:, 1:]
+    D_l[:, 1:] += lambda_ * _penalty_slope(Theta_l[:, 1:], regularization)
     return D_l
 
 
-def _forget_regularization(Delta_l: Array, Theta_l: Array, m: int, lambda_: float) -> Array:
-    return Delta_l / m  # (λ/m) Θ forgotten
+def _forget_regularization(
+    Delta_l: Array, Theta_l: Array, m: int, lambda_: float, regularization: str = "l2"
+) -> Array:
+    return Delta_l / m  # (λ/m) Θ forgotten (L1: (λ/m) sign(Θ))
 
 
 def _extra_output_g_prime(loss: Loss, out: Output, z_L: Array, a_L: Array, Y: Array) -> Array:

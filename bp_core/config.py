@@ -1,4 +1,5 @@
-"""The network's configuration: sizes, activations, output unit, loss and λ."""
+"""The network's configuration: sizes, activations, output unit, loss, λ and the kind of
+regularization (L2, the course's, or L1)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,62 @@ def _names(registry: dict) -> str:
 DEFAULT_ACTIVATION = "sigmoid"
 
 
+@dataclass(frozen=True)
+class Regularization:
+    """A penalty on the weights, added to J with strength λ (the bias column is never
+    penalized).  ``bp_core.network.regularization`` and ``bp_core.network.gradient`` compute
+    it; this entry carries what the UI shows.
+
+    Attributes
+    ----------
+    name, label : str
+        Registry key and what the UI shows.
+    J_term : str
+        LaTeX of the term added to J.
+    D_term : str
+        LaTeX of the term it adds to D^(l)_{jk}, k ≥ 1.
+    formula : str
+        The term added to J in plain text, e.g. "λ/(2m) ΣΘ²".
+    description : str
+        One sentence for a student.
+    """
+
+    name: str
+    label: str
+    J_term: str
+    D_term: str
+    formula: str
+    description: str
+
+
+#: The regularizations ``NetConfig(regularization=...)`` accepts; "l2" is the course's.
+REGULARIZATIONS: dict[str, Regularization] = {
+    r.name: r
+    for r in (
+        Regularization(
+            "l2",
+            "L2 (weight decay, the course's)",
+            r"\frac{\lambda}{2m}\sum_l\sum_{j,\,k\ge1}(\Theta^{(l)}_{jk})^2",
+            r"\frac{\lambda}{m}\Theta^{(l)}_{jk}",
+            "λ/(2m) ΣΘ²",
+            "Large weights cost their square: every weight shrinks in proportion to its size.",
+        ),
+        Regularization(
+            "l1",
+            "L1 (lasso)",
+            r"\frac{\lambda}{m}\sum_l\sum_{j,\,k\ge1}|\Theta^{(l)}_{jk}|",
+            r"\frac{\lambda}{m}\,\operatorname{sign}(\Theta^{(l)}_{jk})",
+            "(λ/m) Σ|Θ|",
+            "Every weight costs its size: each is pulled towards 0 by the same step λ/m "
+            "whatever its size, so the weights the data do not need end up near 0.",
+        ),
+    )
+}
+
+#: The course's regularization, used when none is given.
+DEFAULT_REGULARIZATION = "l2"
+
+
 @dataclass(frozen=True, init=False)
 class NetConfig:
     """A fully connected network s_1 → s_2 → … → s_L.
@@ -40,6 +97,9 @@ class NetConfig:
         ``"cross_entropy"`` or ``"mse"`` (see ``LOSSES``).
     lambda_ : float
         Regularization strength λ ≥ 0.
+    regularization : str
+        ``"l2"`` (default, the course's: J gets + λ/(2m) ΣΘ²) or ``"l1"`` (J gets
+        + (λ/m) Σ|Θ|); the bias column is excluded either way (see ``REGULARIZATIONS``).
     hidden_activation : str or sequence of str, optional
         Old name of ``activations`` (keyword only); give one of the two, not both.
 
@@ -61,6 +121,7 @@ class NetConfig:
     output: str
     loss: str
     lambda_: float
+    regularization: str
 
     def __init__(
         self,
@@ -69,6 +130,7 @@ class NetConfig:
         output: str = "sigmoid",
         loss: str = "cross_entropy",
         lambda_: float = 0.0,
+        regularization: str = DEFAULT_REGULARIZATION,
         *,
         hidden_activation: str | Sequence[str] | None = None,
     ) -> None:
@@ -85,6 +147,7 @@ class NetConfig:
         set_(self, "output", output)
         set_(self, "loss", loss)
         set_(self, "lambda_", lambda_)
+        set_(self, "regularization", regularization)
         self._validate(given)
 
     def _validate(self, given) -> None:
@@ -153,6 +216,10 @@ class NetConfig:
         if not math.isfinite(lam) or lam < 0:
             raise ValueError(f"λ (regularization) must be a finite number ≥ 0 (got {lam}).")
         object.__setattr__(self, "lambda_", lam)
+        reg = self.regularization
+        if not isinstance(reg, str) or reg not in REGULARIZATIONS:
+            choices = " or ".join(f"'{k}' (J + {r.formula})" for k, r in REGULARIZATIONS.items())
+            raise ValueError(f"Unknown regularization {reg!r}; choose {choices}.")
 
     # ----------------------------------------------------------------------------------
     # The old names of ``activations``, kept working (read-only)

@@ -116,7 +116,8 @@ class BackpropTrace:
     Delta : tuple of ndarray
         ``Delta[l - 1]`` is Δ^(l) = Σ_i δ^(l+1)_i (a^(l)_i with bias)ᵀ, shape of Θ^(l).
     D : tuple of ndarray
-        ``D[l - 1]`` = ∂J/∂Θ^(l) = Δ^(l)/m + (λ/m)Θ^(l) with the bias column unregularized.
+        ``D[l - 1]`` = ∂J/∂Θ^(l) = Δ^(l)/m + (λ/m)Θ^(l) with the bias column unregularized
+        (L1: + (λ/m) sign(Θ^(l)) instead).
     """
 
     J: float | None
@@ -266,16 +267,24 @@ def forward(cfg: NetConfig, Theta: Sequence[Array], X: Array) -> ForwardTrace:
 
 
 def regularization(cfg: NetConfig, Theta: Sequence[Array], m: int) -> float:
-    """λ/(2m) Σ_l Σ_{j,k≥1} (Θ^(l)_{jk})², the bias column excluded."""
+    """The regularization term of J, the bias column (k = 0) excluded.
+
+    L2 (``cfg.regularization == "l2"``, the course's): λ/(2m) Σ_l Σ_{j,k≥1} (Θ^(l)_{jk})².
+    L1 (``"l1"``): (λ/m) Σ_l Σ_{j,k≥1} |Θ^(l)_{jk}|.
+    """
     if cfg.lambda_ == 0.0:
         return 0.0
+    if cfg.regularization == "l1":
+        # (λ/m) Σ_l Σ_{j,k≥1} |Θ^(l)_{jk}|
+        return cfg.lambda_ / m * sum(float(np.sum(np.abs(T[:, 1:]))) for T in Theta)
+    # λ/(2m) Σ_l Σ_{j,k≥1} (Θ^(l)_{jk})²
     return cfg.lambda_ / (2 * m) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Theta)
 
 
 def _cost(cfg: NetConfig, Theta: Sequence[Array], z_L: Array, a_L: Array, Y: Array) -> float:
     loss, out = LOSSES[cfg.loss], OUTPUTS[cfg.output]
     m = Y.shape[0]
-    # J = (1/m) Σ_i cost_i + λ/(2m) Σ Θ²
+    # J = (1/m) Σ_i cost_i + λ/(2m) Σ Θ²   (L1: + (λ/m) Σ |Θ|)
     return float(loss.example_cost(out, z_L, a_L, Y).sum() / m) + regularization(cfg, Theta, m)
 
 
@@ -322,11 +331,23 @@ def accumulate(delta_next: Array, a1_l: Array) -> Array:
     return delta_next.T @ a1_l
 
 
-def gradient(Delta_l: Array, Theta_l: Array, m: int, lambda_: float) -> Array:
-    """D^(l) = Δ^(l)/m + (λ/m) Θ^(l), the bias column (j = 0) not regularized."""
+def gradient(
+    Delta_l: Array, Theta_l: Array, m: int, lambda_: float, regularization: str = "l2"
+) -> Array:
+    """D^(l) = Δ^(l)/m + (λ/m) Θ^(l), the bias column (k = 0) not regularized.
+
+    With ``regularization="l1"``: D^(l) = Δ^(l)/m + (λ/m) sign(Θ^(l)), bias column again
+    unregularized (sign(0) = 0: at exactly Θ = 0, |Θ| has no slope and this is the
+    subgradient 0).  Shapes: Δ^(l) and Θ^(l) (s_{l+1}, s_l + 1); returns the same shape.
+    """
     D_l = Delta_l / m  # (s_{l+1}, s_l + 1)
     if lambda_:
-        D_l[:, 1:] += (lambda_ / m) * Theta_l[:, 1:]
+        if regularization == "l1":
+            # D^(l)_{jk} = Δ^(l)_{jk}/m + (λ/m) sign(Θ^(l)_{jk}) for k ≥ 1
+            D_l[:, 1:] += (lambda_ / m) * np.sign(Theta_l[:, 1:])  # (s_{l+1}, s_l)
+        else:
+            # D^(l)_{jk} = Δ^(l)_{jk}/m + (λ/m) Θ^(l)_{jk} for k ≥ 1
+            D_l[:, 1:] += (lambda_ / m) * Theta_l[:, 1:]  # (s_{l+1}, s_l)
     return D_l
 
 
@@ -337,7 +358,9 @@ class BackwardSteps:
     output_delta: Callable[[Loss, Output, Array, Array, Array], Array] = output_delta
     hidden_delta: Callable[[Array, Array, Array, Array, Activation], Array] = hidden_delta
     accumulate: Callable[[Array, Array], Array] = accumulate
-    gradient: Callable[[Array, Array, int, float], Array] = gradient
+    #: ``gradient(Delta_l, Theta_l, m, lambda_)``; for an L1 network also the 5th argument
+    #: ``regularization="l1"``.
+    gradient: Callable[..., Array] = gradient
 
 
 CORRECT_STEPS = BackwardSteps()
@@ -368,7 +391,10 @@ def _backprop(
     # Δ^(l) = Σ_i δ^(l+1)_i (a^(l)_i)ᵀ, a^(l) with its bias unit, for l = 1 … L − 1
     Delta = [steps.accumulate(delta[l], a1[l - 1]) for l in range(1, L)]
     # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), the bias column not regularized
-    D = [steps.gradient(Delta[l - 1], Theta[l - 1], m, cfg.lambda_) for l in range(1, L)]
+    # (L1: D^(l) = Δ^(l)/m + (λ/m) sign(Θ^(l)); only then is the 5th argument passed, so a
+    # gradient step written for L2 alone, with four parameters, keeps working)
+    extra = () if cfg.regularization == "l2" else (cfg.regularization,)
+    D = [steps.gradient(Delta[l - 1], Theta[l - 1], m, cfg.lambda_, *extra) for l in range(1, L)]
     J = _cost(cfg, Theta, z[-1], a[-1], Y) if with_cost else None
     return BackpropTrace(
         J=J, a=tuple(a), z=tuple(z), delta=tuple(delta), Delta=tuple(Delta), D=tuple(D)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bp_core import datasets as ds
 from bp_core import io as bio
 from bp_core.activations import ACTIVATIONS
-from bp_core.config import NetConfig
+from bp_core.config import REGULARIZATIONS, NetConfig
 from bp_core.losses import LOSSES
 from bp_core.optimizers import OPTIMIZERS
 from bp_core.training import Trainer, TrainSettings
@@ -49,7 +49,8 @@ HEADS = sorted((out, loss) for loss, entry in LOSSES.items() for out in entry.ou
 
 @st.composite
 def net_configs(draw) -> NetConfig:
-    """Every NetConfig constructor argument drawn: sizes, activations, output, loss, λ."""
+    """Every NetConfig constructor argument drawn: sizes, activations, output, loss, λ and
+    the regularization (L2 or L1)."""
     output, loss = draw(st.sampled_from(HEADS))
     hidden = draw(st.lists(st.integers(1, 4), max_size=3))
     s_L = draw(st.integers(2 if output == "softmax" else 1, 4))
@@ -59,12 +60,20 @@ def net_configs(draw) -> NetConfig:
     else:
         acts = tuple(draw(st.sampled_from(names)) for _ in hidden)
     lambda_ = draw(st.just(0.0) | st.floats(0.0, 1e100, allow_nan=False, allow_infinity=False))
+    regularization = draw(st.sampled_from(sorted(REGULARIZATIONS)))
     sizes = (draw(st.integers(1, 3)), *hidden, s_L)
-    return NetConfig(sizes, activations=acts, output=output, loss=loss, lambda_=lambda_)
+    return NetConfig(
+        sizes,
+        activations=acts,
+        output=output,
+        loss=loss,
+        lambda_=lambda_,
+        regularization=regularization,
+    )
 
 
 #: NetConfig's stored fields that net_configs() draws (the test below checks it is all).
-CONFIG_FIELDS_DRAWN = {"layer_sizes", "activations", "output", "loss", "lambda_"}
+CONFIG_FIELDS_DRAWN = {"layer_sizes", "activations", "output", "loss", "lambda_", "regularization"}
 
 
 def _dataset(cfg: NetConfig, rng: np.random.Generator) -> ds.Dataset:

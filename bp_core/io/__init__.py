@@ -24,8 +24,12 @@ more than ``MAX_NUMBERS`` numbers, layers wider than ``MAX_LAYER_SIZE`` or more 
 is rebuilt with its normal constructor (``NetConfig``, ``TrainSettings``, ``Dataset``, …), so
 their checks run too.
 
-Not saved: the optimizer's state (momentum's velocity, Adam's moments), the random generator
-and the Θ snapshots; a restored run resumes with a fresh optimizer state.
+The optimizer's state is saved too (momentum's velocity v, Adam's moments m, v and step count
+t: ``Run.optimizer_state``), so training continued after a save and a load gives the same Θ,
+bit for bit, as training on without them.  Files written before it was saved load with
+``optimizer_state = None`` and resume with a fresh state; files written before L1
+regularization existed load as L2 (``schema.FIELDS_ADDED``).  Not saved: the random generator
+(mini-batch order) and the Θ snapshots.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from __future__ import annotations
 from . import json_file, npz_file, schema
 from .json_file import from_json, to_json
 from .npz_file import load_npz, save_npz
-from .run import Run, restore_trainer, run_from_trainer
+from .run import Run, copy_optimizer_state, restore_trainer, run_from_trainer
 from .schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -65,6 +69,7 @@ __all__ = [
     "MAX_NAME_CHARS",
     "MAX_NUMBERS",
     "Run",
+    "copy_optimizer_state",
     "from_json",
     "json_file",
     "load_npz",

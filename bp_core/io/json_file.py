@@ -1,8 +1,10 @@
 """A run as one JSON text: ``to_json`` and ``from_json``.
 
 The text is one object: ``format``, ``version``, ``config``, ``settings``, ``history``,
-``epoch``, ``steps``, ``Theta`` (a list of matrices, each a list of rows) and ``dataset``
-(its names and its arrays as lists).  Floats are written with ``repr``, so they read back bit
+``epoch``, ``steps``, ``Theta`` (a list of matrices, each a list of rows), ``dataset``
+(its names and its arrays as lists) and ``optimizer_state`` (momentum's ``v``, Adam's ``m``,
+``v`` as lists of n_weights numbers and its ``t``; ``{}`` for gradient descent; absent from
+files written before it was saved).  Floats are written with ``repr``, so they read back bit
 for bit.  Reading measures the text before parsing it and checks every shape before any
 array is allocated (see ``bp_core.io.schema``).
 """
@@ -38,6 +40,11 @@ def to_json(run: Run) -> str:
     for k, A in schema.data_arrays(run.dataset).items():
         data[k] = _array_to_json(A)
     doc["dataset"] = data
+    if run.optimizer_state is not None:  # vectors as lists, counts as numbers
+        state: dict[str, Any] = schema.optimizer_counts(run.optimizer_state)
+        for k, v in schema.optimizer_vectors(run.optimizer_state).items():
+            state[k] = _array_to_json(v)
+        doc[schema.OPTIMIZER_STATE_KEY] = state
     text = json.dumps(doc, allow_nan=False, ensure_ascii=False)
     problem = schema.json_size_problem(text.encode("utf-8"), "the JSON text")
     if problem is not None:
@@ -93,7 +100,9 @@ def from_json(text: str | bytes) -> Run:
     if not isinstance(doc, dict):
         raise schema.fail("it is JSON, but not a saved run (expected an object with named fields).")
     schema.check_header(doc)
-    schema.check_keys(doc, (*schema.TOP_KEYS, "Theta", "dataset"), (), "The file")
+    schema.check_keys(
+        doc, (*schema.TOP_KEYS, "Theta", "dataset"), (schema.OPTIMIZER_STATE_KEY,), "The file"
+    )
     cfg = schema.config_from_dict(doc["config"])  # sizes checked before Θ is allocated
     budget = [schema.MAX_NUMBERS]
     Th = doc["Theta"]
@@ -115,10 +124,30 @@ def from_json(text: str | bytes) -> Run:
         if k in data
     }
     parts = schema.read_parts(doc, cfg, {k: data[k] for k in schema.DATA_KEYS}, shapes)
+    opt = doc.get(schema.OPTIMIZER_STATE_KEY)  # None: a file from before it was saved
+    if opt is not None:
+        if not isinstance(opt, dict):
+            raise schema.fail("the optimizer state should be a set of named fields.")
+        vector_shapes = {
+            k: _shape_of_nested(v, 1, f"the optimizer's {schema.quote(str(k))}", budget)
+            for k, v in opt.items()
+            if isinstance(v, list)
+        }
+        counts = {k: v for k, v in opt.items() if not isinstance(v, list)}
+        counts = schema.check_optimizer_state(counts, vector_shapes, parts)
     # only now are arrays allocated (at most MAX_NUMBERS numbers, all shapes known)
     Theta = [
         _array_from_json(T, shape, f"Θ^({l})")
         for l, (T, shape) in enumerate(zip(Th, theta_shapes, strict=True), start=1)
     ]
     arrays = {k: _array_from_json(data[k], shape, k) for k, shape in shapes.items()}
-    return schema.make_run(parts, Theta, arrays)
+    state = None
+    if opt is not None:
+        state = {
+            **{
+                k: _array_from_json(opt[k], shp, f"the optimizer's {k}")
+                for k, shp in vector_shapes.items()
+            },
+            **counts,
+        }
+    return schema.make_run(parts, Theta, arrays, state)

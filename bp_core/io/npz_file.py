@@ -2,9 +2,11 @@
 
 The arrays are ``Theta_1`` … ``Theta_{L-1}`` (course superscripts: ``Theta_1`` is Θ^(1)),
 ``X_train``, ``y_train``, ``X_test``, ``y_test`` and, when present, ``raw_train``,
-``raw_test``, ``standardizer_mean``, ``standardizer_std``; everything else (format, version,
-configuration, settings, history, the data set's names) is one JSON text stored in the 0-d
-unicode array ``meta``.
+``raw_test``, ``standardizer_mean``, ``standardizer_std`` and the optimizer's vectors
+``optimizer_v`` (momentum), ``optimizer_m`` and ``optimizer_v`` (Adam), each (n_weights,);
+everything else (format, version, configuration, settings, history, the data set's names,
+the optimizer's counts such as Adam's t) is one JSON text stored in the 0-d unicode array
+``meta``.
 
 Reading never unpickles: every member's header is inspected first, so object arrays are
 refused without being read, and the arrays are read with ``np.load(..., allow_pickle=False)``.
@@ -28,7 +30,7 @@ from .run import Run
 
 Array = np.ndarray
 
-#: At most this many members in an .npz run (a run has at most 29).
+#: At most this many members in an .npz run (a run has at most 31).
 MAX_MEMBERS = 64
 
 
@@ -40,6 +42,8 @@ def save_npz(run: Run, file: str | os.PathLike[str] | Any) -> None:
     """
     meta = schema.meta_dict(run)
     meta["dataset"] = schema.data_meta(run.dataset)
+    if run.optimizer_state is not None:  # the counts here, the vectors as arrays below
+        meta[schema.OPTIMIZER_STATE_KEY] = schema.optimizer_counts(run.optimizer_state)
     text = json.dumps(meta, allow_nan=False)  # ASCII: one character is one byte
     problem = schema.json_size_problem(text.encode("ascii"), "its meta text")
     if problem is not None:
@@ -48,6 +52,9 @@ def save_npz(run: Run, file: str | os.PathLike[str] | Any) -> None:
     for l, T in enumerate(run.Theta, start=1):
         arrays[f"Theta_{l}"] = schema.finite(np.asarray(T, dtype=np.float64))
     arrays.update({k: schema.finite(A) for k, A in schema.data_arrays(run.dataset).items()})
+    if run.optimizer_state is not None:
+        for k, v in schema.optimizer_vectors(run.optimizer_state).items():
+            arrays[schema.OPTIMIZER_ARRAY_PREFIX + k] = v  # (n_weights,)
     total = sum(A.size for k, A in arrays.items() if k != "meta")
     if total > schema.MAX_NUMBERS:
         raise ValueError(
@@ -171,14 +178,17 @@ def load_npz(file: str | os.PathLike[str] | bytes | Any) -> Run:
         if not isinstance(meta, dict):
             raise schema.fail("its 'meta' text is not a saved run.")
         schema.check_header(meta)
-        schema.check_keys(meta, (*schema.TOP_KEYS, "dataset"), (), "The file's meta")
+        schema.check_keys(
+            meta, (*schema.TOP_KEYS, "dataset"), (schema.OPTIMIZER_STATE_KEY,), "The file's meta"
+        )
         cfg = schema.config_from_dict(meta["config"])
         theta_keys = [f"Theta_{l}" for l in range(1, cfg.L)]
         expected = {"meta", *theta_keys, *schema.DATA_ARRAYS}
         missing = sorted(expected - set(keys))
         if missing:
             raise schema.fail(f"it is missing the arrays {', '.join(missing)}.")
-        extra = sorted(set(keys) - expected - set(schema.OPTIONAL_ARRAYS))
+        known = {*schema.OPTIONAL_ARRAYS, *schema.OPTIMIZER_ARRAYS}
+        extra = sorted(set(keys) - expected - known)
         if extra:
             more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
             raise schema.fail(
@@ -190,11 +200,27 @@ def load_npz(file: str | os.PathLike[str] | bytes | Any) -> Run:
             schema.check_theta_shape(l, headers[k][0], cfg)
         shapes = {k: headers[k][0] for k in schema.ARRAY_NDIM if k in headers}
         parts = schema.read_parts(meta, cfg, meta["dataset"], shapes)
+        prefix = schema.OPTIMIZER_ARRAY_PREFIX
+        opt_keys = [k for k in keys if k in schema.OPTIMIZER_ARRAYS]
+        has_state = schema.OPTIMIZER_STATE_KEY in meta
+        if opt_keys and not has_state:
+            raise schema.fail(
+                f"it holds the optimizer's {', '.join(opt_keys)} but no optimizer state."
+            )
+        if has_state:
+            vector_shapes = {k[len(prefix) :]: headers[k][0] for k in opt_keys}
+            counts = schema.check_optimizer_state(
+                meta[schema.OPTIMIZER_STATE_KEY], vector_shapes, parts
+            )
         # only now are the arrays read (still without pickles)
         Theta = [np.asarray(npz[k], dtype=np.float64) for k in theta_keys]
         arrays = {k: npz[k] for k in shapes}
+        state = None
+        if has_state:
+            vectors = {k[len(prefix) :]: np.asarray(npz[k], dtype=np.float64) for k in opt_keys}
+            state = {**vectors, **counts}
     for k, A in arrays.items():
         # labels keep their integer type (checked later); everything else is float64
         if not (k.startswith("y_") and A.dtype.kind in "iu"):
             arrays[k] = np.asarray(A, dtype=np.float64)
-    return schema.make_run(parts, Theta, arrays)
+    return schema.make_run(parts, Theta, arrays, state)

@@ -30,6 +30,12 @@ class Run:
         ``LabelledData``); it is loaded back as a ``Dataset``.
     epoch, steps : int
         Completed epochs and gradient steps.
+    optimizer_state : dict or None
+        The optimizer's memory between steps, as ``bp_core.optimizers`` keeps it for
+        ``settings.optimizer``: ``{}`` for gradient descent, ``{"v": (n_weights,)}`` for
+        momentum's velocity, ``{"m": (n_weights,), "v": (n_weights,), "t": int}`` for Adam's
+        moments and step count.  None when it is not known (a file written before it was
+        saved): training then resumes with a fresh optimizer state.
     """
 
     cfg: NetConfig
@@ -39,6 +45,7 @@ class Run:
     dataset: Any
     epoch: int
     steps: int
+    optimizer_state: dict[str, Array | int] | None = None
 
 
 def copy_history(h: History) -> History:
@@ -52,8 +59,26 @@ def copy_history(h: History) -> History:
     return History(**values)
 
 
+def copy_optimizer_state(state: dict[str, Any]) -> dict[str, Array | int]:
+    """A copy of an optimizer state: every vector copied as float64, every count an int."""
+    return {
+        k: int(v) if isinstance(v, int | np.integer) else np.array(v, dtype=np.float64, copy=True)
+        for k, v in state.items()
+    }
+
+
+def _finite_state(state: dict[str, Any]) -> bool:
+    return all(isinstance(v, int | np.integer) or np.all(np.isfinite(v)) for v in state.values())
+
+
 def run_from_trainer(trainer: Trainer, dataset: Any) -> Run:
-    """A ``Run`` of the trainer's current state (Θ and the history are copied)."""
+    """A ``Run`` of the trainer's current state (Θ, the history and the optimizer's state are
+    copied).
+
+    The optimizer state is the trainer's (momentum's v, Adam's m, v and t); it is left out
+    (None) only if it holds an infinite value, which a file cannot store.
+    """
+    state = copy_optimizer_state(trainer._opt_state)  # (n_weights,) vectors and counts
     return Run(
         cfg=trainer.cfg,
         Theta=tuple(np.array(T, dtype=np.float64, copy=True) for T in trainer.Theta),
@@ -62,20 +87,38 @@ def run_from_trainer(trainer: Trainer, dataset: Any) -> Run:
         dataset=dataset,
         epoch=trainer.epoch,
         steps=trainer.steps,
+        optimizer_state=state if _finite_state(state) else None,
     )
 
 
 def restore_trainer(run: Run, rng: np.random.Generator) -> Trainer:
-    """A ``Trainer`` that carries on from ``run``: its Θ, settings, history, epoch and steps.
+    """A ``Trainer`` that carries on from ``run``: its Θ, settings, history, epoch, steps and
+    optimizer state.
 
-    The optimizer starts afresh (its state is not saved) and the only Θ snapshot is the
-    current one.
+    Training on from a run saved at the end of an epoch gives, bit for bit, the Θ that
+    training on without saving would have given — for mini-batches when ``rng`` is in the
+    state the original trainer's generator was in (the generator itself is not saved; full
+    batch does not draw from it).  A run without an optimizer state (``optimizer_state`` is
+    None: a file written before it was saved) resumes with a fresh one.  The only Θ snapshot
+    is the current one.
     """
     trainer = Trainer(run.cfg, run.Theta, run.dataset, run.settings, rng)
     trainer.history = copy_history(run.history)
     trainer.epoch, trainer.steps = run.epoch, run.steps
     trainer.snapshots = [Snapshot(run.epoch, run.steps, trainer.Theta)]
+    if run.optimizer_state is not None:
+        fresh = trainer._opt_state
+        state = copy_optimizer_state(run.optimizer_state)
+        if set(state) != set(fresh) or any(
+            np.shape(state[k]) != np.shape(v) for k, v in fresh.items()
+        ):
+            raise ValueError(
+                f"The run's optimizer state ({', '.join(sorted(state)) or 'empty'}) does not "
+                f"fit its optimizer {run.settings.optimizer!r} and this network "
+                f"(it needs {', '.join(sorted(fresh)) or 'nothing'})."
+            )
+        trainer._opt_state = state
     return trainer
 
 
-__all__ = ["Run", "copy_history", "restore_trainer", "run_from_trainer"]
+__all__ = ["Run", "copy_history", "copy_optimizer_state", "restore_trainer", "run_from_trainer"]

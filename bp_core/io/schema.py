@@ -13,7 +13,8 @@ each check is written once:
   ``NetConfig`` or ``TrainSettings`` is written as one entry per dataclass field and read
   back by walking ``dataclasses.fields`` with each field's type hint, so a field added to
   either class is saved and loaded without touching this module (and a file that lacks it is
-  refused rather than silently given the default).
+  refused rather than silently given the default — unless the field is listed in
+  ``FIELDS_ADDED`` with the value every file had before it existed).
 * **Every value in range**: whole numbers between their lower bound and ``MAX_COUNT``,
   numbers finite, names at most ``MAX_NAME_CHARS`` characters, layer sizes at most
   ``MAX_LAYER_SIZE``, the number of classes no more than the output layer can tell apart,
@@ -40,6 +41,7 @@ import numpy as np
 
 from ..config import NetConfig
 from ..datasets import FEATURES, Dataset, Standardizer
+from ..optimizers import OPTIMIZERS
 from ..training import History, TrainSettings
 from .run import Run
 
@@ -318,6 +320,7 @@ FIELD_WORDS: dict[str, str] = {
     "output": "the output unit",
     "loss": "the loss",
     "lambda_": "λ",
+    "regularization": "the regularization",
     "alpha": "the learning rate α",
     "batch_size": "the batch size",
     "optimizer": "the optimizer",
@@ -336,6 +339,12 @@ ABOVE_ZERO: frozenset[str] = frozenset({"adam_eps"})
 #: as the new one, but only once the class has a field of the new name; a class that has
 #: both writes only the new one.
 FIELD_ALIASES: dict[type, dict[str, str]] = {NetConfig: {"hidden_activation": "activations"}}
+
+
+#: A field added to a class after files of this format version were written: a file without
+#: it is read with the value it always had before the field existed (files from before L1
+#: regularization are L2).  A file that has the field must give it like any other.
+FIELDS_ADDED: dict[type, dict[str, Any]] = {NetConfig: {"regularization": "l2"}}
 
 
 def _aliases(cls: type) -> dict[str, str]:
@@ -371,6 +380,9 @@ def from_plain(cls: type, d: Any, where: str, part: str) -> Any:
         for old, new in _aliases(cls).items():
             if old in d and new not in d:  # a file written before the field was renamed
                 d = {new if k == old else k: v for k, v in d.items()}
+        for added, value in FIELDS_ADDED.get(cls, {}).items():
+            if added in names and added not in d:  # a file written before the field existed
+                d = {**d, added: value}
     check_keys(d, names, (), where)
     hints = {**typing.get_type_hints(cls), **typing.get_type_hints(cls.__init__)}
     kw: dict[str, Any] = {}
@@ -918,8 +930,21 @@ def read_parts(
     )
 
 
-def make_run(parts: Parts, Theta: Sequence[Array], arrays: dict[str, Array]) -> Run:
-    """The Run from checked parts and the arrays (whose values are checked here)."""
+def make_run(
+    parts: Parts,
+    Theta: Sequence[Array],
+    arrays: dict[str, Array],
+    optimizer_state: dict[str, Array | int] | None = None,
+) -> Run:
+    """The Run from checked parts and the arrays (whose values are checked here).
+
+    ``optimizer_state`` has passed :func:`check_optimizer_state` (its vectors' values are
+    checked here); None for a file without one.
+    """
+    if optimizer_state is not None:
+        for k, v in optimizer_state.items():
+            if isinstance(v, np.ndarray) and not np.all(np.isfinite(v)):
+                raise fail(f"the optimizer's {k} contains NaN or inf.")
     return Run(
         cfg=parts.cfg,
         Theta=theta(Theta, parts.cfg),
@@ -928,4 +953,95 @@ def make_run(parts: Parts, Theta: Sequence[Array], arrays: dict[str, Array]) -> 
         dataset=build_dataset(parts.data, arrays),
         epoch=parts.epoch,
         steps=parts.steps,
+        optimizer_state=optimizer_state,
     )
+
+
+# --------------------------------------------------------------------------------------
+# The optimizer's state: momentum's velocity v, Adam's moments m, v and step count t
+# --------------------------------------------------------------------------------------
+
+#: The file's key for the optimizer's state.  Optional: a file written before the state was
+#: saved has none, and its run resumes with a fresh state.
+OPTIMIZER_STATE_KEY = "optimizer_state"
+#: In an .npz each vector of the state is the array ``optimizer_<name>`` (``optimizer_m``,
+#: ``optimizer_v``); its counts (Adam's t) are in the meta text's ``optimizer_state``.  In a
+#: .json run ``optimizer_state`` holds both, the vectors as lists.
+OPTIMIZER_ARRAY_PREFIX = "optimizer_"
+
+
+def optimizer_layout(optimizer: str) -> dict[str, str]:
+    """What the state of ``optimizer`` holds: ``{name: "vector" | "count"}``.
+
+    Read from the optimizer's own ``init`` (``bp_core.optimizers``), so an optimizer added
+    there is saved without touching this module: a vector has one number per weight
+    (n_weights,), a count is a whole number.
+    """
+    state = OPTIMIZERS[optimizer].init(np.zeros(1))
+    return {k: "count" if isinstance(v, int | np.integer) else "vector" for k, v in state.items()}
+
+
+#: Every array name an .npz may give a vector of an optimizer's state.
+OPTIMIZER_ARRAYS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            OPTIMIZER_ARRAY_PREFIX + k
+            for name in OPTIMIZERS
+            for k, kind in optimizer_layout(name).items()
+            if kind == "vector"
+        }
+    )
+)
+
+
+def optimizer_counts(state: dict[str, Any]) -> dict[str, int]:
+    """The state's counts (Adam's t) as plain whole numbers."""
+    return {k: int(v) for k, v in state.items() if isinstance(v, int | np.integer)}
+
+
+def optimizer_vectors(state: dict[str, Any]) -> dict[str, Array]:
+    """The state's vectors (n_weights,) as float64, refused when not finite."""
+    return {
+        k: finite(np.asarray(v, dtype=np.float64))
+        for k, v in state.items()
+        if not isinstance(v, int | np.integer)
+    }
+
+
+def check_optimizer_state(
+    counts: Any, vector_shapes: dict[str, tuple[int, ...]], parts: Parts
+) -> dict[str, int]:
+    """Check a file's optimizer state against its optimizer and network, before any of its
+    vectors is allocated; returns the counts.
+
+    ``counts`` is the file's object of counts (for a .json run: ``optimizer_state`` without
+    its vectors), ``vector_shapes`` the shape of every vector the file gives, by name.
+    """
+    name = parts.settings.optimizer
+    layout = optimizer_layout(name)
+    vectors = sorted(k for k, kind in layout.items() if kind == "vector")
+    if sorted(vector_shapes) != vectors:
+        given = ", ".join(sorted(vector_shapes)) or "none"
+        needed = ", ".join(vectors) or "none"
+        raise fail(
+            f"its optimizer state does not fit the optimizer {name!r}: it gives the vectors "
+            f"{given}, but {name!r} keeps {needed}."
+        )
+    n = parts.cfg.n_weights
+    for k in vectors:
+        if tuple(vector_shapes[k]) != (n,):
+            raise fail(
+                f"the optimizer's {k} should hold one number per weight ({n:,}), but has shape "
+                f"{tuple(vector_shapes[k])}."
+            )
+    wanted = [k for k, kind in layout.items() if kind == "count"]
+    d = check_keys(counts, wanted, (), "The optimizer state")
+    out = {}
+    for k in wanted:
+        out[k] = count(d[k], f"the optimizer's step count {k}")
+        if out[k] > parts.steps:
+            raise fail(
+                f"the optimizer's step count {k} is {out[k]:,}, more than the run's "
+                f"{parts.steps:,} gradient steps."
+            )
+    return out
