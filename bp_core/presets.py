@@ -616,8 +616,8 @@ _PRESET_LIST: tuple[Preset, ...] = (
         100,
         "This is linear regression (no hidden layer, a linear output, squared error) on "
         "unscaled x₁, x₂ between −6 and 6. With α = 10 every step Θ := Θ − α D jumps past "
-        "the minimum of J by more than it was away: J grows about twentyfold each epoch until "
-        "it overflows, and training stops with a message.",
+        "the minimum of J by more than it was away: J grows about 20,000-fold each epoch until "
+        "it overflows (epoch 72), and training stops with a message.",
         "Set α = 0.03: J falls at every epoch and R² on the test set reaches 0.99. Then look "
         "for the largest α at which J still falls, and see how it changes when you turn on "
         "feature scaling.",
@@ -651,9 +651,9 @@ _PRESET_LIST: tuple[Preset, ...] = (
             speed="50",
         ),
         1000,
-        "40 noisy training points and more than 1,100 weights: with λ = 0 the network fits "
-        "every training point, the boundary curls around single mislabelled points, ‖Θ‖ "
-        "keeps growing, and the test accuracy stays well below the training accuracy.",
+        "40 noisy training points and 1,185 weights. With λ = 0 the network fits every "
+        "training point: the boundary curls around single mislabelled points, ‖Θ‖ keeps "
+        "growing, and the test accuracy stays well below the training accuracy.",
         "Set λ = 1: J gets + λ/(2m) ΣΘ², D gets + (λ/m) Θ, the weights stay small and the "
         "boundary becomes a smooth round shape; training and test accuracy move closer. "
         "With λ = 10 everything is pulled to 0 and the network underfits.",
@@ -773,9 +773,9 @@ _PRESET_LIST: tuple[Preset, ...] = (
         ),
         100,
         "One unscaled input x₁x₂ (up to ±36) and one weight, which starts at Θ^(1)_11 ≈ −2.07 "
-        "from seed 6: z^(2) is around ±40, σ(z) is 0 or 1, and every example is confidently "
-        "wrong. With cross-entropy δ^(2) = a − y ≈ ±1 however flat σ is, so J falls from 16 "
-        "to below 0.1 within 100 epochs.",
+        "from seed 6: half the examples have |z^(2)| above 12, σ(z) is 0 or 1, and every "
+        "example is confidently wrong. With cross-entropy δ^(2) = a − y ≈ ±1 however flat σ "
+        "is, so J falls from 16 to below 0.1 within 100 epochs.",
         "Switch the loss to squared error: δ^(2) = (a − y) .* σ'(z) ≈ 0 where σ is flat, so "
         "the same start barely moves — J stays at 0.48 and the accuracy at 0 % for hundreds "
         "of epochs. That is why the course pairs the sigmoid with the cross-entropy cost.",

@@ -33,6 +33,7 @@ def test_activations_is_the_canonical_name_and_old_names_still_work():
         "output",
         "loss",
         "lambda_",
+        "regularization",
     ]
     with pytest.raises(AttributeError):
         cfg.hidden_activation = "relu"  # read-only
