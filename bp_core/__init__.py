@@ -4,6 +4,10 @@ Notation follows Andrew Ng's Machine Learning course.  The index rule (Python in
 course superscript − 1, so ``Theta[l - 1]`` is Θ^(l)) and the (l, j, k) numbering of one
 weight are stated once, in the docstring of ``bp_core.network``; ``bp_core.indexing``
 converts and names weights.  Rows are examples; everything is float64.
+
+Besides the engine: ``bp_core.presets`` (ready-made lessons with a checked claim each),
+``bp_core.health`` (what the gradients say, in words), ``bp_core.io`` (saving runs) and
+``bp_core.datasets``.
 """
 
 from .activations import ACTIVATIONS, Activation

@@ -35,6 +35,7 @@ import numpy as np
 
 from .config import NetConfig
 from .network import BackpropTrace, backprop, forward
+from .training import Divergence, Trainer
 
 Array = np.ndarray
 
@@ -243,7 +244,7 @@ def find_dead_units(cfg: NetConfig, Theta: Sequence[Array], X: Array) -> list[Fi
 
 def find_exploding(
     grad_norm: Sequence[Sequence[float]],
-    divergence=None,
+    divergence: Divergence | None = None,
     ratio: float = EXPLODING_RATIO,
 ) -> list[Finding]:
     """Layers whose latest ‖D^(l)‖ is ``ratio`` times or more its earlier median, and the
@@ -303,7 +304,7 @@ def find_exploding(
 # --------------------------------------------------------------------------------------
 
 
-def diagnose(trainer) -> list[Finding]:
+def diagnose(trainer: Trainer) -> list[Finding]:
     """Every finding for a ``bp_core.training.Trainer``, most urgent kind first.
 
     One backpropagation over the training set at the current Θ gives ‖D^(l)‖, the saturated

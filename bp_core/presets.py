@@ -512,7 +512,9 @@ def _dead(run: PresetRun, other: PresetRun | None) -> dict[str, float]:
 
 
 def _settings(**changes: Any) -> tuple[tuple[str, Any], ...]:
-    """Every training setting: the Playground's starting values with ``changes`` applied."""
+    """Every training setting: the Playground's defaults (as they were when these presets were
+    written) with ``changes`` applied.  Each preset keeps all of them, so a later change of
+    the app's defaults changes no preset."""
     base: dict[str, Any] = {
         "dataset": "circle",
         "noise": 0.1,
