@@ -1021,8 +1021,10 @@ def check_optimizer_state(
     layout = optimizer_layout(name)
     vectors = sorted(k for k, kind in layout.items() if kind == "vector")
     if sorted(vector_shapes) != vectors:
-        given = ", ".join(sorted(vector_shapes)) or "none"
-        needed = ", ".join(vectors) or "none"
+        given = ", ".join(quote(str(k), 12) for k in sorted(vector_shapes)[:4]) or "none"
+        if len(vector_shapes) > 4:
+            given += f" and {len(vector_shapes) - 4:,} more"
+        needed = ", ".join(repr(k) for k in vectors) or "none"
         raise fail(
             f"its optimizer state does not fit the optimizer {name!r}: it gives the vectors "
             f"{given}, but {name!r} keeps {needed}."
