@@ -20,7 +20,7 @@ from starlette.websockets import WebSocketDisconnect
 from lab_ui import state
 from lab_ui.channel import HUB, LiveSession, endpoint, protocol
 from lab_ui.channel.scheduler import SCHEDULER, TRAIN_BUDGET_S
-from lab_ui.channel.session import ViewSettings
+from lab_ui.channel.session import WINDOW, ViewSettings
 
 ORIGIN = {"origin": "http://testserver"}
 
@@ -120,28 +120,36 @@ def test_a_valid_token_gets_its_sessions_frames_and_plays(client):
         assert f["points"] != "same" and f["history"] != "same"  # the first frame is whole
         ws.send_text(json.dumps({"t": "play"}))
         rev = f["rev"]
-        for _ in range(5):
-            ws.send_text(json.dumps({"t": "ack", "rev": rev}))
+        for _ in range(6):
             f = _frame(ws)
-            assert f["rev"] == rev + 1  # one frame per acknowledgement: nothing queues
+            assert f["rev"] == rev + 1  # in order, none skipped
             rev = f["rev"]
+            ws.send_text(json.dumps({"t": "ack", "rev": rev - 1}))  # drawing the one before
         assert f["playing"] and f["epoch"] > 0
         assert f["points"] == "same"  # unchanged data are not sent again
         ws.send_text(json.dumps({"t": "pause"}))
-        ws.send_text(json.dumps({"t": "ack", "rev": rev}))
-        f = _frame(ws)
+        for _ in range(4):  # the frames already on their way, then the paused one
+            ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
+            f = _frame(ws)
+            if not f["playing"]:
+                break
         assert not f["playing"] and "paused" in f["events"]
 
 
-def test_no_frame_without_an_acknowledgement(client):
+def test_no_more_than_the_window_without_an_acknowledgement(client):
     live = _session()
     with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
         _hello(ws, live)
         ws.send_text(json.dumps({"t": "play"}))
+        for _ in range(WINDOW - 1):
+            _frame(ws)
         time.sleep(0.3)
-        assert live.rev == 1  # playing, but the client has not taken frame 1 yet
+        assert live.rev == WINDOW  # playing, but the client has taken none of them yet
         epoch = live.lab.trainer.epoch
-        assert epoch == 0  # and nothing was trained for a frame nobody asked for
+        time.sleep(0.2)
+        assert live.lab.trainer.epoch == epoch  # nothing trained for a frame nobody asked for
+        ws.send_text(json.dumps({"t": "ack", "rev": 1}))
+        assert _frame(ws)["rev"] == WINDOW + 1
 
 
 def test_a_forged_token_gets_nothing(client):

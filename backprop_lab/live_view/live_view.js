@@ -5,9 +5,9 @@
 // module draws; every number comes from bp_core.
 //
 // * Pacing: when a frame is taken for painting, the client acknowledges it, and the server
-//   trains and builds the next one while this one is drawn.  One frame is in flight at a
-//   time, so nothing queues and nothing is thrown away; a hidden tab paints nothing, asks
-//   for nothing and costs the server nothing.
+//   trains and builds the next one while this one is drawn.  At most two frames are unpainted
+//   (the server's window), they are drawn in order, so nothing queues and nothing is thrown
+//   away; a hidden tab paints nothing, asks for nothing and costs the server nothing.
 // * Canvases draw everything (the decision boundary, the network, the per-neuron maps, the
 //   curves), so the first frame needs no chart library and no view can overlap another.
 // * Text from the data (a CSV's column names and class labels) is inserted as text nodes,
@@ -674,6 +674,8 @@ function nodeY(col, unit) {
   return col.withBias ? col.ys[unit] : col.ys[unit - 1];
 }
 
+const MAX_EDGES = 1200;
+
 function drawNet(view, f) {
   const net = f.net;
   const canvas = view.dom.net;
@@ -693,35 +695,42 @@ function drawNet(view, f) {
   const emaxL = edges.map((e) => { let m = 0; for (let i = 0; i < e.length; i++) m = Math.max(m, Math.abs(e[i]) || 0); return m > 0 ? m : 1; });
   let emax = Math.max(...emaxL);
   if (!(emax > 0)) emax = 1;
-  // edges, bucketed by sign and magnitude: one stroke per bucket
+  // edges, bucketed by sign and magnitude: one stroke per bucket.  A big network has
+  // thousands of edges (8 × 32: ~8,000); rasterizing them all costs the browser more than
+  // everything else in a frame, so only the MAX_EDGES strongest (relative to their layer,
+  // or to all layers on the shared scale) are drawn, and the legend says so.
   const NB = 8;
   const buckets = [];
   for (let s = 0; s < 2; s++) for (let k = 0; k < NB; k++) buckets.push(new Path2D());
-  const segs = [];
+  let segs = [];
   for (let l = 0; l < L - 1; l++) {
     const a = geo.cols[l], b = geo.cols[l + 1];
     const nIn = net.sizes[l] + 1, nOut = net.sizes[l + 1];
     const e = edges[l];
+    const scale = shared ? emax : emaxL[l];
     for (let j = 1; j <= nOut; j++) {
       const yb = nodeY(b, j);
       for (let i = 0; i < nIn; i++) {
         const v = e[(j - 1) * nIn + i];
-        const ya = nodeY(a, i);
-        const m = Math.min(1, Math.abs(v) / (shared ? emax : emaxL[l]));
-        const k = Math.min(NB - 1, Math.floor(m * NB));
-        const p = buckets[(v >= 0 ? 1 : 0) * NB + k];
-        p.moveTo(a.x, ya);
-        p.lineTo(b.x, yb);
-        segs.push([a.x, ya, b.x, yb, l, j, i, v]);
+        segs.push([a.x, nodeY(a, i), b.x, yb, l, j, i, v, Math.min(1, Math.abs(v) / scale) || 0]);
       }
     }
   }
-  const dense = segs.length > 1500;
+  const total = segs.length;
+  if (total > MAX_EDGES) segs = segs.sort((p, q) => q[8] - p[8]).slice(0, MAX_EDGES);
+  for (const sg of segs) {
+    const k = Math.min(NB - 1, Math.floor(sg[8] * NB));
+    const p = buckets[(sg[7] >= 0 ? 1 : 0) * NB + k];
+    p.moveTo(sg[0], sg[1]);
+    p.lineTo(sg[2], sg[3]);
+  }
+  view.edgesShown = total > MAX_EDGES ? [segs.length, total] : null;
+  const dense = total > 600;
   for (let s = 0; s < 2; s++) {
     for (let k = 0; k < NB; k++) {
       const m = (k + 0.5) / NB;
-      ctx.strokeStyle = css(s ? BLUE : ORANGE, (dense ? 0.12 : 0.25) + 0.7 * m);
-      ctx.lineWidth = (dense ? 0.3 : 0.5) + (dense ? 2.5 : 5) * m;
+      ctx.strokeStyle = css(s ? BLUE : ORANGE, (dense ? 0.18 : 0.25) + 0.7 * m);
+      ctx.lineWidth = (dense ? 0.4 : 0.5) + (dense ? 2.5 : 5) * m;
       ctx.stroke(buckets[s * NB + k]);
     }
   }
@@ -811,7 +820,8 @@ function drawNet(view, f) {
       ? `node colour: ${dsym} from −${fmt(nscale[1])} (orange) through 0 (white) to +${fmt(nscale[1])} (blue), one scale for all layers: pale hidden layers mean their gradients have vanished`
       : `node colour: ${dsym} on each layer's own scale, from − (orange) through 0 (white) to + (blue); under each layer: its largest |δ|, between layers: the largest |D|`;
   const edgeTxt = shared ? `width ∝ |${esym}| (largest ${fmt(emax)}, one scale)` : `width ∝ |${esym}| relative to the largest in its layer`;
-  view.dom.netLegend.replaceChildren(T`${gradientSwatch()} ${nodeTxt} · edge colour: sign of ${esym} (${coloured("+", BLUE)} / ${coloured("−", ORANGE)}), ${edgeTxt} · dashed “+1” = bias unit; hover for exact values`);
+  const shownTxt = view.edgesShown ? ` · the ${view.edgesShown[0].toLocaleString("en")} strongest of ${view.edgesShown[1].toLocaleString("en")} edges drawn` : "";
+  view.dom.netLegend.replaceChildren(T`${gradientSwatch()} ${nodeTxt} · edge colour: sign of ${esym} (${coloured("+", BLUE)} / ${coloured("−", ORANGE)}), ${edgeTxt}${shownTxt} · dashed “+1” = bias unit; hover for exact values`);
 }
 
 function segDist(px, py, s) {
@@ -1014,7 +1024,10 @@ function receive(view, f) {
   else if (f.history && f.history.append && view.history) f.history = view.history = appendHistory(view.history, f.history.append);
   else view.history = f.history;
   for (const e of f.events || []) view.trigger("event", { e, rev: f.rev });
-  view.latest = f;
+  const rt = (window.__bpRecvTimes = window.__bpRecvTimes || []);
+  rt.push(performance.now());
+  if (rt.length > 5000) rt.splice(0, rt.length - 5000);
+  (view.queue = view.queue || []).push(f); // at most two: the server's window
   schedule(view);
 }
 
@@ -1084,8 +1097,9 @@ function schedule(view) {
   view.rafPending = true;
   requestAnimationFrame(() => {
     view.rafPending = false;
-    const f = view.latest;
-    if (!f || f === view.drawnFrame) return;
+    const f = (view.queue || []).shift(); // frames are drawn in order, none skipped
+    if (!f) return;
+    if (view.queue.length) schedule(view); // the next one on the next screen refresh
     // Ask for the next frame now: the server builds it while this one is drawn.
     send(view, { t: "ack", rev: f.rev });
     try {

@@ -25,6 +25,10 @@ from typing import Any
 from lab_ui import frames
 from lab_ui.lab import status_line
 
+#: Frames a client may have unpainted: the one it is drawing and the next, built while it
+#: draws (with one, the server's work and the browser's drawing take turns and a frame
+#: misses every other screen refresh).  A client draws them in order: none is skipped.
+WINDOW = 2
 #: Frames built per second are measured over this many seconds.
 RATE_WINDOW_S = 2.0
 
@@ -86,7 +90,7 @@ class LiveSession:
         self.acked = 0  # the newest frame the client has taken
         self.dirty = True  # something changed that the client has not seen
         self.pending: deque[str] = deque(maxlen=8)  # "batch" / "epoch" steps asked for
-        self.events: list[str] = []  # for the page: "paused", "diverged"
+        self.events: deque[str] = deque(maxlen=8)  # for the page: "paused", "diverged"
         self.outlet: Any = None  # the client's socket (endpoint.Outlet) or None
         self.sent = Sent()
         self.counters = Counters()
@@ -114,25 +118,30 @@ class LiveSession:
     # -- what the client does (through the endpoint) ---------------------------------------
 
     def command(self, msg: dict[str, Any]) -> None:
-        """Apply one validated client message (see :mod:`lab_ui.channel.protocol`)."""
+        """Apply one validated client message (see :mod:`lab_ui.channel.protocol`).
+
+        Runs on the server's event loop, so it never waits for ``lock`` (the scheduler may
+        hold it for a whole frame): it only sets flags and queues steps, which the scheduler
+        reads under the lock before the next frame.
+        """
         kind = msg["t"]
-        with self.lock:
-            if kind == "ack":
-                self.acked = max(self.acked, min(msg["rev"], self.rev))
-            elif kind == "play":
-                if self.lab is not None and not self.lab.trainer.diverged:
-                    self.playing = True
-            elif kind == "pause":
-                if self.playing:
-                    self.playing = False
-                    self.events.append("paused")
-                self.dirty = True
-            elif kind == "step":
+        if kind == "ack":
+            self.acked = max(self.acked, min(msg["rev"], self.rev))
+        elif kind == "play":
+            lab = self.lab
+            if lab is not None and not lab.trainer.diverged:
+                self.playing = True
+        elif kind == "pause":
+            if self.playing:
                 self.playing = False
-                self.pending.append(msg["n"])
-            elif kind == "zoom":
-                self.extent = None if msg["extent"] is None else tuple(msg["extent"])
-                self.dirty = True
+                self.events.append("paused")
+            self.dirty = True
+        elif kind == "step":
+            self.playing = False
+            self.pending.append(msg["n"])
+        elif kind == "zoom":
+            self.extent = None if msg["extent"] is None else tuple(msg["extent"])
+            self.dirty = True
         from .scheduler import SCHEDULER
 
         SCHEDULER.wake(self)
@@ -152,7 +161,7 @@ class LiveSession:
         return (
             self.outlet is not None
             and self.lab is not None
-            and self.acked >= self.rev
+            and self.acked >= self.rev - (WINDOW - 1)
             and (self.playing or self.dirty or bool(self.pending))
         )
 
@@ -180,7 +189,9 @@ class LiveSession:
             self.rev += 1
             frame["rev"] = self.rev
             self.dirty = False
-            events, self.events = self.events, []
+            events = []
+            while self.events:  # deque: the event loop may append meanwhile
+                events.append(self.events.popleft())
             frame["events"] = events
             data = protocol.pack(frame)
             t2 = time.perf_counter()
