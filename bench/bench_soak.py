@@ -14,7 +14,10 @@ the load average.  It reports the RSS after the warm-up (``--warmup-minutes``, 2
 the end, the growth between them, then closes every session (live channel and Streamlit
 socket) and samples for ``--after`` s more (60) to see whether the memory comes back.
 Streamlit keeps a closed session's state for ``server.disconnectedSessionTTL`` (120 s),
-so ``--after 180`` also shows what happens once those sessions are dropped.
+and drops it only when its session storage (a TTL cache) is next written: so after
+``--after`` the script opens and closes one new session, then says hello on the live channel
+with every old token (a freed session's token is refused with 4403) and reads the RSS once
+more.
 
 Writes ``bench/results/soak_<time>.json``.
 """
@@ -41,6 +44,7 @@ from bench.bench_load import (  # noqa: E402
     load_average,
     rss_mb,
 )
+from bench.streamlit_client import LiveClient, StreamlitSession  # noqa: E402
 from tests.browser.conftest import free_port, start_app, stop_app  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -53,6 +57,7 @@ async def soak(url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
     )
     lives = [o[1] for o in opened]
     streams = [o[0] for o in opened]
+    tokens = [o[2] for o in opened]
     samples: list[dict[str, Any]] = []
     total_s = 60 * args.minutes
     errors: list[str] = []
@@ -109,13 +114,45 @@ async def soak(url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
     while time.monotonic() - t_closed < args.after:
         await asyncio.sleep(min(args.every, args.after - (time.monotonic() - t_closed)))
         sample("closed", t_closed, last)
+    reclaim = await probe_old_tokens(url, tokens, pid)
+    print(
+        f"  after one more session came and went: {reclaim['old_sessions_alive']}/"
+        f"{len(tokens)} old sessions still answer on the live channel; "
+        f"RSS {reclaim['rss_mb']} MB",
+        flush=True,
+    )
     return {
+        "reclaim": reclaim,
         "samples": samples,
         "errors": errors[:10],
         "close_codes_while_playing": closes,
         "frames_per_session": frames_total,
         "epochs_first_last": epochs,
     }
+
+
+async def probe_old_tokens(url: str, tokens: list[str], pid: int) -> dict[str, Any]:
+    """Are the closed sessions gone?  Streamlit keeps a disconnected session in a TTL cache
+    (``server.disconnectedSessionTTL``) that drops expired entries only when it is next
+    written, i.e. when some session disconnects.  So open one new session and close it,
+    then say hello on the live channel with each old token: a freed session's token is
+    refused (4403), a session still in memory answers with a frame."""
+    fresh = StreamlitSession(url)
+    try:
+        await fresh.open()
+    finally:
+        await fresh.close()
+    await asyncio.sleep(3.0)
+    alive = 0
+    for token in tokens:
+        probe = LiveClient(StreamlitSession(url), fps_cap=None)  # the channel needs no cookie
+        try:
+            alive += await probe.hello(token, first_frame_timeout=5.0) is not None
+        except TimeoutError:
+            pass
+        finally:
+            await probe.close()
+    return {"old_sessions_alive": alive, "rss_mb": round(rss_mb(pid), 1)}
 
 
 def summarize(out: dict[str, Any], args: argparse.Namespace, rss_idle: float) -> dict[str, Any]:
@@ -134,6 +171,8 @@ def summarize(out: dict[str, Any], args: argparse.Namespace, rss_idle: float) ->
         "rss_peak_mb": max(s["rss_mb"] for s in play),
         "rss_60s_after_close_mb": after60["rss_mb"] if after60 else None,
         "rss_last_after_close_mb": after["rss_mb"] if after else None,
+        "old_sessions_alive_after_one_more": out["reclaim"]["old_sessions_alive"],
+        "rss_after_one_more_mb": out["reclaim"]["rss_mb"],
         "last_after_close_s": after["t_s"] if after else None,
         "fps_per_session_median": sorted(s["fps_per_session"] for s in play)[len(play) // 2],
         "fps_per_session_min_interval": min(s["fps_per_session"] for s in play),
@@ -151,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--after", type=float, default=60.0, help="sampling after closing, s (60)")
     ap.add_argument("--fps-cap", type=float, default=60.0, help="acks per s per client; 0 = none")
     ap.add_argument("--query", default="", help="the Playground's URL query (settings)")
+    ap.add_argument(
+        "--ttl", type=int, default=None, help="server.disconnectedSessionTTL, s (Streamlit: 120)"
+    )
     ap.add_argument("--verbose", action="store_true", help="print every sample")
     ap.add_argument("--json", type=Path, default=None, help="default bench/results/soak_*.json")
     args = ap.parse_args(argv)
@@ -158,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--minutes must exceed --warmup-minutes and two sampling intervals")
 
     port = free_port()
-    proc = start_app(port)
+    extra = ["--server.disconnectedSessionTTL", str(args.ttl)] if args.ttl is not None else []
+    proc = start_app(port, extra)
     try:
         time.sleep(1.0)
         rss_idle = rss_mb(proc.pid)

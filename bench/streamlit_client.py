@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
@@ -65,6 +66,11 @@ HTTP_TIMEOUT_S = 15.0
 OPEN_TIMEOUT_S = 60.0  # first script run on a cold, loaded server
 MAX_FORWARD_MSGS = 5000  # per script run
 MAX_HTTP_BYTES = 4 << 20
+#: websockets ≥ 15 reads proxy settings from the environment unless told not to; older
+#: versions (Streamlit allows ≥ 12; this module needs the asyncio API of ≥ 13) never did.
+NO_PROXY: dict[str, Any] = (
+    {"proxy": None} if int(websockets.__version__.split(".")[0]) >= 15 else {}
+)
 CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) backprop-lab-bench/1 (Streamlit protocol client)"
 
 
@@ -265,7 +271,7 @@ class StreamlitSession:
             additional_headers={k: v for k, v in self.headers().items() if k != "Origin"},
             origin=self.origin,  # type: ignore[arg-type]
             compression=None,  # server.enableWebsocketCompression is off by default
-            proxy=None,
+            **NO_PROXY,
             open_timeout=HTTP_TIMEOUT_S,
             max_size=64 << 20,
             user_agent_header=None,
@@ -316,9 +322,8 @@ class StreamlitSession:
                     run.exceptions.append(el.exception.message)
             elif kind == "script_finished":
                 run.finished = msg.script_finished
-                # 0 = finished successfully; 1 = error; 2 = rerun requested; 3 = fragment
-                if msg.script_finished != 2:
-                    break
+                if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    break  # done (or a compile error); a rerun sends another run
         else:
             raise ClientError(f"no script_finished within {MAX_FORWARD_MSGS} messages")
         run.seconds = time.perf_counter() - t0
@@ -442,7 +447,7 @@ class LiveClient:
             origin=s.origin,  # type: ignore[arg-type]
             additional_headers=headers,
             compression=None,
-            proxy=None,
+            **NO_PROXY,
             open_timeout=HTTP_TIMEOUT_S,
             max_size=64 << 20,
             user_agent_header=None,
