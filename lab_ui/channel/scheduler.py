@@ -93,6 +93,7 @@ class Scheduler:
         if data is None or outlet is None:
             return False
         outlet.send(data)
+        self.wake(session)  # the window may allow one more: back of the queue (round-robin)
         return True
 
 

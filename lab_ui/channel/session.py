@@ -62,6 +62,8 @@ class Counters:
     server_s: float = 0.0  # time building and packing frames, training excluded
     train_s: float = 0.0
     times: deque = field(default_factory=lambda: deque(maxlen=240))
+    # seconds from a client's acknowledgement to the frame it allowed being packed
+    waits: deque = field(default_factory=lambda: deque(maxlen=240))
 
 
 class LiveSession:
@@ -88,6 +90,7 @@ class LiveSession:
         self.playing = False
         self.rev = 0  # frames built
         self.acked = 0  # the newest frame the client has taken
+        self.acked_at = 0.0
         self.dirty = True  # something changed that the client has not seen
         self.pending: deque[str] = deque(maxlen=8)  # "batch" / "epoch" steps asked for
         self.events: deque[str] = deque(maxlen=8)  # for the page: "paused", "diverged"
@@ -127,6 +130,7 @@ class LiveSession:
         kind = msg["t"]
         if kind == "ack":
             self.acked = max(self.acked, min(msg["rev"], self.rev))
+            self.acked_at = time.perf_counter()
         elif kind == "play":
             lab = self.lab
             if lab is not None and not lab.trainer.diverged:
@@ -196,6 +200,9 @@ class LiveSession:
             data = protocol.pack(frame)
             t2 = time.perf_counter()
         c = self.counters
+        if self.acked_at:
+            c.waits.append(t2 - self.acked_at)
+            self.acked_at = 0.0
         c.frames += 1
         c.train_s += t1 - t0
         c.server_s += t2 - t1
@@ -240,6 +247,8 @@ class LiveSession:
         )
         frame["t"] = "frame"
         frame["server_ms"] = round(1000 * self.mean_server_s(), 2)
+        waits = sorted(self.counters.waits)
+        frame["ack_to_frame_ms"] = round(1000 * waits[len(waits) // 2], 2) if waits else None
         # Send what changed: the points once per data set (and test toggle); the history
         # whole once, then only its new rows.
         if "points" not in parts:
