@@ -230,7 +230,11 @@ def test_state_survives_page_switches():
     _widget(at, "w_alpha").set_value(0.3).run()
     _live(at, "step", "epoch")
     lab = _lab(at)
-    for page in ("../pages/2_Step_through.py", "../pages/3_Gradients.py", "../pages/4_Derivation.py"):
+    for page in (
+        "../pages/2_Step_through.py",
+        "../pages/3_Gradients.py",
+        "../pages/4_Derivation.py",
+    ):
         at.switch_page(page).run()
         assert not at.exception, page
     at.switch_page("../pages/1_Playground.py").run()
