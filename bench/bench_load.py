@@ -18,7 +18,10 @@ second; the server's CPU (``/proc/PID/stat``, utime + stime over the window; 100
 core) and RSS at the end of the window; the server's own cost per frame (the frames'
 ``server_ms``: mean build + pack time, training excluded).  Each client acknowledges a frame
 on the next tick of a 60 Hz clock, as a browser does in the animation frame that paints it
-(``--fps-cap 0``: at once).
+(``--fps-cap 0``: at once); the server lets a client have two frames unpainted (the
+live channel's window), and the client, like the browser, takes them one per tick, in order.
+Frames also say the server's median time from an acknowledgement to the frame it allowed
+(``ack_to_frame_ms``), shown as "ack→frame".
 
 **Chromium pages** (``--pages 4``): each page in its own Chromium process (as
 ``bench_tfp.py --pages``), Play pressed in all, then over the same window: frames painted
@@ -209,6 +212,7 @@ async def run_load(
                 "frames_per_s": round(m["frames_per_s"], 2),
                 "epochs_per_s": round(m["epochs_per_s"], 1),
                 "server_ms": m["server_ms"],
+                "ack_to_frame_ms": m["ack_to_frame_ms"],
                 "kB_per_frame": round(st.bytes / max(1, st.frames) / 1024, 1),
                 "open_s": round(open_s, 3),
                 "close_code": st.close_code,
@@ -218,6 +222,7 @@ async def run_load(
     fps = [p["frames_per_s"] for p in per]
     eps = [p["epochs_per_s"] for p in per]
     sms = [p["server_ms"] for p in per if p["server_ms"] is not None]
+    waits = [p["ack_to_frame_ms"] for p in per if p["ack_to_frame_ms"] is not None]
     cpu = [100 * (b - a) / dt for a, b in zip(samples["cpu0"], samples["cpu1"], strict=True)]
     client = 100 * (samples["self1"] - samples["self0"]) / dt
     proxy = 100 * (samples["proxy1"] - samples["proxy0"]) / dt
@@ -239,6 +244,8 @@ async def run_load(
         "epochs_per_s_mean": round(statistics.fmean(eps), 1) if eps else 0.0,
         "epochs_per_s_min": round(min(eps), 1) if eps else 0.0,
         "server_ms_mean": round(statistics.fmean(sms), 2) if sms else None,
+        # the server's median time from a client's ack to the frame it allowed (per session)
+        "ack_to_frame_ms_mean": round(statistics.fmean(waits), 2) if waits else None,
         "kB_per_frame": per[0]["kB_per_frame"] if per else None,
         "open_s_median": round(statistics.median([p["open_s"] for p in per]), 2) if per else None,
         "server_cpu_pct": [round(c, 1) for c in cpu],
@@ -283,14 +290,14 @@ def run_fresh_server(n: int, args: argparse.Namespace) -> dict[str, Any]:
 def print_load_table(rows: list[dict[str, Any]]) -> None:
     print(
         f"{'N':>3} {'fps mean':>8} {'fps min':>7} {'max/min':>7} {'epochs/s':>8} "
-        f"{'server_ms':>9} {'total fps':>9} {'CPU %':>6} {'RSS MB':>7} {'idle MB':>7} "
-        f"{'client %':>8} {'others %':>8} {'load':>11}"
+        f"{'server_ms':>9} {'ack→frame':>9} {'total fps':>9} {'CPU %':>6} {'RSS MB':>7} "
+        f"{'idle MB':>7} {'client %':>8} {'others %':>8} {'load':>11}"
     )
     for r in rows:
         print(
             f"{r['sessions']:>3} {r['fps_mean']:>8} {r['fps_min']:>7} "
             f"{r['fps_max_over_min']!s:>7} {r['epochs_per_s_mean']:>8} "
-            f"{r['server_ms_mean']!s:>9} {r['total_fps']:>9} "
+            f"{r['server_ms_mean']!s:>9} {r['ack_to_frame_ms_mean']!s:>9} {r['total_fps']:>9} "
             f"{'+'.join(str(c) for c in r['server_cpu_pct']):>6} "
             f"{'+'.join(str(m) for m in r['server_rss_mb']):>7} "
             f"{r.get('server_rss_mb_idle', ''):>7} {r['client_cpu_pct']:>8} "

@@ -377,7 +377,8 @@ class LiveStats:
     uirevs: set = field(default_factory=set)
     playing_seen: bool = False
     close_code: int | None = None
-    #: (monotonic receive time, epoch, the frame's server_ms) per frame, the first MAX_KEPT
+    #: (monotonic receive time, epoch, the frame's server_ms, its ack_to_frame_ms) per frame,
+    #: the first MAX_KEPT
     log: list = field(default_factory=list)
 
     MAX_KEPT = 100_000
@@ -394,14 +395,21 @@ class LiveStats:
             self.uirevs.add(head["uirev"])
         self.playing_seen |= bool(head.get("playing"))
         if len(self.log) < self.MAX_KEPT:
-            self.log.append((now, ep, head.get("server_ms")))
+            self.log.append((now, ep, head.get("server_ms"), head.get("ack_to_frame_ms")))
 
     def between(self, t0: float, t1: float) -> dict[str, Any]:
-        """Frames/s, epochs/s and the last server_ms over [t0, t1] (monotonic times)."""
+        """Frames/s, epochs/s, the last server_ms and ack_to_frame_ms over [t0, t1]
+        (monotonic times)."""
         rows = [r for r in self.log if t0 <= r[0] <= t1]
         dt = t1 - t0
         if not rows or dt <= 0:
-            return {"frames": 0, "frames_per_s": 0.0, "epochs_per_s": 0.0, "server_ms": None}
+            return {
+                "frames": 0,
+                "frames_per_s": 0.0,
+                "epochs_per_s": 0.0,
+                "server_ms": None,
+                "ack_to_frame_ms": None,
+            }
         span = rows[-1][0] - rows[0][0]
         e0, e1 = rows[0][1], rows[-1][1]
         ok = span > 0 and e0 is not None and e1 is not None
@@ -410,6 +418,7 @@ class LiveStats:
             "frames_per_s": len(rows) / dt,
             "epochs_per_s": (e1 - e0) / span if ok else 0.0,
             "server_ms": rows[-1][2],
+            "ack_to_frame_ms": rows[-1][3],
         }
 
 
