@@ -18,6 +18,7 @@ from bp_core.config import DEFAULT_ACTIVATION
 
 from . import lab as lab_mod
 from . import schema, text
+from .presets_ui import presets_ui
 from .schema import CSV_DATASET, MAX_HIDDEN_LAYERS, MAX_UNITS
 from .widgets import setting_ui
 
@@ -259,8 +260,11 @@ def training_ui() -> None:
 
 
 def sidebar_ui(lab: lab_mod.Lab) -> None:
-    """The whole Playground sidebar: three sections, every widget the sidebar's full width."""
+    """The whole Playground sidebar: presets, then data, network and training; every widget
+    the sidebar's full width."""
     with st.sidebar:
+        st.subheader("Presets", divider="gray")
+        presets_ui()
         st.subheader("Data", divider="gray")
         data_ui(lab)
         st.subheader("Network", divider="gray")

@@ -26,9 +26,10 @@ from typing import Any
 
 from bp_core import ACTIVATIONS, INITIALIZERS, LOSSES, OUTPUTS, PLANTED_BUGS
 from bp_core import datasets as bp_datasets
-from bp_core.config import DEFAULT_ACTIVATION
+from bp_core.config import DEFAULT_ACTIVATION, DEFAULT_REGULARIZATION, REGULARIZATIONS
 from bp_core.gradcheck import MAX_CHECK_EXAMPLES
 from bp_core.optimizers import OPTIMIZERS
+from bp_core.presets import PRESETS
 
 from . import text
 
@@ -88,6 +89,14 @@ def _bug_label(name: str) -> str:
     if name == NO_BUG:
         return "the correct backprop"
     return f"planted bug: {PLANTED_BUGS[name].title}" if name in PLANTED_BUGS else str(name)
+
+
+def _preset_label(name: str) -> str:
+    """A preset as the select box shows it: its title ("" = no preset)."""
+    if name == "":
+        return "— none: your own settings —"
+    p = PRESETS.get(name)
+    return p.title if p is not None else str(name)
 
 
 def _number_label(v: Any) -> str:
@@ -307,6 +316,19 @@ SCHEMA: tuple[Setting, ...] = (
         help="J gets + λ/(2m) Σ Θ² over all non-bias weights.",
     ),
     Setting(
+        "regularization",
+        "choice",
+        DEFAULT_REGULARIZATION,
+        lambda: tuple(REGULARIZATIONS),
+        label="Regularization",
+        group="train",
+        url="reg",
+        fmt=_registry_label(lambda: REGULARIZATIONS),
+        help="Which penalty λ weighs: "
+        + "; ".join(f"{r.label}: J + {r.formula}" for r in REGULARIZATIONS.values())
+        + ". The bias column is never penalized.",
+    ),
+    Setting(
         "batch",
         "int",
         0,
@@ -327,6 +349,16 @@ SCHEMA: tuple[Setting, ...] = (
         fmt=_registry_label(lambda: OPTIMIZERS),
     ),
     # ------------------------------------------------------------------ Playground view
+    Setting(
+        "preset",
+        "choice",
+        "",
+        lambda: ("", *PRESETS),
+        label="Preset",
+        fmt=_preset_label,
+        help="A lesson: settings that tell one story, with what to watch and what to try "
+        "next. Choosing one replaces the settings below and starts again at epoch 0.",
+    ),
     Setting("speed", "choice", "20", SPEEDS, label="Speed", widget="slider", fmt=_speed_label),
     Setting(
         "mode",
@@ -545,6 +577,7 @@ SESSION_KEYS: dict[str, str] = {
     "b_new_data": "button: regenerate with the next seed",
     "b_add_layer": "button: add a hidden layer",
     "b_deep": "button: the 8 × 32 sigmoid preset",
+    "b_preset": "button: apply the chosen preset again (its settings, epoch 0)",
     "b_stp_prev": "button: previous step (Step through)",
     "b_stp_next": "button: next step (Step through)",
 }
@@ -692,8 +725,12 @@ def settings_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], list[
     """
     values = {s.name: s.default for s in SCHEMA}
     notes = []
+    preset = _preset_from_query(query, notes)
+    if preset:  # the preset's settings first; the link's own values go on top of them
+        values.update(preset_values(preset))
+        values["preset"] = preset
     for s in URL_SETTINGS:
-        if s.url not in query:
+        if s.url not in query or s.name == "preset":
             continue
         raw = query[s.url]
         if isinstance(raw, list):
@@ -710,21 +747,50 @@ def settings_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], list[
     # a data set of the other kind gets its task's output unit and loss, unless the link
     # says which (the rule is bp_core's: datasets.default_head)
     task = bp_datasets.TASKS.get(values["dataset"], "classification")
-    if not any(BY_NAME[n].url in query for n in ("output", "loss")):
+    if not preset and not any(BY_NAME[n].url in query for n in ("output", "loss")):
         values["output"], values["loss"] = bp_datasets.default_head(task)
     return values, notes
 
 
+def _preset_from_query(query: Mapping[str, Any], notes: list[str]) -> str:
+    """The link's preset name, validated ("" for none or a refused one, with a note)."""
+    s = BY_NAME["preset"]
+    raw = query.get(s.url, "")
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else ""
+    try:
+        return validate(s, raw)
+    except ValueError as err:
+        notes.append(f"The link's value for “{s.label}” was not used: {err}")
+        return ""
+
+
+def preset_values(name: str) -> dict[str, Any]:
+    """The settings of preset ``name`` (``bp_core.presets.PRESETS``), each validated by its
+    setting here (ValueError if one is refused: a preset the Playground cannot show)."""
+    if name not in PRESETS:
+        raise ValueError(f"{text.quote(name)} is not a preset.")
+    out = {k: validate(BY_NAME[k], v) for k, v in PRESETS[name].settings.items()}
+    for s in SCHEMA:  # a network setting the preset does not name (e.g. L2 / L1): its default
+        if s.group in NETWORK_GROUPS:
+            out.setdefault(s.name, s.default)
+    return out
+
+
 def settings_to_query(state: Mapping[str, Any]) -> dict[str, str]:
-    """URL parameters for the settings that differ from their defaults."""
+    """URL parameters for the settings that differ from their defaults (from the preset's
+    settings, when the link names a preset: the link opens with the preset, then these)."""
     out = {}
+    base = {s.name: s.default for s in URL_SETTINGS}
+    if state.get("preset") in PRESETS:
+        base.update(preset_values(state["preset"]))
     for s in URL_SETTINGS:
         if s.name not in state or s.name == "example":
             continue
         v = state[s.name]
         if s.name == "dataset" and v == CSV_DATASET:
             continue
-        if v != s.default:
+        if v != base[s.name]:
             out[s.url] = to_text(s, v)
     return out
 
@@ -858,6 +924,7 @@ __all__ = [
     "is_declared",
     "layer_key",
     "note",
+    "preset_values",
     "set_setting",
     "settings_from_query",
     "settings_to_query",

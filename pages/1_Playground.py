@@ -7,7 +7,7 @@ the session's own channel (lab_ui.channel).  This page re-runs only when a contr
 
 import streamlit as st
 
-from lab_ui import playground_ui, schema, text
+from lab_ui import playground_ui, presets_ui, schema, text
 from lab_ui.entry import session_lab_ui
 from lab_ui.live_view import live_session_ui, live_view_ui
 
@@ -25,6 +25,7 @@ st.caption(
 
 # The live view is put on the page first (below the toolbar's place): the browser starts
 # loading it while the sidebar's widgets are still arriving.
+presets_ui.story_ui(ss["preset"])  # the applied preset's story, above the live view
 bar = st.container()
 live = live_view_ui(lab)  # Play, Pause and Step are answered over its own channel
 playground_ui.sidebar_ui(lab)
