@@ -268,3 +268,16 @@ def test_serving_without_a_client_sends_nothing():
     live = _session()
     assert not live.wants_frame()  # no socket
     assert live.serve(0.001) is None
+
+
+def test_a_paused_session_costs_the_scheduler_nothing(client):
+    live = _session()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        f = _hello(ws, live)
+        ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
+        time.sleep(0.2)
+        turns, rev = SCHEDULER.turns, live.rev
+        for _ in range(20):  # acknowledgements alone ask for nothing new
+            ws.send_text(json.dumps({"t": "ack", "rev": live.rev}))
+        time.sleep(0.3)
+        assert live.rev == rev and SCHEDULER.turns == turns
