@@ -333,6 +333,19 @@ class Trainer:
         self.cfg = cfg
         self._full_trace = None  # its D holds the old (λ/m) Θ term
 
+    def with_regularization(self, regularization: str) -> None:
+        """Change the regularization ("l2" or "l1", see ``bp_core.config.REGULARIZATIONS``)
+        mid-run, keeping Θ, the optimizer's state, the history and the snapshots.
+
+        Like :meth:`with_lambda`: the configuration becomes the same ``NetConfig`` with the
+        new regularization (validated as usual); J recorded from now on includes its term.
+        """
+        cfg = replace(self.cfg, regularization=regularization)  # ValueError for an unknown one
+        if cfg == self.cfg:
+            return
+        self.cfg = cfg
+        self._full_trace = None  # its D holds the old regularization's term
+
     def with_settings(self, settings: TrainSettings) -> None:
         """Change α, batch size or optimizer mid-run, keeping Θ and the history."""
         self.settings = settings

@@ -5,8 +5,9 @@ One :class:`Lab` per session lives in ``st.session_state["lab"]``; every page ge
 
 * a data setting changed → new data set, new Θ, new history;
 * a network setting changed → same data, new Θ, new history;
-* λ changed → same Θ and history (``Trainer.with_lambda``: λ is a training setting, even
-  though bp_core keeps it in the ``NetConfig``);
+* λ or the regularization (L2 / L1) changed → same Θ and history (``Trainer.with_lambda``,
+  ``Trainer.with_regularization``: training settings, even though bp_core keeps them in the
+  ``NetConfig``);
 * α, batch size or optimizer changed → same Θ and history (``Trainer.with_settings``).
 
 An uploaded CSV file is parsed once, on upload, into a ``Dataset`` (:class:`CsvFile`), and
@@ -200,6 +201,7 @@ def make_config(state: Mapping[str, Any], dataset: Any) -> NetConfig:
         output=state["output"],
         loss=state["loss"],
         lambda_=state["lambda_"],
+        regularization=state["regularization"],
     )
 
 
@@ -267,7 +269,10 @@ def sync_lab(state: MutableMapping[str, Any]) -> Lab:
         elif tsig != lab.train_sig:
             new = lab
             settings = make_settings(state, lab.cfg)  # refused (ValueError) before anything changes
+            # refused (ValueError) before anything changes, like the settings above
+            dataclasses.replace(lab.cfg, regularization=state["regularization"])
             lab.trainer.with_lambda(state["lambda_"])  # keeps Θ and the history
+            lab.trainer.with_regularization(state["regularization"])  # keeps Θ and the history
             if settings != lab.trainer.settings:
                 lab.trainer.with_settings(settings)
             lab.cfg = lab.trainer.cfg

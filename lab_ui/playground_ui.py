@@ -14,7 +14,7 @@ import streamlit as st
 
 from bp_core import ACTIVATIONS
 from bp_core import datasets as bp_datasets
-from bp_core.config import DEFAULT_ACTIVATION
+from bp_core.config import DEFAULT_ACTIVATION, REGULARIZATIONS
 
 from . import lab as lab_mod
 from . import schema, text
@@ -252,9 +252,13 @@ def _optimizer_changed() -> None:
 
 
 def training_ui() -> None:
-    """α, λ, batch size and optimizer."""
+    """α, the regularization (L2 / L1) and λ, batch size and optimizer."""
     setting_ui("alpha")
-    setting_ui("lambda_")
+    reg = REGULARIZATIONS[setting_ui("regularization")]  # the registry's entry says its term
+    setting_ui(
+        "lambda_",
+        help=f"J gets + {reg.formula} over all non-bias weights. {reg.description}",
+    )
     setting_ui("batch")
     setting_ui("optimizer", after=_optimizer_changed)
 

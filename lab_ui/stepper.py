@@ -29,6 +29,7 @@ import pandas as pd
 
 from bp_core import LOSSES, BackpropTrace, NetConfig, add_bias
 from bp_core import network as bp_network
+from bp_core.config import REGULARIZATIONS
 from bp_core.network import reshape_params, unroll
 from bp_core.optimizers import OPTIMIZERS
 
@@ -215,7 +216,8 @@ def build_steps(
             unit.g,
         )
     loss = LOSSES[cfg.loss]
-    reg = r" + \frac{\lambda}{2m}\sum_l\sum_{j,k\ge1}(\Theta^{(l)}_{jk})^2" if lam else ""
+    penalty = REGULARIZATIONS[cfg.regularization]  # its J and D terms (L2, the course's, or L1)
+    reg = f" + {penalty.J_term}" if lam else ""
     add(
         "forward",
         "J(Θ)",
@@ -321,9 +323,10 @@ def build_steps(
     for l in range(L - 1, 0, -1):
         add(
             "backward",
-            f"{T('D', l)} = {T('Delta', l)}/m + (λ/m){T('Theta', l)}",
-            rf"D^{{({l})}} = \tfrac{{1}}{{m}}{sup('Delta', l)} + \tfrac{{\lambda}}{{m}}"
-            rf"{sup('Theta', l)}\ (\text{{bias column }} j=0\text{{ without }}\lambda)",
+            f"{T('D', l)} = {T('Delta', l)}/m + the {text.short_label(penalty.label)} term",
+            rf"D^{{({l})}}_{{jk}} = \tfrac{{1}}{{m}}\Delta^{{({l})}}_{{jk}} + "
+            + penalty.D_term.replace("{(l)}", f"{{({l})}}")
+            + r"\ (k\ge1;\ \text{the bias column } k=0\text{ without }\lambda)",
             [
                 (f"D^{{({l})}} = ", trace.D[l - 1], False, T("D", l)),
                 (rf"\quad m = {m},\ \lambda = {number(lam)}", None, False, ""),

@@ -268,3 +268,51 @@ def test_csv_upload_good_and_bad():
     assert _lab(at).dataset.name == "mine.csv"
     _live(at, "step", "epoch")
     _ok(at)
+
+
+def test_regularization_l1_mid_run_keeps_theta_and_history():
+    at = _open()
+    at.select_slider(key="w_lambda_").set_value(0.1).run()
+    _live(at, "step", "epoch")
+    _ok(at)
+    lab = _lab(at)
+    Theta = [T.copy() for T in lab.trainer.Theta]
+    rows = len(lab.trainer.history.J_train)
+    assert "λ/(2m) ΣΘ²" in at.select_slider(key="w_lambda_").help
+    _widget(at, "w_regularization").set_value("l1").run()
+    _ok(at)
+    lab = _lab(at)
+    assert lab.cfg.regularization == "l1" and lab.trainer.cfg.regularization == "l1"
+    assert lab.cfg.lambda_ == 0.1
+    assert len(lab.trainer.history.J_train) == rows
+    for a, b in zip(lab.trainer.Theta, Theta, strict=True):
+        assert (a == b).all()
+    assert "(λ/m) Σ|Θ|" in at.select_slider(key="w_lambda_").help
+    assert at.query_params["reg"] in ("l1", ["l1"])
+    # a link with reg=l1 opens with it
+    assert _lab(_open({"reg": "l1", "lambda_": "0.1"})).cfg.regularization == "l1"
+
+
+def test_step_through_writes_the_chosen_regularization():
+    import dataclasses
+
+    import numpy as np
+
+    import bp_core as bp
+    from bp_core.config import REGULARIZATIONS
+    from lab_ui.stepper import build_steps
+
+    cfg = bp.NetConfig((2, 3, 1), ("sigmoid",), "sigmoid", "cross_entropy", lambda_=0.1)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(4, 2)), (rng.random((4, 1)) > 0.5).astype(float)
+    for reg, mark in (
+        ("l2", r"\frac{\lambda}{m}\Theta^{(1)}_{jk}"),
+        ("l1", r"\operatorname{sign}"),
+    ):
+        c = dataclasses.replace(cfg, regularization=reg)
+        Theta = bp.init_weights(c, np.random.default_rng(1))
+        steps = build_steps(c, Theta, bp.backprop(c, Theta, X, Y), Y, 1.0)
+        J_step = next(s for s in steps if s.title == "J(Θ)")
+        assert REGULARIZATIONS[reg].J_term in J_step.symbolic
+        D_1 = [s for s in steps if s.title.startswith("D⁽¹⁾")]
+        assert len(D_1) == 1 and mark in D_1[0].symbolic, D_1[0].symbolic
