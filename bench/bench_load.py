@@ -522,14 +522,25 @@ def print_proxy_table(out: dict[str, Any], rate: float) -> None:
     label = f"sessions ≥ {rate:g} fps"
     n = out.get("compare_n")
     print(
-        f"{'processes':>9} {label:>16} {'first failing N':>15} {f'total fps @ N={n}':>18}  "
+        f"{'processes':>9} {label:>16} {'first failing N':>15} {'server cores':>12} "
+        f"{'sessions/core':>13} {f'total fps @ N={n}':>18} {'fps/core':>9}  "
         "live sockets per process"
     )
     for r in rows:
         fps = "/".join(str(x) for x in r["compare_total_fps"])
+        # the CPU the servers actually got at the capacity probe, and per core of it
+        at = next((p for p in r["probes"] if p["sessions"] == r["sessions_at_rate"]), None)
+        cores = sum(at["server_cpu_pct"]) / 100 if at else None
+        per_core = f"{r['sessions_at_rate'] / cores:.1f}" if cores else "–"
+        comp = r["compare_probes"]
+        fpc = [p["total_fps"] / (sum(p["server_cpu_pct"]) / 100) for p in comp]
+        fpc_s = f"{statistics.fmean(fpc):.0f}" if fpc else "–"
+        r["server_cores_at_capacity"] = round(cores, 2) if cores else None
+        r["fps_per_server_core_at_compare_n"] = round(statistics.fmean(fpc), 1) if fpc else None
         print(
             f"{r['processes']:>9} {r['sessions_at_rate']:>16} {r['first_failing_n']!s:>15} "
-            f"{fps:>18}  {r['live_sockets_per_upstream']}"
+            f"{(f'{cores:.2f}' if cores else '–'):>12} {per_core:>13} {fps:>18} {fpc_s:>9}  "
+            f"{r['live_sockets_per_upstream']}"
         )
     by = {r["processes"]: r for r in rows}
     if 1 in by and 2 in by and by[1]["sessions_at_rate"]:
@@ -582,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"behind nginx: processes {args.proxy_processes}, ramp step {args.proxy_step}")
         results["proxy"] = run_proxy(args)
         print()
-        print_proxy_table(results["proxy"], args.rate)
+        print_proxy_table(results["proxy"], args.rate)  # also adds the per-core figures
         print(f"load average now {load_average()} on {os.cpu_count()} CPUs")
     else:
         if not args.pages_only:
