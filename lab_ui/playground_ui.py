@@ -312,31 +312,62 @@ def toolbar_ui(lab: lab_mod.Lab) -> None:
     setting_ui("log_cost", v[3])
 
 
-def image_data_ui(lab: lab_mod.Lab, n_images: int = 16) -> None:
-    """For image data (the digits): the input plane does not exist, so show what the network
-    makes of the test images and its confusion matrix instead.  Numbers from bp_core."""
+def classification_ui(lab: lab_mod.Lab, n_images: int = 16, n_mistakes: int = 8) -> None:
+    """For a classification problem, what the network makes of the test set: its confusion
+    matrix; for image data (the digits, which have no input plane) a few test images with
+    their predictions and the misclassified ones, "true → predicted".  Numbers from bp_core
+    (``predict``, ``metrics.confusion_matrix``, ``presets.misclassified``)."""
     from bp_core import predict
     from bp_core.metrics import confusion_matrix
+    from bp_core.presets import misclassified
 
     from . import figures
 
     ds = lab.dataset
-    if ds.image_shape is None or ds.m_test == 0:
+    if ds.task != "classification" or ds.m_test == 0 or not ds.n_classes:
         return
     pred = predict(lab.cfg, lab.trainer.Theta, ds.X_test, ds.task)  # (m_test,)
+    # a CSV file's class labels are user text: escaped like every other (a plotly label
+    # renders no Markdown, but the page's text must never hold a link or LaTeX form)
+    names = tuple(
+        text.escape_markdown(text.clip(c, 20))
+        for c in (ds.class_names or tuple(str(c) for c in range(ds.n_classes)))
+    )
+    confusion = figures.confusion_figure(confusion_matrix(ds.y_test, pred, ds.n_classes), names)
+    name, epoch = text.escape_markdown(text.clip(ds.name)), lab.trainer.epoch
+    if ds.image_shape is None:
+        st.subheader(f"Test set: true class against predicted (epoch {epoch})")
+        st.plotly_chart(confusion, key="confusion")
+        return
     k = min(n_images, ds.m_test)
     images = ds.X_test[:k].reshape(k, *ds.image_shape)
-    names = ds.class_names or tuple(str(c) for c in range(ds.n_classes))
-    st.subheader(
-        f"What the network makes of the {text.escape_markdown(text.clip(ds.name))} "
-        f"(epoch {lab.trainer.epoch})"
-    )
+    st.subheader(f"What the network makes of the {name} (epoch {epoch})")
     left, right = st.columns([3, 2])
     left.plotly_chart(
         figures.image_predictions_figure(images, ds.y_test[:k], pred[:k], names),
         key="digits_images",
     )
-    right.plotly_chart(
-        figures.confusion_figure(confusion_matrix(ds.y_test, pred, ds.n_classes), names),
-        key="digits_confusion",
+    right.plotly_chart(confusion, key="digits_confusion")
+    all_wrong = misclassified(lab.trainer)
+    wrong = all_wrong[:n_mistakes]
+    if not wrong:
+        st.caption("Every test image is classified correctly.")
+        return
+    rows = [w.index for w in wrong]
+    st.markdown(
+        f"**Misclassified test images** (true → predicted; the first {len(wrong)} of "
+        f"{len(all_wrong)})"
     )
+    st.plotly_chart(
+        figures.image_predictions_figure(
+            ds.X_test[rows].reshape(len(rows), *ds.image_shape),
+            [w.label for w in wrong],
+            [w.predicted for w in wrong],
+            names,
+        ),
+        key="digits_mistakes",
+    )
+
+
+#: Old name of :func:`classification_ui` (it showed the digits only).
+image_data_ui = classification_ui

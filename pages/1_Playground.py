@@ -9,6 +9,7 @@ import streamlit as st
 
 from lab_ui import playground_ui, presets_ui, schema, text
 from lab_ui.entry import session_lab_ui
+from lab_ui.health_ui import health_ui
 from lab_ui.live_view import live_session_ui, live_view_ui
 
 ss = st.session_state
@@ -34,5 +35,6 @@ with bar:
     playground_ui.toolbar_ui(lab)
     if lab.trainer.diverged:
         st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
-if not live.playing:  # a static chart below the live view only while paused
-    playground_ui.image_data_ui(lab)
+if not live.playing:  # below the live view only while paused
+    health_ui(lab)  # bp_core.health's findings, one sentence each
+    playground_ui.classification_ui(lab)  # the test confusion matrix (and digit images)
