@@ -337,7 +337,7 @@ def classification_ui(lab: lab_mod.Lab, n_images: int = 16, n_mistakes: int = 8)
     name, epoch = text.escape_markdown(text.clip(ds.name)), lab.trainer.epoch
     if ds.image_shape is None:
         st.subheader(f"Test set: true class against predicted (epoch {epoch})")
-        st.plotly_chart(confusion, key="confusion")
+        st.columns([1, 1])[0].plotly_chart(confusion, key="confusion")  # half width: K × K
         return
     k = min(n_images, ds.m_test)
     images = ds.X_test[:k].reshape(k, *ds.image_shape)
