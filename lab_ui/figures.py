@@ -609,4 +609,7 @@ def confusion_figure(C: Array, class_names: Sequence[str]) -> go.Figure:
         height=420,
         margin={"l": 60, "r": 10, "t": 50, "b": 50},
     )
+    # class names such as "0", "1" are names, not numbers: one tick per class
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
     return fig
