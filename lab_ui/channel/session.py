@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lab_ui import frames
-from lab_ui.lab import status_line
+from lab_ui.lab import status_line, train_for_frame
 
 #: Frames a client may have unpainted: the one it is drawing and the next, built while it
 #: draws (with one, the server's work and the browser's drawing take turns and a frame
@@ -184,7 +184,7 @@ class LiveSession:
             t0 = time.perf_counter()
             self.apply_pending()
             if self.playing:
-                train_steps(tr, self.view.speed, train_budget_s)
+                train_for_frame(lab, self.view.speed, train_budget_s)
                 if tr.diverged:
                     self.playing = False
                     self.events.append("diverged")
@@ -279,27 +279,6 @@ class LiveSession:
         if len(t) < 2:
             return 0.0
         return (len(t) - 1) / (t[-1] - t[0]) if t[-1] > t[0] else 0.0
-
-
-def train_steps(trainer: Any, speed: str, budget_s: float) -> int:
-    """Train one frame's worth: ``speed`` epochs (or one mini-batch for "step"/"slow"),
-    stopping early when ``budget_s`` is spent (at least one step is always taken).
-
-    Returns the number of gradient steps taken.
-    """
-    tr = trainer
-    if speed in ("slow", "step"):
-        target = 1
-    else:
-        target = int(speed) * tr.steps_per_epoch - (tr.steps % tr.steps_per_epoch)
-    t0 = time.perf_counter()
-    done = 0
-    while done < target and not tr.diverged:
-        tr.step()
-        done += 1
-        if time.perf_counter() - t0 > budget_s:
-            break
-    return done
 
 
 class Hub:
