@@ -45,7 +45,6 @@ import sys
 import tempfile
 import time
 import traceback
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,35 +94,7 @@ window.__bpBench = { frames: 0, blank: 0, reasons: {}, on: false };
 
 def start_server(app_dir: Path, port: int) -> subprocess.Popen:
     """``streamlit run app.py`` in ``app_dir`` on 127.0.0.1:port (the tests' settings)."""
-    if app_dir == ROOT:
-        return start_app(port)
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONUNBUFFERED="1")
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    log = open(app_dir / "streamlit.log", "w")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(cmd, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    stop_app(proc)
-    raise RuntimeError("the baseline server did not start")
+    return start_app(port, root=app_dir)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -43,15 +43,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, extra: list[str] | None = None) -> subprocess.Popen:
-    """Start ``streamlit run app.py`` on 127.0.0.1:port; returns once /_stcore/health answers."""
+def start_app(port: int, extra: list[str] | None = None, root: Path = ROOT) -> subprocess.Popen:
+    """Start ``streamlit run app.py`` (of the checkout at ``root``) on 127.0.0.1:port; returns
+    once /_stcore/health answers."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONUNBUFFERED="1")
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(root / "app.py"),
         "--server.headless",
         "true",
         "--server.port",
@@ -64,7 +65,7 @@ def start_app(port: int, extra: list[str] | None = None) -> subprocess.Popen:
     ]
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     url = f"http://127.0.0.1:{port}/_stcore/health"
     while time.monotonic() < deadline:
