@@ -12,42 +12,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_helpers import live as _live
+from tests.apptest_helpers import ok as _ok
+from tests.apptest_helpers import open_app as _open
+from tests.apptest_helpers import widget as _widget
+
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "lab_ui" / "main.py")
 TIMEOUT = 60
-
-
-def _open(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    _ok(at)
-    return at
-
-
-def _ok(at: AppTest) -> None:
-    """No exception and no error box on the page."""
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _widget(at: AppTest, key: str):
-    for kind in (
-        "selectbox",
-        "slider",
-        "select_slider",
-        "number_input",
-        "multiselect",
-        "toggle",
-        "segmented_control",
-    ):
-        for w in getattr(at, kind):
-            if w.key == key:
-                return w
-    raise KeyError(key)
 
 
 def _button(at: AppTest, key: str):
@@ -56,15 +30,6 @@ def _button(at: AppTest, key: str):
 
 def _lab(at: AppTest):
     return at.session_state["lab"]
-
-
-def _live(at: AppTest, kind: str, n: str | None = None) -> AppTest:
-    """What the live view's Play/Pause/Step buttons send over the channel, applied as the
-    channel's scheduler applies it before the next frame; then the page re-runs."""
-    live = at.session_state["live"]
-    live.command({"t": kind} if n is None else {"t": kind, "n": n})
-    live.apply_pending()
-    return at.run()
 
 
 def _reset(at: AppTest) -> AppTest:

@@ -10,33 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from bp_core.health import Finding
 from lab_ui import health_ui
+from tests.apptest_helpers import live as _live
+from tests.apptest_helpers import ok as _ok
+from tests.apptest_helpers import open_app as _open
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 APP = str(Path(__file__).resolve().parents[1] / "lab_ui" / "main.py")
 TIMEOUT = 60
-
-
-def _open(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    _ok(at)
-    return at
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _live(at: AppTest, kind: str, n: str | None = None) -> AppTest:
-    """As tests/test_app_playground.py: a live-view command applied, then the page re-runs."""
-    live = at.session_state["live"]
-    live.command({"t": kind} if n is None else {"t": kind, "n": n})
-    live.apply_pending()
-    return at.run()
 
 
 def _health(at: AppTest) -> list[str]:

@@ -19,6 +19,8 @@ from streamlit.testing.v1 import AppTest
 from bp_core import datasets as bp_datasets
 from lab_ui import frames, schema, text
 from lab_ui import lab as lab_mod
+from tests.apptest_helpers import live as _live
+from tests.apptest_helpers import ok as _ok
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -26,24 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 MAIN = str(ROOT / "lab_ui" / "main.py")
 
 
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
 def _session(**query) -> dict:
     state: dict = {}
     schema.init_session(state, {k: str(v) for k, v in query.items()})
     lab_mod.sync_lab(state)
     return state
-
-
-def _live(at: AppTest, kind: str, n: str | None = None) -> AppTest:
-    """The live view's Play/Pause/Step, as the channel applies it; then the page re-runs."""
-    live = at.session_state["live"]
-    live.command({"t": kind} if n is None else {"t": kind, "n": n})
-    live.apply_pending()
-    return at.run()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_helpers import ok as _ok
+
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,11 +51,6 @@ def test_a_page_reads_like_a_recipe(path):
         if isinstance(node, ast.Import | ast.ImportFrom):
             names = [a.name for a in node.names]
             assert "numpy" not in names and getattr(node, "module", "") != "numpy"
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def _open(page: str, query: dict[str, str]) -> AppTest:

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 import bp_core as bp
 from bp_core.datasets import make_dataset
 from bp_core.training import Trainer, TrainSettings
+from tests.apptest_helpers import ok as _ok
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -48,11 +49,6 @@ def softplus():
         yield act
     finally:
         del bp.ACTIVATIONS["softplus"]
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def test_every_page_opens_with_a_new_activation_selected(softplus):

@@ -18,6 +18,7 @@ from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from lab_ui import schema
+from tests.apptest_helpers import widget as _widget
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -37,23 +38,6 @@ def _ok(at: AppTest) -> None:
 
 def _undeclared(at: AppTest) -> list[str]:
     return sorted(k for k in at.session_state.keys() if not schema.is_declared(k))
-
-
-def _widget(at: AppTest, key: str):
-    for kind in (
-        "selectbox",
-        "slider",
-        "select_slider",
-        "number_input",
-        "multiselect",
-        "toggle",
-        "radio",
-        "segmented_control",
-    ):
-        for w in getattr(at, kind):
-            if w.key == key:
-                return w
-    raise KeyError(key)
 
 
 def _start(page: str = PAGES[0], query: dict[str, str] | None = None) -> AppTest:

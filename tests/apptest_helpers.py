@@ -1,0 +1,54 @@
+"""Shared AppTest helpers: open the app, check a run, find a widget, drive the live view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "lab_ui" / "main.py")
+TIMEOUT = 60
+WIDGET_KINDS = (
+    "selectbox",
+    "slider",
+    "select_slider",
+    "number_input",
+    "multiselect",
+    "toggle",
+    "radio",
+    "segmented_control",
+)
+
+
+def ok(at: AppTest) -> None:
+    """No exception and no error box on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def open_app(query: dict[str, str] | None = None) -> AppTest:
+    """The app (its home page, the Playground) opened with ``query`` as URL parameters."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    ok(at)
+    return at
+
+
+def widget(at: AppTest, key: str):
+    """The widget with this key, of any kind the app uses."""
+    for kind in WIDGET_KINDS:
+        for w in getattr(at, kind):
+            if w.key == key:
+                return w
+    raise KeyError(key)
+
+
+def live(at: AppTest, kind: str, n: str | None = None) -> AppTest:
+    """What the live view's Play/Pause/Step buttons send over the channel, applied as the
+    channel's scheduler applies it before the next frame; then the page re-runs."""
+    session = at.session_state["live"]
+    session.command({"t": kind} if n is None else {"t": kind, "n": n})
+    session.apply_pending()
+    return at.run()
