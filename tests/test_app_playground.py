@@ -7,7 +7,6 @@ ticking is covered by tests/browser.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,10 +17,6 @@ from tests.apptest_helpers import open_app as _open
 from tests.apptest_helpers import widget as _widget
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "lab_ui" / "main.py")
-TIMEOUT = 60
 
 
 def _button(at: AppTest, key: str):

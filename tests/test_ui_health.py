@@ -4,7 +4,6 @@ every classification problem (AppTest)."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -15,9 +14,6 @@ from tests.apptest_helpers import ok as _ok
 from tests.apptest_helpers import open_app as _open
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-APP = str(Path(__file__).resolve().parents[1] / "lab_ui" / "main.py")
-TIMEOUT = 60
 
 
 def _health(at: AppTest) -> list[str]:

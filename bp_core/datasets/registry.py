@@ -153,18 +153,8 @@ DATASET_INFO: dict[str, DatasetInfo] = {
 #: The label of an uploaded CSV file in the data set chooser (the UI may add the file name).
 CSV_LABEL = "Your CSV file"
 
-#: All dataset names in the order the UI should list them.
-DATASET_NAMES: tuple[str, ...] = (
-    "circle",
-    "xor",
-    "gaussians",
-    "spiral",
-    "moons",
-    "blobs",
-    "plane",
-    "gaussian_bumps",
-    "digits",
-)
+#: All dataset names in the order the UI should list them (the registry's order).
+DATASET_NAMES: tuple[str, ...] = tuple(DATASET_INFO)
 
 #: "classification" or "regression" for each dataset name.
 TASKS: dict[str, str] = {name: info.task for name, info in DATASET_INFO.items()}
