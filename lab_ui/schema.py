@@ -173,6 +173,16 @@ def _layers() -> tuple[int, ...]:
     return tuple(range(1, MAX_HIDDEN_LAYERS + 2))  # Θ^(1) … Θ^(L−1) of the biggest network
 
 
+def _weight_picker(prefix: str) -> tuple[Setting, ...]:
+    """The three settings of a page's Θ^(l)_jk picker: l (a layer), j ≥ 1, k ≥ 0 (0 = bias)."""
+    common = {"group": "page", "url": None}
+    return (
+        Setting(f"{prefix}_l", "int", 1, _layers, label="l", widget="select", **common),
+        Setting(f"{prefix}_j", "int", 1, lo=1, hi=MAX_UNITS, label="j", widget="number", **common),
+        Setting(f"{prefix}_k", "int", 1, lo=0, hi=MAX_UNITS, label="k", widget="number", **common),
+    )
+
+
 SCHEMA: tuple[Setting, ...] = (
     # ------------------------------------------------------------------ data
     Setting(
@@ -468,29 +478,7 @@ SCHEMA: tuple[Setting, ...] = (
         widget="select",
         fmt=lambda l: text.sup("Theta", l),
     ),
-    Setting("contrib_l", "int", 1, _layers, label="l", group="page", url=None, widget="select"),
-    Setting(
-        "contrib_j",
-        "int",
-        1,
-        lo=1,
-        hi=MAX_UNITS,
-        label="j",
-        group="page",
-        url=None,
-        widget="number",
-    ),
-    Setting(
-        "contrib_k",
-        "int",
-        1,
-        lo=0,
-        hi=MAX_UNITS,
-        label="k",
-        group="page",
-        url=None,
-        widget="number",
-    ),
+    *_weight_picker("contrib"),
     Setting("contrib_m", "int", 30, lo=1, hi=100, label="Examples", group="page", url=None),
     # ------------------------------------------------------------------ Derivation
     Setting(
@@ -515,29 +503,7 @@ SCHEMA: tuple[Setting, ...] = (
         group="page",
         url=None,
     ),
-    Setting("der_slice_l", "int", 1, _layers, label="l", group="page", url=None, widget="select"),
-    Setting(
-        "der_slice_j",
-        "int",
-        1,
-        lo=1,
-        hi=MAX_UNITS,
-        label="j",
-        group="page",
-        url=None,
-        widget="number",
-    ),
-    Setting(
-        "der_slice_k",
-        "int",
-        1,
-        lo=0,
-        hi=MAX_UNITS,
-        label="k",
-        group="page",
-        url=None,
-        widget="number",
-    ),
+    *_weight_picker("der_slice"),
     Setting(
         "der_slice_w",
         "float",
