@@ -100,6 +100,15 @@ function gradientSwatch() {
 // User-supplied names are quoted short.
 const short = (s, n = 40) => { s = String(s); return s.length > n ? s.slice(0, n - 1) + "…" : s; };
 
+// ---------- text size ---------------------------------------------------------------------
+
+// Canvas text is drawn at FONT_SCALE times its base size (presenter mode sets it from the
+// component's data: ``scale``), so chart text grows with the page's text on a projector.
+let FONT_SCALE = 1;
+function font(px, bold = false) {
+  return `${bold ? "bold " : ""}${Math.round(px * FONT_SCALE)}px sans-serif`;
+}
+
 // ---------- decoding: arrays arrive as binary (Uint8Array views) or base64 text ------------
 
 function b64bytes(s) {
@@ -306,7 +315,7 @@ function drawBoundary(view, f) {
     ctx.strokeStyle = "#111";
     ctx.beginPath(); ctx.arc(mx, my, 9, 0, 2 * Math.PI); ctx.stroke();
     ctx.fillStyle = "#111";
-    ctx.font = "bold 12px sans-serif";
+    ctx.font = font(12, true);
     ctx.textAlign = "left";
     ctx.fillText(`i = ${f.net.example + 1}`, mx + 11, my - 8);
   }
@@ -316,21 +325,21 @@ function drawBoundary(view, f) {
   ctx.lineWidth = 1;
   ctx.strokeRect(m.l, m.t, side, side);
   ctx.fillStyle = "#444";
-  ctx.font = "11px sans-serif";
+  ctx.font = font(11);
   ctx.textAlign = "center";
   for (const t of niceTicks(ext[0], ext[1], 5)) {
     ctx.fillText(tickText(t, false), X(t), m.t + side + 14);
   }
   ctx.textAlign = "right";
   for (const t of niceTicks(ext[2], ext[3], 5)) ctx.fillText(tickText(t, false), m.l - 4, Y(t) + 4);
-  ctx.font = "12px sans-serif";
+  ctx.font = font(12);
   ctx.textAlign = "center";
   ctx.fillText(short(b.axis[0], 30), m.l + side / 2, m.t + side + 30);
   ctx.save(); ctx.translate(13, m.t + side / 2); ctx.rotate(-Math.PI / 2);
   ctx.fillText(short(b.axis[1], 30), 0, 0); ctx.restore();
   // legend row under the axis: point kinds
   ctx.textAlign = "left";
-  ctx.font = "11px sans-serif";
+  ctx.font = font(11);
   let lx = m.l;
   const ly = m.t + side + 48;
   const item = (fill, rim, label) => {
@@ -461,7 +470,7 @@ function curveChart(view, canvas, spec) {
   const W = canvas.parentElement.clientWidth || 500;
   // the legend wraps onto as many rows as it needs (ten layers' ‖D‖ need two or three)
   const probe = canvas.getContext("2d");
-  probe.font = "11px sans-serif";
+  probe.font = font(11);
   const rows = [[]];
   let rowW = 58;
   for (const sr of spec.series) {
@@ -510,7 +519,7 @@ function curveChart(view, canvas, spec) {
     axes[side] = { tr, ticks, ax };
   }
   // grid and ticks
-  ctx.font = "11px sans-serif";
+  ctx.font = font(11);
   ctx.strokeStyle = "#e6e6e6";
   ctx.lineWidth = 1;
   ctx.fillStyle = "#555";
@@ -540,10 +549,10 @@ function curveChart(view, canvas, spec) {
   ctx.strokeRect(m.l, m.t, pw, ph);
   // titles
   ctx.fillStyle = "#222";
-  ctx.font = "bold 12px sans-serif";
+  ctx.font = font(12, true);
   ctx.textAlign = "left";
   ctx.fillText(spec.title, 6, 14);
-  ctx.font = "11px sans-serif";
+  ctx.font = font(11);
   ctx.textAlign = "center";
   ctx.fillText("epoch", m.l + pw / 2, m.t + ph + 28);
   ctx.save(); ctx.translate(12, m.t + ph / 2); ctx.rotate(-Math.PI / 2);
@@ -739,7 +748,7 @@ function drawNet(view, f) {
   const back = net.mode === "backward";
   const nscale = (back && !shared && net.scale_layer) || net.scale || net.sizes.map(() => 1);
   const hits = [];
-  ctx.font = "11px sans-serif";
+  ctx.font = font(11);
   ctx.textAlign = "center";
   for (let l = 0; l < L; l++) {
     const col = geo.cols[l];
@@ -780,9 +789,9 @@ function drawNet(view, f) {
     ctx.textAlign = l === 0 && L > 1 ? "left" : l === L - 1 && L > 1 ? "right" : "center";
     const hx = l === 0 && L > 1 ? col.x - geo.r : l === L - 1 && L > 1 ? col.x + geo.r : col.x;
     ctx.fillStyle = "#222";
-    ctx.font = "12px sans-serif";
+    ctx.font = font(12);
     ctx.fillText(line1, hx, 12);
-    ctx.font = "11px sans-serif";
+    ctx.font = font(11);
     ctx.fillStyle = "#555";
     ctx.fillText(line2, hx, 25);
     if (back && l > 0 && !shared && spacing >= 62) {
@@ -910,7 +919,7 @@ function drawMaps(view, f) {
     const q = b64bytes(m.q);
     const y = 2 + row * rowH;
     ctx.fillStyle = "#333";
-    ctx.font = "12px sans-serif";
+    ctx.font = font(12);
     ctx.textAlign = "left";
     ctx.fillText(`a${sup(m.l)}`, 4, y + cell / 2 + 4);
     for (let u = 0; u < m.units; u++) {
@@ -1183,6 +1192,9 @@ export default function (component) {
     window.__bpRoot = view.dom.root;
   }
   view.trigger = (name, value) => { if (setTriggerValue) setTriggerValue(name, value); };
+  const scale = Number(data.scale) > 0 ? Math.min(3, Number(data.scale)) : 1;
+  FONT_SCALE = scale; // the next frame (the page re-publishes on every change) is drawn at it
+  view.dom.root.classList.toggle("bp-presenter", Boolean(data.presenter));
   if (data.schema === 2 && data.token) {
     view.token = data.token;
     view.wsPath = data.ws;
