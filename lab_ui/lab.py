@@ -55,6 +55,14 @@ class Lab:
     rev: int = 0  # frames sent
     problem: str = ""  # why the last requested change could not be applied (Markdown-safe)
     cache: dict = field(default_factory=dict)
+    #: What was done by hand since the Lab was built (points drawn, a weight edited, a
+    #: setting changed mid-run), one short plain sentence each, newest last, at most 20.  A
+    #: link replays the settings from epoch 0, so it cannot bring these back: the page says so.
+    edits: list = field(default_factory=list)
+
+    def note_edit(self, what: str) -> None:
+        """Record one hand edit (see ``edits``)."""
+        self.edits = [*self.edits[-19:], what]
 
 
 @dataclass(frozen=True)
