@@ -399,6 +399,15 @@ SCHEMA: tuple[Setting, ...] = (
         help="Colour by predicted class only (classification).",
     ),
     Setting("log_cost", "bool", False, label="log J"),
+    # ------------------------------------------------------------------ every page
+    Setting(
+        "presenter",
+        "bool",
+        False,
+        label="Presenter mode",
+        help="For a projector: no sidebar, large text, only the controls a lecture needs "
+        "(Play, Step, Reset, the keys). Turn it off with the same switch at the top.",
+    ),
     # ------------------------------------------------------------------ Step through
     Setting(
         "stp_source",
@@ -546,6 +555,10 @@ SESSION_KEYS: dict[str, str] = {
     "b_preset": "button: apply the chosen preset again (its settings, epoch 0)",
     "b_stp_prev": "button: previous step (Step through)",
     "b_stp_next": "button: next step (Step through)",
+    "b_train_batch": "button: train one mini-batch (Gradients, Derivation)",
+    "b_train_epoch": "button: train one epoch (Gradients, Derivation)",
+    "b_train_reset": "button: back to epoch 0 (Gradients, Derivation)",
+    "bp_keys": "the key listener component (lab_ui.keys_ui)",
 }
 
 #: Families of keys: prefix → (what it holds, the setting each entry is validated against).
