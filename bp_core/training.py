@@ -15,6 +15,7 @@ from typing import ClassVar, Protocol
 import numpy as np
 
 from .config import NetConfig
+from .indexing import weight_to_index
 from .metrics import accuracy, r2
 from .network import (
     _backprop,
@@ -203,6 +204,11 @@ class Snapshot:
     Theta: tuple[Array, ...]
 
 
+def _copy_state(state: dict) -> dict[str, Array | int]:
+    """A copy of an optimizer state: vectors copied, counts as ints."""
+    return {k: int(v) if isinstance(v, int | np.integer) else np.array(v) for k, v in state.items()}
+
+
 def _quiet_overflow() -> np.errstate:
     """Overflow to inf/NaN is how divergence shows; the trainer detects and reports it, so
     numpy's RuntimeWarnings would only repeat the news in the server log."""
@@ -320,6 +326,36 @@ class Trainer:
                 self._last_batch_J = _cost(cfg, Theta, trace.z[-1], trace.a[-1], Yb)
             self._last_step = None  # computed: drop the references
         return self._last_batch_J
+
+    @property
+    def optimizer_state(self) -> dict[str, Array | int]:
+        """The optimizer's memory between steps (read only: a copy): ``{}`` for gradient
+        descent, ``{"v": (n_weights,)}`` for momentum's velocity, ``{"m": (n_weights,),
+        "v": (n_weights,), "t": int}`` for Adam's moments and step count."""
+        return _copy_state(self._opt_state)
+
+    def set_weight(self, l: int, j: int, k: int, value: float) -> None:
+        """Set one weight Θ^(l)_jk by hand (course numbering: l = 1 … L − 1, j = 1 … s_{l+1},
+        k = 0 … s_l with k = 0 the bias column; see ``bp_core.indexing``).
+
+        Θ changes at once (a new vector: the snapshots keep the old values); the history,
+        the snapshots, the epoch and step counts and the optimizer's state are kept.  Raises
+        ValueError, in the course's numbering, for a weight the network does not have or a
+        value that is not a finite number.
+        """
+        index, row, col = weight_to_index(l, j, k, self.cfg)
+        name = f"Θ^({l})_{j},{k}"
+        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            raise ValueError(f"The new value of {name} must be a number (got {value!r}).")
+        if not math.isfinite(value):
+            raise ValueError(f"The new value of {name} must be a finite number (got {value}).")
+        Theta = tuple(T.copy() for T in self.Theta)  # (s_{l+1}, s_l + 1) each
+        Theta[index][row, col] = float(value)
+        self.last_batch_J  # noqa: B018 (computed now, from the step that came before the edit)
+        self.theta_vec = unroll(Theta)  # (n_weights,)
+        self.Theta = reshape_params(self.cfg, self.theta_vec)
+        self._full_trace = None  # computed at the old Θ
+        self._last_step = None
 
     def with_lambda(self, lambda_: float) -> None:
         """Change λ mid-run, keeping Θ, the optimizer's state, the history and the snapshots.

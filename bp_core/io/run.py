@@ -78,7 +78,7 @@ def run_from_trainer(trainer: Trainer, dataset: Any) -> Run:
     The optimizer state is the trainer's (momentum's v, Adam's m, v and t); it is left out
     (None) only if it holds an infinite value, which a file cannot store.
     """
-    state = copy_optimizer_state(trainer._opt_state)  # (n_weights,) vectors and counts
+    state = copy_optimizer_state(trainer.optimizer_state)  # (n_weights,) vectors and counts
     return Run(
         cfg=trainer.cfg,
         Theta=tuple(np.array(T, dtype=np.float64, copy=True) for T in trainer.Theta),
@@ -107,7 +107,7 @@ def restore_trainer(run: Run, rng: np.random.Generator) -> Trainer:
     trainer.epoch, trainer.steps = run.epoch, run.steps
     trainer.snapshots = [Snapshot(run.epoch, run.steps, trainer.Theta)]
     if run.optimizer_state is not None:
-        fresh = trainer._opt_state
+        fresh = trainer.optimizer_state
         state = copy_optimizer_state(run.optimizer_state)
         if set(state) != set(fresh) or any(
             np.shape(state[k]) != np.shape(v) for k, v in fresh.items()
