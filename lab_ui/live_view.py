@@ -1,12 +1,13 @@
 """The live view: one Streamlit component (components v2) that stays mounted and draws the
 frames of the live channel (:mod:`lab_ui.channel`).
 
-The component's data is only ``{"schema": 2, "token": …, "ws": …}``: which session's stream
-to open, and where.  The frames themselves travel over that WebSocket, off Streamlit's rerun
-path; this page re-runs only when a control changes.  Two things come back from the
-component as Streamlit events: ``command`` (Reset, which rebuilds the Lab from the page's
-settings) and ``event`` (the stream paused or diverged, so the page redraws what it shows
-only while paused).
+The component's data is only ``{"schema": 2, "token": …, "ws": …, "scale": …,
+"presenter": …}``: which session's stream to open, and where, and how big its text is
+(presenter mode, :mod:`lab_ui.presenter_ui`).  The frames themselves travel over that
+WebSocket, off Streamlit's rerun path; this page re-runs only when a control changes.
+Two things come back from the component as Streamlit events: ``command`` (Reset, which
+rebuilds the Lab from the page's settings) and ``event`` (the stream paused or diverged, so
+the page redraws what it shows only while paused).
 
 The component's assets (``backprop_lab/live_view/``: JS and CSS) are declared in
 ``pyproject.toml`` under ``[tool.streamlit.component]``; Streamlit registers them when it
@@ -21,6 +22,7 @@ from typing import Any
 
 import streamlit as st
 
+from lab_ui import presenter_ui
 from lab_ui.channel import LiveSession, endpoint
 from lab_ui.channel.session import ViewSettings
 
@@ -68,7 +70,13 @@ def live_view(
     key : str
         Fixed widget key; keeping it fixed is what keeps the component mounted.
     """
-    data = {"schema": 2, "token": session.token, "ws": endpoint.PATH.lstrip("/")}
+    data = {
+        "schema": 2,
+        "token": session.token,
+        "ws": endpoint.PATH.lstrip("/"),
+        "scale": presenter_ui.canvas_scale(),  # canvas text size (presenter mode: 2)
+        "presenter": presenter_ui.presenting(),  # the root's class bp-presenter
+    }
     _mounter()(
         key=key,
         data=json.dumps(data, separators=(",", ":")).encode("utf-8"),

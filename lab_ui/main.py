@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lab_ui import state
+from lab_ui import presenter_ui, state
 
 st.set_page_config(
     page_title="Backprop Lab",
@@ -29,4 +29,9 @@ pages = [
     st.Page("../pages/3_Gradients.py", title="Gradients", icon=":material/trending_down:"),
     st.Page("../pages/4_Derivation.py", title="Derivation", icon=":material/edit_note:"),
 ]
-st.navigation(pages).run()
+# Presenter mode (lab_ui.presenter_ui): no sidebar, no navigation menu, large text; its
+# switch and the page links at the top of every page.  Off: the switch tops the sidebar.
+presenting = presenter_ui.presenting()
+navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
+presenter_ui.presenter_ui(pages, st.container())
+navigation.run()

@@ -289,10 +289,17 @@ def _mode_changed() -> None:
     schema.sync_from_widget(ss, "mode")
 
 
-def toolbar_ui(lab: lab_mod.Lab) -> None:
-    """The speed and the diagram's view options (Play/Pause/Step/Reset live in the view)."""
+def toolbar_ui(lab: lab_mod.Lab, compact: bool = False) -> None:
+    """The speed and the diagram's view options (Play/Pause/Step/Reset live in the view).
+
+    ``compact`` (presenter mode): only the speed and the forward / backward switch."""
     # Play/Pause, Step and Reset are the live view's own buttons (lab_ui.live_view): they
     # are answered over its channel, without re-running the page.
+    if compact:
+        c = st.columns([3, 2], vertical_alignment="bottom")
+        setting_ui("speed", c[0])
+        setting_ui("mode", c[1], on_change=_mode_changed)
+        return
     m_train = lab.dataset.m_train
     regression = lab.dataset.task == "regression"
     c = st.columns([3, 2], vertical_alignment="bottom")

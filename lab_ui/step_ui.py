@@ -8,10 +8,11 @@ page switch; Prev / Next and the slider all move it.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 
 import streamlit as st
 
-from . import schema, stepper, text
+from . import keys_ui, schema, stepper, text
 from .widgets import setting_ui
 
 ss = st.session_state
@@ -28,9 +29,22 @@ def _move(by: int, n: int) -> None:
     schema.set_setting(ss, "stp_step", k)
 
 
+def step_actions(n: int) -> dict[str, Callable[[], None]]:
+    """What the Step-through's keys do (``keys_ui.STEP_KEYS``): the buttons' moves, step 1
+    and step n."""
+    return {
+        "next": lambda: _move(1, n),
+        "prev": lambda: _move(-1, n),
+        "first": lambda: _move(-n, n),
+        "last": lambda: _move(n, n),
+    }
+
+
 def position_ui(cfg, steps: list[stepper.Step]) -> tuple[int, stepper.Step]:
-    """◀ Prev, the step slider, Next ▶; returns the step number k (1 … n) and step k."""
+    """◀ Prev, the step slider, Next ▶ and the keys (→ / ←, PageDown / PageUp, R, "?");
+    returns the step number k (1 … n) and step k."""
     n = len(steps)
+    keys_ui.keys_ui(keys_ui.STEP_KEYS, step_actions(n), title="Keys: the walk-through")
     b1, b2, b3 = st.columns([1, 6, 1], vertical_alignment="bottom")
     k = min(max(int(ss["stp_step"]), 1), n)
     b1.button(

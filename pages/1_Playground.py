@@ -7,7 +7,7 @@ the session's own channel (lab_ui.channel).  This page re-runs only when a contr
 
 import streamlit as st
 
-from lab_ui import playground_ui, presets_ui, schema, text
+from lab_ui import playground_ui, presenter_ui, presets_ui, schema, text
 from lab_ui.entry import session_lab_ui
 from lab_ui.health_ui import health_ui
 from lab_ui.live_view import live_session_ui, live_view_ui
@@ -29,10 +29,12 @@ st.caption(
 presets_ui.story_ui(ss["preset"])  # the applied preset's story, above the live view
 bar = st.container()
 live = live_view_ui(lab)  # Play, Pause and Step are answered over its own channel
-playground_ui.sidebar_ui(lab)
+presenting = presenter_ui.presenting()  # presenter mode: no sidebar, a short toolbar
+if not presenting:
+    playground_ui.sidebar_ui(lab)
 st.query_params.from_dict(schema.settings_to_query(ss))
 with bar:
-    playground_ui.toolbar_ui(lab)
+    playground_ui.toolbar_ui(lab, compact=presenting)
     if lab.trainer.diverged:
         st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
 if not live.playing:  # below the live view only while paused

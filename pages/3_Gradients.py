@@ -7,7 +7,7 @@ Widgets (lab_ui.widgets) → bp_core (backprop, the check; via lab_ui.lab) → l
 
 import streamlit as st
 
-from lab_ui import figures, gradients_ui, text
+from lab_ui import figures, gradients_ui, keys_ui, text
 from lab_ui import lab as lab_mod
 from lab_ui.entry import session_lab_ui
 from lab_ui.widgets import setting_ui, weight_ui
@@ -21,6 +21,7 @@ st.caption(
     f"{tr.epoch} epochs on the Playground. $D^{{(l)}} = \\partial J / \\partial \\Theta^{{(l)}}$ "
     "is what gradient descent follows."
 )
+keys_ui.training_keys_ui(lab)  # Step / Reset (buttons and keys): everything below follows Θ
 try:
     trace = lab_mod.training_trace(lab)
 except ValueError as err:

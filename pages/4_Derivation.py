@@ -8,7 +8,7 @@ import streamlit as st
 
 import bp_core as bp
 from bp_core import checks as bp_checks
-from lab_ui import derivation_ui, figures, schema, text
+from lab_ui import derivation_ui, figures, keys_ui, schema, text
 from lab_ui import lab as lab_mod
 from lab_ui.derivation import derivation_lines
 from lab_ui.entry import session_lab_ui
@@ -27,6 +27,7 @@ st.caption(
     f"λ = {text.number(cfg.lambda_)}). $J_i$ is one example's cost; "
     r"$J = \frac{1}{m}\sum_i J_i$ + regularization."
 )
+keys_ui.training_keys_ui(lab)  # Step / Reset (buttons and keys): every line follows Θ
 c1, c2 = st.columns(2)
 i = setting_ui(
     "der_example", c1, hi=tr.m, label=f"Example i for the per-example lines (1 … {tr.m})"
