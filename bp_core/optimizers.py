@@ -30,6 +30,9 @@ class Optimizer:
     init: Callable[[Array], State]
     update: Callable[[Array, Array, State, dict], tuple[Array, State]]
     formula: str
+    #: The largest α worth offering with this rule, or None for no cap (Adam's steps are
+    #: ≈ α per weight whatever the size of D, so α = 1 throws the weights around).
+    max_alpha: float | None = None
 
 
 def _no_state(theta: Array) -> State:
@@ -82,6 +85,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
             _adam_init,
             _adam,
             r"\Theta := \Theta - \alpha\,\hat m / (\sqrt{\hat v} + \epsilon)",
+            max_alpha=0.01,
         ),
     )
 }

@@ -47,9 +47,8 @@ LAMBDAS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0
 BATCH_SIZES = (1, 2, 4, 8, 10, 16, 32, 64, 128, 256, 0)  # 0 = the whole training set
 N_POINTS = (50, 100, 200, 300, 500, 1000, 2000)
 SPEEDS = ("slow", "step", "1", "2", "5", "10", "20", "50", "100")
-#: The largest α each optimizer is offered when it is chosen (Adam's steps are ≈ α per
-#: weight whatever the gradient, so α = 1 throws the weights around).
-OPTIMIZER_MAX_ALPHA = {"adam": 0.01}
+#: The largest α each optimizer is offered when it is chosen: the registry's ``max_alpha``.
+OPTIMIZER_MAX_ALPHA = {k: o.max_alpha for k, o in OPTIMIZERS.items() if o.max_alpha is not None}
 
 
 def _speed_label(s: str) -> str:

@@ -139,3 +139,15 @@ def test_an_activation_registered_at_run_time_works_everywhere(softplus):
 def test_a_removed_activation_is_refused_again():
     with pytest.raises(ValueError, match="Unknown activation 'softplus'"):
         bp.NetConfig((2, 3, 1), "softplus")
+
+
+def test_alpha_caps_come_from_the_optimizer_registry():
+    """The Playground's α cap per optimizer is the registry's ``max_alpha`` (one place)."""
+    from bp_core.optimizers import OPTIMIZERS
+    from lab_ui import schema
+
+    assert OPTIMIZERS["adam"].max_alpha == 0.01
+    assert OPTIMIZERS["gd"].max_alpha is None
+    for name, opt in OPTIMIZERS.items():
+        assert opt.max_alpha is None or 0 < opt.max_alpha < 10
+        assert schema.OPTIMIZER_MAX_ALPHA.get(name) == opt.max_alpha

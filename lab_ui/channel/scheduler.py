@@ -16,9 +16,12 @@ import weakref
 from collections import deque
 from typing import Any
 
-#: Training time per frame for one playing session (one frame at 60 Hz is 16.7 ms: 6 ms of
-#: training, ~2 ms to build and send the frame, and the browser draws it well inside one).
-TRAIN_BUDGET_S = 0.006
+#: Training time per frame for one playing session.  One frame at 60 Hz is 16.7 ms, and on a
+#: small machine the browser drawing the frame shares the CPU with the server: 3 ms of
+#: training (≥ 450 epochs/s on the default setup at 50+ frames/s) plus ~2 ms to build and send
+#: leave the browser its share.  Measured with bench/bench_browser.py on 2 cores: 6 ms gave
+#: 39.4 frames/s, 3 ms 46.6–56.0 (same machine, same hour; noisy).
+TRAIN_BUDGET_S = 0.003
 #: A session counts as playing for the budget if it was served this recently.
 ACTIVE_WINDOW_S = 1.0
 
