@@ -4,6 +4,13 @@ time, with a history of what happened and Θ snapshots to scrub back through.
 Batch size ``None`` is full-batch gradient descent (the course's way), 1 is stochastic
 gradient descent, anything between is mini-batch.  One epoch is one pass over the training
 set in a fresh random order drawn from the trainer's ``rng``.
+
+Time travel: every snapshot holds the whole training state (Θ, the optimizer's memory, the
+random generator's state, the counts), so ``Trainer.restore(epoch)`` goes back to it and
+training on from there gives, bit for bit, the Θ that training on without stopping gave.
+Restoring keeps the later snapshots and history rows, so one can scrub back and forth; they
+are replaced only when training goes on from an earlier point (or a weight is edited there),
+as with undo.
 """
 
 from __future__ import annotations
@@ -180,6 +187,16 @@ class History:
             # a table may have fewer rows than epoch (files saved without gradients)
             col[:] = [col[i] for i in keep if i < len(col)]
 
+    def truncated(self, step: int) -> History:
+        """A new History of the rows recorded at or before gradient step ``step`` (the rows'
+        lists of per-layer values are shared, never changed)."""
+        n = sum(1 for s in self.step if s <= step)  # rows are in step order
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        out = History(**{k: v[:n] if isinstance(v, list) else v for k, v in values.items()})
+        if "max_rows" in self.__dict__:
+            out.max_rows = self.max_rows
+        return out
+
     def as_arrays(self) -> dict[str, Array]:
         """Every column as a numpy array (2-D for the per-layer ones: (epochs, layers))."""
         return {
@@ -197,11 +214,56 @@ class History:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Θ as it was after ``epoch`` epochs (``step`` gradient steps)."""
+    """The training state after ``epoch`` epochs (``step`` gradient steps): enough to go on
+    training from it exactly as if one had never stopped (see ``Trainer.restore``).
+
+    Attributes
+    ----------
+    epoch, step : int
+        Completed epochs and gradient steps.
+    Theta : tuple of ndarray
+        ``Theta[l - 1]`` = Θ^(l), shape (s_{l+1}, s_l + 1): views of ``theta_vec``.
+    theta_vec : ndarray of shape (n_weights,) or None
+        The unrolled Θ (None in a snapshot made from Θ alone).
+    optimizer : str or None
+        The optimizer whose memory ``optimizer_state`` is.
+    optimizer_state : dict or None
+        A copy of that memory (``Trainer.optimizer_state``); None: unknown, a fresh one is
+        used on restoring.
+    rng_state : dict or None
+        ``rng.bit_generator.state``: the generator that draws the next epochs' order.
+    history_len : int or None
+        Rows the history had when the snapshot was taken (thinning may since have dropped
+        some; restoring keeps the rows recorded at or before ``step``).
+    batch : int
+        Mini-batches done in the current epoch (0 at the end of an epoch).
+    order : ndarray of shape (m,) or None
+        The current epoch's order of the training examples, when ``batch`` > 0.
+    divergence : Divergence or None
+        Why training had stopped at this point, if it had.
+    """
 
     epoch: int
     step: int
     Theta: tuple[Array, ...]
+    theta_vec: Array | None = None
+    optimizer: str | None = None
+    optimizer_state: dict | None = None
+    rng_state: dict | None = None
+    history_len: int | None = None
+    batch: int = 0
+    order: Array | None = None
+    divergence: Divergence | None = None
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays it holds (Θ once: ``Theta`` are views of ``theta_vec``)."""
+        arrays = [*(self.optimizer_state or {}).values(), self.order]
+        arrays.append(self.theta_vec)
+        n = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
+        if self.theta_vec is None:
+            n += sum(T.nbytes for T in self.Theta)
+        return n
 
 
 def _copy_state(state: dict) -> dict[str, Array | int]:
@@ -245,6 +307,8 @@ class Trainer:
         Completed epochs and gradient steps.
     history : History
     snapshots : list of Snapshot
+        The states kept to go back to (``restore``): one every ``2^k`` recorded epochs, at
+        most ``settings.max_snapshots``.
     divergence : Divergence or None
         Set when J or Θ became non-finite; training then refuses to go on, and ``Theta``
         holds the last finite weights.
@@ -288,9 +352,14 @@ class Trainer:
         self.steps = 0
         self._batch = 0  # mini-batches done in the current epoch
         self._Xp, self._Yp = X, self.Y_train  # this epoch's shuffled order
+        self._order: Array | None = None  # (m,) that order, None while it is X's own
         self.history = History("R²" if data.task == "regression" else "accuracy")
         self.snapshots: list[Snapshot] = []
         self._snapshot_every = 1
+        # while restored to an earlier point: the latest state reached and its history,
+        # kept until training goes on from the earlier point
+        self._head: Snapshot | None = None
+        self._full_history: History | None = None
         self.divergence: Divergence | None = None
         # full batch: the history record's backprop over X_train at these weights is exactly
         # the next step's, so it is kept for that step instead of being done twice
@@ -356,6 +425,11 @@ class Trainer:
         self.Theta = reshape_params(self.cfg, self.theta_vec)
         self._full_trace = None  # computed at the old Θ
         self._last_step = None
+        # an edit starts a new future, as training on does; the snapshot of this very step
+        # becomes the edited state, so going back to it later finds the edit
+        self._go_on()
+        if self.snapshots and self.snapshots[-1].step == self.steps:
+            self.snapshots[-1] = self._capture()
 
     def with_lambda(self, lambda_: float) -> None:
         """Change λ mid-run, keeping Θ, the optimizer's state, the history and the snapshots.
@@ -391,6 +465,7 @@ class Trainer:
         self.steps_per_epoch = math.ceil(self.m / self.batch_size)
         self._batch = 0
         self._Xp, self._Yp = self.X_train, self.Y_train
+        self._order = None
         self._full_trace = None
         if settings.optimizer != self._optimizer.name:
             self._optimizer = OPTIMIZERS[settings.optimizer]
@@ -410,9 +485,11 @@ class Trainer:
     def _step(self) -> bool:
         if self.divergence is not None:
             return False
+        self._go_on()
         if self._batch == 0 and self.batch_size < self.m:
             order = self.rng.permutation(self.m)
             self._Xp, self._Yp = self.X_train[order], self.Y_train[order]
+            self._order = order
         lo = self._batch * self.batch_size
         Xb, Yb = self._Xp[lo : lo + self.batch_size], self._Yp[lo : lo + self.batch_size]
         self.last_batch = (Xb, Yb)
@@ -511,8 +588,8 @@ class Trainer:
     def _snapshot(self) -> None:
         if self.epoch % self._snapshot_every:
             return
-        self.snapshots.append(Snapshot(self.epoch, self.steps, self.Theta))
-        if len(self.snapshots) > self.settings.max_snapshots:
+        self.snapshots.append(self._capture())
+        while len(self.snapshots) > self.settings.max_snapshots:  # fewer may be allowed now
             self._snapshot_every *= 2
             self.snapshots = [s for s in self.snapshots if s.epoch % self._snapshot_every == 0]
 
@@ -536,3 +613,120 @@ class Trainer:
             if s.epoch <= epoch:
                 best = s
         return best.Theta
+
+    # ----------------------------------------------------------------------------------
+    # Time travel
+    # ----------------------------------------------------------------------------------
+    @property
+    def rewound(self) -> bool:
+        """True while the trainer is restored to a point before the latest state it reached;
+        the later snapshots and history rows are kept until training goes on from here."""
+        return self._head is not None
+
+    def timeline(self) -> list[tuple[int, int]]:
+        """(epoch, step) of every point :meth:`restore` can go to, in order: the snapshots,
+        and the latest state reached (also when it is mid-epoch).  While rewound, the points
+        after the current one are there too."""
+        return [
+            (p.epoch, p.step) if p is not None else (self.epoch, self.steps) for p in self._points()
+        ]
+
+    def _points(self) -> list[Snapshot | None]:
+        """The snapshots and the latest state (None: the present state, not captured); the
+        latest state replaces a snapshot of the same step (an edit may have changed it)."""
+        last = self._head
+        last_step = self.steps if last is None else last.step
+        return [*(s for s in self.snapshots if s.step < last_step), last]
+
+    def restore(self, epoch: int, step: int | None = None) -> Snapshot:
+        """Go back (or forward again) to the latest kept state at or before ``epoch`` (and
+        at or before gradient step ``step`` when given; see :meth:`timeline`).
+
+        Θ, the optimizer's memory, the random generator, the epoch and step counts, the
+        divergence and the history become what they were then, so training on gives the
+        same Θ, bit for bit, as training on from there did (or would have) without stopping.
+        The later states are kept: restoring one of them again works, until training goes
+        on from this point (or a weight is edited), which replaces them.  Changes made to
+        the settings since (α, batch size, λ, optimizer) stay; a snapshot of another
+        optimizer's memory restarts the current optimizer's.
+
+        Returns the Snapshot restored.  Raises ValueError for a negative epoch or step, or
+        when nothing was kept that early.
+        """
+        for name, v in (("epoch", epoch), ("step", step)):
+            if v is None and name == "step":
+                continue
+            if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0:
+                raise ValueError(
+                    f"The {name} to go back to must be a whole number ≥ 0 (got {v!r})."
+                )
+        points = [
+            p
+            for p, (e, st) in zip(self._points(), self.timeline(), strict=True)
+            if e <= epoch and (step is None or st <= step)
+        ]
+        if not points:
+            first = self.timeline()[0]
+            raise ValueError(
+                f"Nothing was kept from before epoch {epoch}"
+                + (f", step {step}" if step is not None else "")
+                + f": the earliest state kept is epoch {first[0]} (step {first[1]})."
+            )
+        target = points[-1]
+        if target is None:  # the present state: nothing to do
+            return self._capture()
+        if self._head is None:
+            self._head, self._full_history = self._capture(), self.history
+        self._load(target)
+        if target is self._head:  # back at the latest state: nothing is kept any more
+            self.history = self._full_history
+            self._head = self._full_history = None
+        else:
+            self.history = self._full_history.truncated(target.step)
+        return target
+
+    def _capture(self) -> Snapshot:
+        """The whole training state now, as a Snapshot (the optimizer's memory copied)."""
+        return Snapshot(
+            epoch=self.epoch,
+            step=self.steps,
+            Theta=self.Theta,
+            theta_vec=self.theta_vec,  # never changed in place: a new vector every step
+            optimizer=self._optimizer.name,
+            optimizer_state=_copy_state(self._opt_state),
+            rng_state=self.rng.bit_generator.state,  # a new dict, ~0.3 kB
+            history_len=len(self.history),
+            batch=self._batch,
+            order=self._order if self._batch else None,
+            divergence=self.divergence,
+        )
+
+    def _load(self, s: Snapshot) -> None:
+        """Make ``s`` the current state (see :meth:`restore`)."""
+        self.theta_vec = s.theta_vec if s.theta_vec is not None else unroll(s.Theta)
+        self.Theta = reshape_params(self.cfg, self.theta_vec)
+        self.epoch, self.steps = s.epoch, s.step
+        if s.optimizer == self._optimizer.name and s.optimizer_state is not None:
+            self._opt_state = _copy_state(s.optimizer_state)
+        else:
+            self._opt_state = self._optimizer.init(self.theta_vec)
+        if s.rng_state is not None:
+            self.rng.bit_generator.state = s.rng_state
+        order = s.order
+        if 0 < s.batch < self.steps_per_epoch and order is not None and len(order) == self.m:
+            self._batch, self._order = s.batch, order
+            self._Xp, self._Yp = self.X_train[order], self.Y_train[order]
+        else:
+            self._batch, self._order = 0, None
+            self._Xp, self._Yp = self.X_train, self.Y_train
+        self.divergence = s.divergence
+        self._full_trace = None
+        self._last_step, self._last_batch_J = None, None
+        self.last_batch = (self._Xp[: self.batch_size], self._Yp[: self.batch_size])
+
+    def _go_on(self) -> None:
+        """Training goes on from a restored point: the later states kept are replaced."""
+        if self._head is None:
+            return
+        self.snapshots = [s for s in self.snapshots if s.step <= self.steps]
+        self._head = self._full_history = None

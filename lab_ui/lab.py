@@ -29,6 +29,7 @@ from bp_core import BackpropTrace, NetConfig, backprop, init_weights
 from bp_core import datasets as bp_datasets
 from bp_core.examples import examples
 from bp_core.gradcheck import SampledCheck, sampled_gradient_check
+from bp_core.optimizers import OPTIMIZERS
 from bp_core.training import Trainer, TrainSettings
 
 from . import schema, text
@@ -213,18 +214,40 @@ def make_config(state: Mapping[str, Any], dataset: Any) -> NetConfig:
     )
 
 
-#: Θ snapshots (for scrubbing back) may take this much memory per session: a big network
-#: keeps fewer of them (16 … 256; the 8 × 32 net keeps 34, the default 2-4-2-1 net 256).
+#: The snapshots (the training states kept to go back and forth to, see
+#: ``Trainer.restore``) may take this much memory per session.  Each holds Θ and the
+#: optimizer's memory (none for gradient descent, v for momentum, m and v for Adam): 8 n,
+#: 16 n or 24 n bytes for n weights, plus :data:`SNAPSHOT_OVERHEAD`; while scrubbing, the
+#: latest state is kept as one more, with its epoch's order of the examples (8 m bytes).  So
+#: ``(max_snapshots + 1) × (8 n (1 + vectors) + SNAPSHOT_OVERHEAD) + 8 m ≤ SNAPSHOT_BYTES``:
+#: the default 2-4-2-1 net keeps 256, the 8 × 32 net 31 with gradient descent and 10 with
+#: Adam, the biggest (the digits' 64 inputs, 10 × 32, Adam) 6; at least 2, which every network
+#: the settings allow fits (a 50-feature CSV file, 10 × 32, 100 classes, Adam keeps 4).
 SNAPSHOT_BYTES = 2 * 1024 * 1024
+#: A snapshot's bytes besides its arrays (the record, Θ's views, the generator's state):
+#: measured 1.6 kB (one hidden layer) … 3.3 kB (ten).
+SNAPSHOT_OVERHEAD = 4096
 
 
-def make_settings(state: Mapping[str, Any], cfg: NetConfig | None = None) -> TrainSettings:
-    """TrainSettings from α, batch size and optimizer (and, given the network, how many Θ
-    snapshots fit in :data:`SNAPSHOT_BYTES`).  Raises ValueError."""
+def snapshots_kept(cfg: NetConfig, optimizer: str, m_train: int = 0) -> int:
+    """How many snapshots fit in :data:`SNAPSHOT_BYTES` for this network and optimizer
+    (2 … 256)."""
+    memory = OPTIMIZERS[optimizer].init(np.zeros(1))  # what the optimizer keeps per weight
+    vectors = sum(isinstance(v, np.ndarray) for v in memory.values())
+    per = 8 * cfg.n_weights * (1 + vectors) + SNAPSHOT_OVERHEAD
+    return int(min(256, max(2, (SNAPSHOT_BYTES - 8 * m_train) // per - 1)))
+
+
+def make_settings(
+    state: Mapping[str, Any], cfg: NetConfig | None = None, m_train: int = 0
+) -> TrainSettings:
+    """TrainSettings from α, batch size and optimizer (and, given the network and the number
+    of training examples, how many snapshots fit in :data:`SNAPSHOT_BYTES`).  Raises
+    ValueError."""
     batch = state["batch"]
     kept = 256
-    if cfg is not None:
-        kept = int(min(256, max(16, SNAPSHOT_BYTES // (8 * cfg.n_weights))))
+    if cfg is not None and state["optimizer"] in OPTIMIZERS:
+        kept = snapshots_kept(cfg, state["optimizer"], m_train)
     return TrainSettings(
         alpha=float(state["alpha"]),
         batch_size=None if batch == 0 else int(batch),
@@ -239,9 +262,8 @@ def build_lab(state: Mapping[str, Any], dataset: Any | None = None) -> Lab:
         dataset = make_dataset_from(state)
     cfg = make_config(state, dataset)
     Theta = init_weights(cfg, np.random.default_rng([state["seed"], 1, 0]), method=state["init"])
-    trainer = Trainer(
-        cfg, Theta, dataset, make_settings(state, cfg), np.random.default_rng([state["seed"], 2])
-    )
+    settings = make_settings(state, cfg, dataset.m_train)
+    trainer = Trainer(cfg, Theta, dataset, settings, np.random.default_rng([state["seed"], 2]))
     dsig, nsig = data_sig(state), _net_sig(state)
     uirev = f"{abs(hash((dsig, nsig))):x}"
     return Lab(dsig, nsig, _train_sig(state), dataset, cfg, trainer, uirev)
@@ -276,7 +298,8 @@ def sync_lab(state: MutableMapping[str, Any]) -> Lab:
             new = build_lab(state, lab.dataset)
         elif tsig != lab.train_sig:
             new = lab
-            settings = make_settings(state, lab.cfg)  # refused (ValueError) before anything changes
+            # refused (ValueError) before anything changes
+            settings = make_settings(state, lab.cfg, lab.dataset.m_train)
             # refused (ValueError) before anything changes, like the settings above
             dataclasses.replace(lab.cfg, regularization=state["regularization"])
             lab.trainer.with_lambda(state["lambda_"])  # keeps Θ and the history
@@ -284,6 +307,8 @@ def sync_lab(state: MutableMapping[str, Any]) -> Lab:
             if settings != lab.trainer.settings:
                 lab.trainer.with_settings(settings)
             lab.cfg = lab.trainer.cfg
+            if lab.trainer.steps:  # mid-run: a link replays only the settings as they are now
+                _note_setting_changes(lab, dict(lab.train_sig), dict(tsig))
             lab.train_sig = tsig
             lab.cache.clear()
         else:
@@ -299,6 +324,15 @@ def sync_lab(state: MutableMapping[str, Any]) -> Lab:
     return new
 
 
+def _note_setting_changes(lab: Lab, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+    """One ``lab.note_edit`` per training setting changed mid-run ("α set to 0.3 at epoch 12")."""
+    for name, value in new.items():
+        if old.get(name) != value:
+            s = schema.BY_NAME[name]
+            shown = s.fmt(value) if s.fmt is not None else str(value)
+            lab.note_edit(f"{s.label} set to {shown} at epoch {lab.trainer.epoch}.")
+
+
 def _check_example(state: MutableMapping[str, Any], lab: Lab) -> None:
     """An ``example`` beyond the training set falls back to 0 (the whole batch), with a note."""
     i, m = state.get("example", 0), lab.dataset.m_train
@@ -309,6 +343,14 @@ def _check_example(state: MutableMapping[str, Any], lab: Lab) -> None:
             f"Example i = {text.quote(i)} is beyond the {m} training examples: the diagram "
             "shows the whole batch (i = 0) instead.",
         ]
+
+
+def adopt_lab(state: Mapping[str, Any], dataset: Any, trainer: Trainer) -> Lab:
+    """A Lab around a trainer made elsewhere (an imported run), signed with the settings as
+    they are now, so :func:`sync_lab` keeps it.  Set the settings to describe it first."""
+    dsig, nsig = data_sig(state), _net_sig(state)
+    uirev = f"{abs(hash((dsig, nsig, time.time_ns()))):x}"  # a new picture: the view resets
+    return Lab(dsig, nsig, _train_sig(state), dataset, trainer.cfg, trainer, uirev)
 
 
 def reset_lab(state: MutableMapping[str, Any]) -> Lab:
@@ -427,6 +469,7 @@ __all__ = [
     "training_trace",
     "weight_contributions",
     "Lab",
+    "adopt_lab",
     "apply_head",
     "build_lab",
     "data_sig",
@@ -436,6 +479,7 @@ __all__ = [
     "make_dataset_from",
     "make_settings",
     "memo",
+    "snapshots_kept",
     "reset_lab",
     "status_line",
     "sync_lab",

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bp_core.config import NetConfig
 from bp_core.initializers import init_weights
@@ -75,11 +77,16 @@ def test_set_weight_keeps_history_snapshots_counts_and_optimizer_state():
     epoch, steps = tr.epoch, tr.steps
     tr.set_weight(1, 1, 1, 3.0)
     assert (len(tr.history), tr.epoch, tr.steps) == (rows, epoch, steps)
-    assert tr.snapshots == snaps
-    # the snapshot taken before the edit still holds the old Θ
-    for T, S in zip(tr.snapshots[-1].Theta, snap_theta, strict=True):
+    # the snapshots of earlier epochs are kept as they were; the one of this very epoch
+    # becomes the edited state (going back to epoch 4 finds the edit)
+    assert tr.snapshots[:-1] == snaps[:-1]
+    assert len(tr.snapshots) == len(snaps)
+    old = snaps[-1]
+    for T, S in zip(old.Theta, snap_theta, strict=True):
         assert np.array_equal(T, S)
-    assert tr.snapshots[-1].Theta[0][0, 1] != 3.0
+    assert old.Theta[0][0, 1] != 3.0
+    assert tr.snapshots[-1].Theta[0][0, 1] == 3.0
+    assert tr.snapshots[-1].step == steps
     assert np.array_equal(tr.optimizer_state["v"], state["v"])
 
 
@@ -179,3 +186,234 @@ def test_optimizer_state_is_a_read_only_copy(optimizer, keys):
             assert not np.any(tr.optimizer_state[k] == 99.0)
     with pytest.raises(AttributeError):
         tr.optimizer_state = {}
+
+
+# --------------------------------------------------------------------------------------
+# Time travel: restore(epoch)
+# --------------------------------------------------------------------------------------
+
+OPTIMIZERS = [("gd", 0.3), ("momentum", 0.1), ("adam", 0.01)]
+
+
+def _same_theta(a, b) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _history_rows(h) -> list[tuple]:
+    cols = h.as_arrays()
+    return [tuple(np.asarray(cols[k][i]).tobytes() for k in cols) for i in range(len(h))]
+
+
+@pytest.mark.parametrize(("optimizer", "alpha"), OPTIMIZERS)
+@pytest.mark.parametrize("batch_size", [None, 4, 5, 1])
+def test_train_30_restore_10_train_20_is_bit_identical(optimizer, alpha, batch_size):
+    settings = dict(optimizer=optimizer, alpha=alpha, batch_size=batch_size)
+    straight = make_trainer(**settings)
+    straight.run_epochs(30)
+    tr = make_trainer(**settings)
+    tr.run_epochs(30)
+    snap = tr.restore(10)
+    assert (snap.epoch, tr.epoch) == (10, 10)
+    assert tr.steps == 10 * tr.steps_per_epoch
+    assert tr.history.epoch == list(range(11))
+    assert _same_theta(tr.Theta, straight.snapshots[10].Theta)
+    tr.run_epochs(20)
+    assert (tr.epoch, tr.steps) == (straight.epoch, straight.steps)
+    assert np.array_equal(tr.theta_vec, straight.theta_vec)
+    assert _same_theta(tr.Theta, straight.Theta)
+    state, want = tr.optimizer_state, straight.optimizer_state
+    assert sorted(state) == sorted(want)
+    for k in state:
+        assert np.array_equal(state[k], want[k])
+    assert _history_rows(tr.history) == _history_rows(straight.history)
+    assert [s.epoch for s in tr.snapshots] == [s.epoch for s in straight.snapshots]
+    assert not tr.rewound
+
+
+@pytest.mark.parametrize(("optimizer", "alpha"), OPTIMIZERS)
+def test_scrubbing_back_and_forth_loses_nothing(optimizer, alpha):
+    tr = make_trainer(optimizer=optimizer, alpha=alpha, batch_size=5)
+    tr.run_epochs(30)
+    theta30, hist30 = tr.theta_vec.copy(), _history_rows(tr.history)
+    assert tr.timeline() == [(e, 3 * e) for e in range(31)]
+    tr.restore(10)
+    assert tr.rewound and tr.epoch == 10 and len(tr.history) == 11
+    # the later states are still there to go to
+    assert tr.timeline() == [(e, 3 * e) for e in range(31)]
+    tr.restore(20)
+    assert tr.epoch == 20 and len(tr.history) == 21
+    tr.restore(3)
+    assert tr.epoch == 3 and tr.history.epoch == [0, 1, 2, 3]
+    tr.restore(30)  # the latest state again: exactly as it was
+    assert not tr.rewound
+    assert np.array_equal(tr.theta_vec, theta30)
+    assert _history_rows(tr.history) == hist30
+    tr.restore(1000)  # at or before: the latest
+    assert tr.epoch == 30
+
+
+def test_training_on_from_an_earlier_point_replaces_the_future():
+    tr = make_trainer(batch_size=4)
+    tr.run_epochs(30)
+    tr.restore(10)
+    tr.step()  # training goes on from epoch 10: epochs 11 … 30 are gone
+    assert not tr.rewound
+    assert [s.epoch for s in tr.snapshots] == list(range(11))
+    assert tr.timeline()[-1] == (10, 31)
+    assert tr.history.epoch == list(range(11))
+    tr.restore(30)
+    assert (tr.epoch, tr.steps) == (10, 31)  # the latest state now is the one just reached
+
+
+def test_restore_a_mid_epoch_state_and_continue_bit_identically():
+    straight = make_trainer(batch_size=4, optimizer="momentum", alpha=0.1)
+    straight.run_epochs(7)
+    tr = make_trainer(batch_size=4, optimizer="momentum", alpha=0.1)
+    tr.run_epochs(5)
+    tr.step()  # epoch 5 and one mini-batch of epoch 6 (3 per epoch)
+    assert tr.timeline()[-2:] == [(5, 15), (5, 16)]
+    tr.restore(2)
+    tr.restore(5)  # the latest state, mid-epoch: its order of examples comes back too
+    assert (tr.epoch, tr.steps) == (5, 16)
+    tr.restore(5, step=15)  # the end of epoch 5
+    assert (tr.epoch, tr.steps) == (5, 15)
+    tr.restore(5, step=16)
+    tr.run_epochs(2)
+    assert np.array_equal(tr.theta_vec, straight.theta_vec)
+
+
+def test_restore_refuses_in_words():
+    tr = make_trainer()
+    tr.run_epochs(3)
+    for bad in (-1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="must be a whole number ≥ 0"):
+            tr.restore(bad)
+    tr.snapshots = tr.snapshots[2:]  # as after loading a run: nothing from before epoch 2
+    with pytest.raises(ValueError) as err:
+        tr.restore(1)
+    assert str(err.value) == (
+        "Nothing was kept from before epoch 1: the earliest state kept is epoch 2 (step 2)."
+    )
+
+
+def test_restore_to_the_present_changes_nothing():
+    tr = make_trainer(batch_size=4)
+    tr.run_epochs(4)
+    tr.step()
+    vec, rng = tr.theta_vec, tr.rng.bit_generator.state
+    tr.restore(4)  # the present state (epoch 4 and one step) is the latest at or before 4
+    assert tr.theta_vec is vec and tr.rng.bit_generator.state == rng
+    assert not tr.rewound
+
+
+def _exploding_trainer(batch_size=None) -> Trainer:
+    # linear units, inputs of size 1,000 and α = 10⁶: Θ or J becomes infinite within an epoch
+    cfg = NetConfig((2, 3, 1), hidden_activation="linear", output="linear", loss="mse")
+    Theta = init_weights(cfg, np.random.default_rng(1))
+    X = np.random.default_rng(0).uniform(-1e3, 1e3, size=(40, 2))  # (40, 2)
+    data = Data(X, X.sum(axis=1), X[:0], X[:0, 0], task="regression")
+    settings = TrainSettings(alpha=1e6, batch_size=batch_size)
+    return Trainer(cfg, Theta, data, settings, np.random.default_rng(2))
+
+
+@pytest.mark.parametrize(("batch_size", "counted"), [(None, 0), (1, 1)])
+def test_divergence_goes_and_comes_back_with_the_state(batch_size, counted):
+    tr = _exploding_trainer(batch_size)
+    tr.run_epochs(50)
+    assert tr.diverged
+    div, where = tr.divergence, tr.timeline()[-1]
+    # the last state: full batch, J of the step's Θ was infinite (that step counted); one
+    # example a batch, Θ of the next step was (not counted, and still in epoch 0)
+    assert where[1] == div.step - counted
+    tr.restore(0, step=0)
+    assert not tr.diverged and (tr.epoch, tr.steps) == (0, 0)
+    tr.restore(*where)  # the latest state: diverged, as it was
+    assert tr.divergence == div and tr.timeline()[-1] == where
+    tr.restore(0, step=0)
+    tr.run_epochs(50)  # training on from epoch 0 diverges again, at the same step
+    assert tr.divergence == div and tr.timeline()[-1] == where
+
+
+def test_set_weight_while_rewound_starts_a_new_future():
+    tr = make_trainer(batch_size=4)
+    tr.run_epochs(20)
+    tr.restore(10)
+    tr.set_weight(1, 1, 0, 0.5)
+    assert not tr.rewound
+    assert tr.timeline()[-1] == (10, 30)
+    assert [s.epoch for s in tr.snapshots] == list(range(11))
+    assert tr.snapshots[-1].Theta[0][0, 0] == 0.5  # the edited state is the one kept
+    tr.run_epochs(2)
+    tr.restore(10)
+    assert tr.Theta[0][0, 0] == 0.5
+
+
+def test_changed_optimizer_restarts_its_memory_on_restore():
+    tr = make_trainer(optimizer="momentum", alpha=0.1)
+    tr.run_epochs(6)
+    tr.with_settings(TrainSettings(optimizer="adam", alpha=0.01))
+    tr.run_epochs(2)
+    tr.restore(3)  # a snapshot of momentum's memory: Adam starts afresh
+    state = tr.optimizer_state
+    assert sorted(state) == ["m", "t", "v"] and state["t"] == 0
+    assert not np.any(state["m"])
+
+
+def test_restored_history_after_thinning_keeps_rows_at_or_before_the_step():
+    tr = make_trainer(max_snapshots=4)
+    tr.history.max_rows = 10
+    tr.run_epochs(40)
+    epochs = [s.epoch for s in tr.snapshots]
+    assert epochs == [0, 16, 32]
+    assert tr.history.epoch == [0, 32, 34, 35, 36, 37, 38, 39, 40]  # thinned twice
+    tr.restore(20)  # at or before: epoch 16
+    assert tr.epoch == 16
+    # thinning dropped the row of epoch 16: the rows at or before it are what is left
+    assert tr.history.epoch == [0]
+    tr.restore(34)  # at or before: epoch 32
+    assert tr.history.epoch == [0, 32]
+    assert tr.history.max_rows == 10
+
+
+def test_snapshot_keeps_the_old_fields_and_knows_its_bytes():
+    tr = make_trainer(sizes=(2, 3, 1), optimizer="adam", alpha=0.01)
+    tr.run_epochs(2)
+    s = tr.snapshots[-1]
+    assert (s.epoch, s.step) == (2, 2)
+    assert [T.shape for T in s.Theta] == [(3, 3), (1, 4)]
+    n = tr.cfg.n_weights  # 13
+    assert s.nbytes == 3 * 8 * n  # Θ, Adam's m and v (full batch: no order kept)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    optimizer=st.sampled_from(OPTIMIZERS),
+    batch_size=st.sampled_from([None, 1, 3, 5, 12]),
+    first=st.integers(1, 12),
+    back=st.integers(0, 12),
+    extra_steps=st.integers(0, 7),
+    seed=st.integers(0, 50),
+)
+def test_going_on_from_any_restored_point_is_never_having_stopped(
+    optimizer, batch_size, first, back, extra_steps, seed
+):
+    """Train ``first`` epochs and ``extra_steps`` mini-batches, go back to epoch ``back``
+    (or the latest before it), then train to the same step count: the same Θ, bit for bit,
+    as a trainer that never stopped."""
+    name, alpha = optimizer
+    kw = dict(seed=seed, optimizer=name, alpha=alpha, batch_size=batch_size)
+    tr, straight = make_trainer(**kw), make_trainer(**kw)
+    tr.run_epochs(first)
+    for _ in range(extra_steps):
+        tr.step()
+    target = tr.steps + 5
+    snap = tr.restore(min(back, first))
+    assert snap.step <= tr.timeline()[-1][1]
+    assert tr.history.step[-1] <= tr.steps
+    while tr.steps < target:
+        tr.step()
+    while straight.steps < target:
+        straight.step()
+    assert np.array_equal(tr.theta_vec, straight.theta_vec)
+    assert tr.rng.bit_generator.state == straight.rng.bit_generator.state
+    assert _history_rows(tr.history) == _history_rows(straight.history)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..config import NetConfig
-from ..training import History, Snapshot, Trainer, TrainSettings
+from ..training import History, Trainer, TrainSettings
 
 Array = np.ndarray
 
@@ -105,7 +105,6 @@ def restore_trainer(run: Run, rng: np.random.Generator) -> Trainer:
     trainer = Trainer(run.cfg, run.Theta, run.dataset, run.settings, rng)
     trainer.history = copy_history(run.history)
     trainer.epoch, trainer.steps = run.epoch, run.steps
-    trainer.snapshots = [Snapshot(run.epoch, run.steps, trainer.Theta)]
     if run.optimizer_state is not None:
         fresh = trainer.optimizer_state
         state = copy_optimizer_state(run.optimizer_state)
@@ -118,6 +117,8 @@ def restore_trainer(run: Run, rng: np.random.Generator) -> Trainer:
                 f"(it needs {', '.join(sorted(fresh)) or 'nothing'})."
             )
         trainer._opt_state = state
+    # the one snapshot: this state, optimizer's memory and generator included (restore())
+    trainer.snapshots = [trainer._capture()]
     return trainer
 
 
