@@ -25,13 +25,18 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from bp_core import OUTPUTS, NetConfig, backprop, decode_outputs, encode_targets, forward, grids
+from bp_core.config import REGULARIZATIONS
 from bp_core.datasets import DATASET_NAMES, INPUT_RANGE, Dataset
+from bp_core.indexing import weight_to_index
+from bp_core.network import reshape_params, unroll
+from bp_core.optimizers import OPTIMIZERS
 
 from . import text
 from .transport import dequantize, quantize
@@ -383,6 +388,161 @@ def points_part(dataset: Dataset, pid: str) -> dict[str, Any] | None:
         "id": pid,
         "train": split(dataset.raw_train, dataset.y_train),
         "test": split(dataset.raw_test, dataset.y_test),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain rule of one weight
+# ---------------------------------------------------------------------------------------------
+
+_TEX_WORDS = (
+    (r"\hat m", "m̂"),
+    (r"\hat v", "v̂"),
+    (r"\lambda", "λ"),
+    (r"\Theta", "Θ"),
+    (r"\alpha", "α"),
+    (r"\beta", "β"),
+    (r"\mu", "μ"),
+    (r"\epsilon", "ε"),
+    (r"\operatorname", ""),
+    (r"\mathrm", ""),
+    (r"\quad", "  "),
+    (r"\,", " "),
+)
+
+
+def tex_plain(tex: str) -> str:
+    r"""A registry entry's small LaTeX formula as plain text for the live view:
+    ``\frac{\lambda}{m}\Theta^{(2)}_{1,0}`` → "(λ/m)Θ⁽²⁾₁,₀", ``\sqrt{\hat v}`` → "√v̂"."""
+    out = str(tex)
+    for k, v in _TEX_WORDS:
+        out = out.replace(k, v)
+    out = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1/\2)", out)
+    out = re.sub(r"\\sqrt\{([^{}]*)\}", r"√\1", out)
+    out = re.sub(r"\^\{([^{}]*)\}", lambda m: text.superscript(m.group(1)), out)
+    out = re.sub(r"_\{([^{}]*)\}", lambda m: text.subscript(m.group(1)), out)
+    out = out.replace("{", "").replace("}", "").replace("\\", "").replace("-", "−")
+    return out.strip()
+
+
+#: Per-example terms the chain-rule panel lists (the largest |δ a| first).
+CHAIN_TOP = 3
+#: Rows of X_train × features up to which a mini-batch row is matched back to its training
+#: example i (beyond, the panel names its row in the mini-batch only).
+CHAIN_MATCH_CELLS = 400_000
+
+
+def _example_of(trainer: Any, Xb: np.ndarray, r: int) -> int | None:
+    """Training example i (1-based) of row r of the last batch, or None if unknown."""
+    X = trainer.X_train
+    if Xb.shape[0] == X.shape[0]:  # the full batch: the trainer never reorders it
+        return r + 1
+    if X.size > CHAIN_MATCH_CELLS:
+        return None
+    hits = np.flatnonzero(np.all(X == Xb[r], axis=1))  # (matches,)
+    return int(hits[0]) + 1 if hits.size else None
+
+
+def _num(x: float) -> float | None:
+    """A float for the frame at full precision (the tests compare to 1e-12); None if not
+    finite."""
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def chain_part(trainer: Any, weight: Sequence[int]) -> dict[str, Any]:
+    """The chain rule of one weight Θ^(l)_jk, with the numbers of now.
+
+    On the trainer's last mini-batch (``trainer.last_batch``: the whole training set for full
+    batch), at the current Θ, bp_core's backprop gives
+
+        D^(l)_jk = ∂J/∂Θ^(l)_jk = (1/m) Σ_i δ^(l+1)_{i,j} a^(l)_{i,k}  (+ (λ/m) Θ^(l)_jk, k ≥ 1)
+
+    (L1: + (λ/m) sign(Θ^(l)_jk)); the per-example terms are
+    ``BackpropTrace.example_contributions``.  The update is the optimizer's own rule
+    (``OPTIMIZERS[...].update`` with the trainer's ``optimizer_state``), so with the full
+    batch it is exactly the trainer's next step.
+
+    Parameters
+    ----------
+    trainer : bp_core.training.Trainer
+    weight : (l, j, k)
+        The course's numbering (``bp_core.indexing``); ValueError for one the net lacks.
+
+    Returns
+    -------
+    dict
+        ``w``, ``m`` (examples in the batch), ``full`` (the batch is the training set),
+        ``m_train``, ``sum`` = Σ_i δ a (= Δ^(l)_jk), ``mean`` = sum / m, ``lambda``,
+        ``reg`` (its registry name), ``reg_term`` (None for k = 0: the bias is not
+        regularized), ``reg_formula``, ``theta``, ``D`` (bp_core's D^(l)_jk), ``top`` (the
+        ``CHAIN_TOP`` largest terms: row, example i, δ, a, product), ``optimizer``,
+        ``opt_label``, ``opt_formula``, ``alpha``, ``after`` (Θ after one step with this
+        D), ``change`` (after − theta), ``gd_change`` (−α D).
+    """
+    l, j, k = (int(v) for v in weight)
+    cfg = trainer.cfg
+    index, row, col = weight_to_index(l, j, k, cfg)  # Θ^(l)_jk is Theta[index][row, col]
+    Xb, Yb = trainer.last_batch  # (m, s_1), (m, s_L)
+    trace = backprop(cfg, trainer.Theta, Xb, Yb)
+    m = trace.m
+    # δ^(l+1)_{i,j} a^(l)_{i,k} for every example i of the batch (a_0 = 1 for the bias)
+    terms = trace.example_contributions(index, row, col)  # (m,)
+    delta = trace.delta[index + 1][:, row]  # (m,) δ^(l+1)_j
+    a_k = np.ones(m) if col == 0 else trace.a[index][:, col - 1]  # (m,) a^(l)_k
+    theta = float(trainer.Theta[index][row, col])
+    reg = REGULARIZATIONS[cfg.regularization]
+    lam = float(cfg.lambda_)
+    reg_term = None
+    if col > 0:  # (λ/m) Θ^(l)_jk, or (λ/m) sign(Θ^(l)_jk) for L1; never for the bias
+        reg_term = lam / m * (np.sign(theta) if cfg.regularization == "l1" else theta)
+    top = []
+    for r in np.argsort(-np.abs(terms), kind="stable")[:CHAIN_TOP]:
+        r = int(r)
+        top.append(
+            {
+                "row": r + 1,
+                "i": _example_of(trainer, Xb, r),
+                "delta": _num(delta[r]),
+                "a": _num(a_k[r]),
+                "product": _num(terms[r]),
+            }
+        )
+    s = trainer.settings
+    opt = OPTIMIZERS[s.optimizer]
+    hp = {
+        "alpha": s.alpha,
+        "momentum": s.momentum,
+        "beta1": s.beta1,
+        "beta2": s.beta2,
+        "adam_eps": s.adam_eps,
+    }
+    with np.errstate(over="ignore", invalid="ignore"):
+        new_vec, _ = opt.update(trainer.theta_vec, unroll(trace.D), trainer.optimizer_state, hp)
+    after = float(reshape_params(cfg, new_vec)[index][row, col])
+    D = float(trace.D[index][row, col])
+    d_term = reg.D_term.replace("{(l)}", f"{{({l})}}").replace("_{jk}", f"_{{{j},{k}}}")
+    return {
+        "w": [l, j, k],
+        "m": int(m),
+        "full": bool(m == trainer.m),
+        "m_train": int(trainer.m),
+        "sum": _num(trace.Delta[index][row, col]),
+        "mean": _num(trace.Delta[index][row, col] / m),
+        "lambda": lam,
+        "reg": reg.name,
+        "reg_term": None if reg_term is None else _num(reg_term),
+        "reg_formula": tex_plain(d_term),
+        "theta": _num(theta),
+        "D": _num(D),
+        "top": top,
+        "optimizer": opt.name,
+        "opt_label": opt.label,
+        "opt_formula": tex_plain(opt.formula),
+        "alpha": float(s.alpha),
+        "after": _num(after),
+        "change": _num(after - theta),
+        "gd_change": _num(-s.alpha * D),
     }
 
 

@@ -17,7 +17,7 @@ from starlette.routing import WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from lab_ui import state
+from lab_ui import frames, state
 from lab_ui.channel import HUB, LiveSession, endpoint, protocol
 from lab_ui.channel.scheduler import SCHEDULER, TRAIN_BUDGET_S
 from lab_ui.channel.session import WINDOW, ViewSettings
@@ -85,6 +85,37 @@ def test_pack_round_trips_bytes_and_aligns_them():
         '{"t": "hello", "token": "' + "x" * 100 + '"}',
         '{"t": "ping", "pad": "' + "x" * 2000 + '"}',
         b"\xff\xfe",
+        '{"t": "zoom", "extent": [' + "9" * 400 + ", 1, 0, 1]}",  # no float holds it
+        # drawing: junk, NaN coordinates, a class out of range, far beyond any data
+        '{"t": "add_point"}',
+        '{"t": "add_point", "at": [0, 0]}',
+        '{"t": "add_point", "at": [NaN, 0], "c": 0}',
+        '{"t": "add_point", "at": [0, Infinity], "c": 0}',
+        '{"t": "add_point", "at": [0, 1e11], "c": 0}',
+        '{"t": "add_point", "at": [0, 0, 0], "c": 0}',
+        '{"t": "add_point", "at": "0,0", "c": 0}',
+        '{"t": "add_point", "at": [0, 0], "c": 100}',
+        '{"t": "add_point", "at": [0, 0], "c": -1}',
+        '{"t": "add_point", "at": [0, 0], "c": 1.5}',
+        '{"t": "add_point", "at": [0, 0], "c": true}',
+        '{"t": "add_point", "at": [true, 0], "c": 0}',
+        '{"t": "remove_point", "at": [0, 0]}',
+        '{"t": "remove_point", "at": [0, 0], "px": [0, 0.1]}',
+        '{"t": "remove_point", "at": [0, 0], "px": [-1, 0.1]}',
+        '{"t": "remove_point", "at": [NaN, 0], "px": [0.1, 0.1]}',
+        # the chain-rule panel and editing a weight
+        '{"t": "chain", "w": [0, 1, 0]}',
+        '{"t": "chain", "w": [1, 0, 0]}',
+        '{"t": "chain", "w": [1, 1, -1]}',
+        '{"t": "chain", "w": [1, 1]}',
+        '{"t": "chain", "w": [1, 1, 1.0]}',
+        '{"t": "chain", "w": "1,1,0"}',
+        '{"t": "chain", "w": [1, 1, 1000001]}',
+        '{"t": "set_weight", "w": [1, 1, 0]}',
+        '{"t": "set_weight", "w": [1, 1, 0], "value": NaN}',
+        '{"t": "set_weight", "w": [1, 1, 0], "value": 1e5}',
+        '{"t": "set_weight", "w": [1, 1, 0], "value": "0.5"}',
+        '{"t": "set_weight", "w": null, "value": 0.5}',
     ],
 )
 def test_bad_client_messages_are_refused(raw):
@@ -107,6 +138,17 @@ def test_parse_client_only_raises_bad_message(value):
     except protocol.BadMessageError:
         return
     assert msg["t"] in protocol.CLIENT_KINDS
+
+
+def test_good_edit_messages_keep_only_their_fields():
+    assert protocol.parse_client('{"t": "add_point", "at": [1, -2.5], "c": 1, "x": 9}') == {
+        "t": "add_point",
+        "at": [1.0, -2.5],
+        "c": 1,
+    }
+    assert protocol.parse_client('{"t": "chain", "w": null}') == {"t": "chain", "w": None}
+    msg = protocol.parse_client('{"t": "set_weight", "w": [2, 1, 0], "value": -3}')
+    assert msg == {"t": "set_weight", "w": [2, 1, 0], "value": -3.0}
 
 
 # -- the route ------------------------------------------------------------------------------
@@ -281,3 +323,87 @@ def test_a_paused_session_costs_the_scheduler_nothing(client):
             ws.send_text(json.dumps({"t": "ack", "rev": live.rev}))
         time.sleep(0.3)
         assert live.rev == rev and SCHEDULER.turns == turns
+
+
+# -- hand edits: points and weights -----------------------------------------------------------
+
+
+def _next(ws, f) -> dict:
+    ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
+    return _frame(ws)
+
+
+def test_a_point_message_changes_the_labs_data_and_the_points_are_sent_again(client):
+    live = _session(seed=5)
+    lab = live.lab
+    m = lab.dataset.m_train
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        f = _hello(ws, live)
+        assert len(f["points"]["train"]["x"]) == m and f["draw"]["classes"] == 2
+        ws.send_text(json.dumps({"t": "add_point", "at": [1.25, -0.5], "c": 1}))
+        f = _next(ws, f)
+        assert lab.dataset.m_train == m + 1 and live.lab is lab
+        pts = f["points"]["train"]
+        assert len(pts["x"]) == m + 1 and (pts["x"][-1], pts["y"][-1], pts["label"][-1]) == (
+            1.25,
+            -0.5,
+            1,
+        )
+        assert f["draw"]["drawn"] == 1 and "Added a training point of class 1" in f["notice"]
+        assert lab.edits[-1] == "added a point of class 1"
+        ws.send_text(json.dumps({"t": "play"}))
+        f = _next(ws, f)
+        assert f["points"] == "same"  # unchanged since: not sent again
+        # shift+click on it: the nearest point within 12 px goes
+        ws.send_text(json.dumps({"t": "remove_point", "at": [1.26, -0.5], "px": [0.01, 0.01]}))
+        for _ in range(4):
+            f = _next(ws, f)
+            if f["points"] != "same":
+                break
+        assert len(f["points"]["train"]["x"]) == m and lab.dataset.m_train == m
+        ws.send_text(json.dumps({"t": "pause"}))
+
+
+def test_points_the_data_cannot_take_are_refused_with_a_reason(client, monkeypatch):
+    from lab_ui import drawing
+
+    monkeypatch.setattr(drawing, "MAX_DRAWN", 2)
+    live = _session()
+    lab = live.lab
+    m = lab.dataset.m_train
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        f = _hello(ws, live)
+        for msg, words in [
+            ({"t": "add_point", "at": [0, 0], "c": 7}, "0 … 1"),  # a class it lacks
+            ({"t": "add_point", "at": [0, 500], "c": 0}, "far outside the data"),
+            ({"t": "remove_point", "at": [5.9, 5.9], "px": [1e-4, 1e-4]}, "No training point"),
+        ]:
+            ws.send_text(json.dumps(msg))
+            f = _next(ws, f)
+            assert words in f["notice"] and lab.dataset.m_train == m
+        for x in (0.0, 0.5, 1.0):  # too many points: the third is refused
+            ws.send_text(json.dumps({"t": "add_point", "at": [x, 0], "c": 0}))
+            f = _next(ws, f)
+        assert lab.dataset.m_train == m + 2 and "At most 2 points" in f["notice"]
+        assert f["draw"]["drawn"] == 2
+
+
+def test_a_set_weight_message_changes_theta_in_the_next_frame(client):
+    live = _session()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        f = _hello(ws, live)
+        ws.send_text(json.dumps({"t": "chain", "w": [1, 2, 1]}))
+        f = _next(ws, f)
+        c = f["chain"]
+        assert c["w"] == [1, 2, 1] and c["theta"] == live.lab.trainer.Theta[0][1, 1]
+        ws.send_text(json.dumps({"t": "set_weight", "w": [1, 2, 1], "value": 2.5}))
+        f = _next(ws, f)
+        assert live.lab.trainer.Theta[0][1, 1] == 2.5 and f["chain"]["theta"] == 2.5
+        edges = frames.decode_f32(f["net"]["edges"][0]).reshape(4, 3)  # Θ^(1)
+        assert edges[1, 1] == 2.5
+        assert live.lab.edits[-1] == "set Θ⁽¹⁾₂,₁ to 2.5"
+        ws.send_text(json.dumps({"t": "set_weight", "w": [1, 9, 1], "value": 1.0}))
+        f = _next(ws, f)
+        assert "no row j = 9" in f["notice"]
+        ws.send_text(json.dumps({"t": "chain", "w": None}))
+        assert _next(ws, f)["chain"] is None

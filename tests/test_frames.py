@@ -221,3 +221,97 @@ def test_names_from_the_data_are_cut_short():
     f = _frame(tr, ds, res=8)
     assert all(len(n) <= 41 for n in f["boundary"]["axis"] + f["net"]["names"][0])
     assert f["boundary"]["axis"][0].startswith("<img src=x>a")  # text for the view, not markup
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain rule of one weight
+# ---------------------------------------------------------------------------------------------
+
+
+def _chain_trainer(ds, *, lambda_=0.0, reg="l2", optimizer="gd", batch=None, epochs=3):
+    cfg = NetConfig(
+        layer_sizes=(2, 4, 3, 1),
+        activations=("tanh", "sigmoid"),
+        output="sigmoid",
+        loss="cross_entropy",
+        lambda_=lambda_,
+        regularization=reg,
+    )
+    Theta = init_weights(cfg, np.random.default_rng(4))
+    settings = TrainSettings(alpha=0.3, batch_size=batch, optimizer=optimizer)
+    tr = Trainer(cfg, Theta, ds, settings, np.random.default_rng(5))
+    tr.run_epochs(epochs)
+    tr.step()  # a mini-batch run ends inside an epoch, on a shuffled batch
+    return tr
+
+
+@pytest.mark.parametrize(
+    ("lambda_", "reg", "batch"),
+    [(0.0, "l2", None), (0.7, "l2", None), (0.7, "l1", None), (0.7, "l2", 16)],
+)
+@pytest.mark.parametrize("weight", [(1, 2, 0), (1, 3, 2), (2, 1, 4), (3, 1, 0), (3, 1, 3)])
+def test_chain_part_numbers_are_bp_cores_D(circle, lambda_, reg, batch, weight):
+    tr = _chain_trainer(circle, lambda_=lambda_, reg=reg, batch=batch)
+    c = frames.chain_part(tr, weight)
+    l, j, k = weight
+    Xb, Yb = tr.last_batch
+    trace = backprop(tr.cfg, tr.Theta, Xb, Yb)
+    D = trace.D[l - 1][j - 1, k]
+    terms = trace.weight_contributions(l, j, k)  # (m,)
+    m = Xb.shape[0]
+    assert c["m"] == m == (tr.m if batch is None else 16) and c["full"] is (batch is None)
+    assert c["D"] == pytest.approx(D, abs=1e-12, rel=1e-12)
+    assert c["sum"] == pytest.approx(float(terms.sum()), abs=1e-12)
+    assert c["mean"] == pytest.approx(c["sum"] / m, abs=1e-15)
+    if k == 0:  # the bias is never regularized: no λ term at all
+        assert c["reg_term"] is None
+        assert c["mean"] == pytest.approx(c["D"], abs=1e-12)
+    else:
+        theta = tr.Theta[l - 1][j - 1, k]
+        expect = lambda_ / m * (np.sign(theta) if reg == "l1" else theta)
+        assert c["reg_term"] == pytest.approx(expect, abs=1e-15)
+        assert c["mean"] + c["reg_term"] == pytest.approx(c["D"], abs=1e-12)
+        assert ("sign" in c["reg_formula"]) is (reg == "l1")
+    # the listed terms are the largest |δ a|, each δ times a, and name their example
+    big = np.sort(np.abs(terms))[::-1][: frames.CHAIN_TOP]
+    np.testing.assert_allclose([abs(t["product"]) for t in c["top"]], big, rtol=0, atol=1e-15)
+    for t in c["top"]:
+        assert t["product"] == pytest.approx(t["delta"] * t["a"], abs=1e-15)
+        if k == 0:
+            assert t["a"] == 1.0  # the bias unit a_0 = 1
+        np.testing.assert_array_equal(tr.X_train[t["i"] - 1], Xb[t["row"] - 1])
+    json.dumps(c, allow_nan=False)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
+def test_chain_update_is_the_trainers_next_full_batch_step(circle, optimizer):
+    tr = _chain_trainer(circle, lambda_=0.2, optimizer=optimizer)
+    c = frames.chain_part(tr, (2, 3, 1))
+    before = tr.Theta[1][2, 1]
+    assert c["theta"] == before
+    tr.step()
+    assert c["after"] == pytest.approx(tr.Theta[1][2, 1], abs=1e-12)
+    assert c["change"] == pytest.approx(tr.Theta[1][2, 1] - before, abs=1e-12)
+    assert c["gd_change"] == pytest.approx(-0.3 * c["D"], abs=1e-15)
+    if optimizer == "gd":
+        assert c["change"] == pytest.approx(c["gd_change"], abs=1e-15)
+
+
+def test_chain_part_refuses_a_weight_the_network_lacks(circle):
+    tr = _chain_trainer(circle, epochs=0)
+    for w in [(4, 1, 0), (1, 5, 0), (1, 1, 3)]:
+        with pytest.raises(ValueError, match="no"):
+            frames.chain_part(tr, w)
+
+
+def test_registry_formulas_read_as_plain_text():
+    from bp_core.config import REGULARIZATIONS
+    from bp_core.optimizers import OPTIMIZERS
+
+    formulas = [o.formula for o in OPTIMIZERS.values()]
+    formulas += [r.D_term.replace("{(l)}", "{(2)}") for r in REGULARIZATIONS.values()]
+    for tex in formulas:
+        plain = frames.tex_plain(tex)
+        assert not set(plain) & set("\\{}^_"), (tex, plain)
+    assert frames.tex_plain(OPTIMIZERS["gd"].formula) == "Θ := Θ − α D"
+    assert frames.tex_plain(r"\frac{\lambda}{m}\Theta^{(2)}_{1,0}") == "(λ/m)Θ⁽²⁾₁,₀"

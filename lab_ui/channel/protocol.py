@@ -23,8 +23,31 @@ from typing import Any
 
 MAX_CLIENT_MESSAGE = 1024  # bytes
 TOKEN_CHARS = 64  # a token is at most this long (secrets.token_urlsafe(32) is 43)
-CLIENT_KINDS = ("hello", "ack", "play", "pause", "step", "zoom", "ping")
+CLIENT_KINDS = (
+    "hello",
+    "ack",
+    "play",
+    "pause",
+    "step",
+    "zoom",
+    "ping",
+    "add_point",  # {"at": [x1, x2], "c": class}: draw a training point
+    "remove_point",  # {"at": [x1, x2], "px": [dx1, dx2]}: the nearest within 12 px goes
+    "chain",  # {"w": [l, j, k] or null}: the weight of the chain-rule panel (null: closed)
+    "set_weight",  # {"w": [l, j, k], "value": v}: set Θ^(l)_jk by hand
+)
 STEP_KINDS = ("batch", "epoch")
+#: |coordinate| of a drawn point at most (CSV values are within ±1e9, bp_core's
+#: CSV_MAX_ABS; where a point may lie relative to the data is checked when it is applied,
+#: lab_ui.drawing.point_limits).
+MAX_COORD = 1e10
+#: Classes a drawn point may name (bp_core's CSV_MAX_CLASSES; the data's own number of
+#: classes is checked when it is applied).
+MAX_CLASS = 100
+#: l, j and k of a weight at most (the network's own sizes are checked when it is applied).
+MAX_INDEX = 100_000
+#: |Θ| a weight may be set to by hand.
+MAX_WEIGHT = 1e4
 
 
 class BadMessageError(ValueError):
@@ -32,7 +55,12 @@ class BadMessageError(ValueError):
 
 
 def _finite(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    if not isinstance(x, int | float) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an integer of hundreds of digits: no float holds it
+        return False
 
 
 def parse_client(raw: str | bytes) -> dict[str, Any]:
@@ -81,7 +109,51 @@ def parse_client(raw: str | bytes) -> dict[str, Any]:
         ):
             raise BadMessageError("zoom needs [x_min, x_max, y_min, y_max]")
         return {"t": kind, "extent": [float(v) for v in ext]}
+    if kind == "add_point":
+        c = msg.get("c")
+        if not _whole(c) or not 0 <= c < MAX_CLASS:
+            raise BadMessageError(f"add_point needs a class 0 … {MAX_CLASS - 1}")
+        return {"t": kind, "at": _pair(msg.get("at"), "at"), "c": c}
+    if kind == "remove_point":
+        px = _pair(msg.get("px"), "px")
+        if not (px[0] > 0 and px[1] > 0):
+            raise BadMessageError("remove_point needs the size of a pixel, two positive numbers")
+        return {"t": kind, "at": _pair(msg.get("at"), "at"), "px": px}
+    if kind == "chain":
+        w = msg.get("w")
+        return {"t": kind, "w": None if w is None else _weight(w)}
+    if kind == "set_weight":
+        value = msg.get("value")
+        if not _finite(value) or abs(value) > MAX_WEIGHT:
+            raise BadMessageError(f"set_weight needs a finite value within ±{MAX_WEIGHT:g}")
+        return {"t": kind, "w": _weight(msg.get("w")), "value": float(value)}
     return {"t": kind}
+
+
+def _whole(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _pair(v: Any, name: str) -> list[float]:
+    """Two finite numbers within ±MAX_COORD, as floats."""
+    if not isinstance(v, list) or len(v) != 2 or not all(_finite(x) for x in v):
+        raise BadMessageError(f"{name} must be two finite numbers")
+    if not all(abs(x) <= MAX_COORD for x in v):
+        raise BadMessageError(f"{name} is beyond ±{MAX_COORD:g}")
+    return [float(x) for x in v]
+
+
+def _weight(w: Any) -> list[int]:
+    """[l, j, k] in the course's numbering: l, j ≥ 1, k ≥ 0 (the bias), each ≤ MAX_INDEX."""
+    if (
+        not isinstance(w, list)
+        or len(w) != 3
+        or not all(_whole(v) and 0 <= v <= MAX_INDEX for v in w)
+        or w[0] < 1
+        or w[1] < 1
+    ):
+        raise BadMessageError("a weight is [l, j, k] with l, j ≥ 1 and k ≥ 0")
+    return [int(v) for v in w]
 
 
 _PLAIN = (int, float, str, type(None), bool)

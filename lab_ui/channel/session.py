@@ -6,6 +6,11 @@ the view settings, the speed); the scheduler *serves* (trains if playing, builds
 frame, hands it to the client's socket).  A session is only served when its client has asked
 for a frame (it has taken the last one for painting) and there is something new to show.
 
+Hand edits from the view (a point drawn or removed, a weight set) arrive on the event loop
+like the other commands; :meth:`LiveSession.command` only queues them, and the scheduler
+applies them under the lock before the next frame (:mod:`lab_ui.drawing`), so the client
+sees the new data, Θ, a, δ and D in that very frame.
+
 Memory: a session lives in its Streamlit session's state; :data:`HUB` only maps tokens to
 sessions weakly, so a closed Streamlit session frees its Lab, and a closed socket frees the
 socket.  Per frame a session keeps only what it last sent (ids and counters).
@@ -22,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lab_ui import frames
+from lab_ui import drawing, frames, text
 from lab_ui.lab import status_line, train_for_frame
 
 #: Frames a client may have unpainted: the one it is drawing and the next, built while it
@@ -51,6 +56,7 @@ class Sent:
 
     uirev: str | None = None
     points_key: tuple | None = None
+    points_data: Any = None  # weakref to the Dataset whose points were sent
     history_key: tuple | None = None  # what the client's history was built from
     history_rows: int = 0  # rows of the trainer's history the client has
     history_last: int = -1  # the epoch of the last of them
@@ -93,6 +99,9 @@ class LiveSession:
         self.acked_at = 0.0
         self.dirty = True  # something changed that the client has not seen
         self.pending: deque[str] = deque(maxlen=8)  # "batch" / "epoch" steps asked for
+        self.edits: deque[dict] = deque(maxlen=16)  # points / weights to edit (see drawing)
+        self.chain: tuple[int, int, int] | None = None  # the chain-rule panel's weight
+        self.notice = ""  # what the last edit did (or why it was refused), for the view
         self.events: deque[str] = deque(maxlen=8)  # for the page: "paused", "diverged"
         self.outlet: Any = None  # the client's socket (endpoint.Outlet) or None
         self.sent = Sent()
@@ -111,6 +120,7 @@ class LiveSession:
                     self.playing = False  # new data: start paused, as a new Lab does
                 self.lab = lab
                 self.extent = None
+                self.notice = ""  # it spoke of the Lab before
             if view != self.view:
                 self.view = view
             self.dirty = True
@@ -146,6 +156,11 @@ class LiveSession:
         elif kind == "zoom":
             self.extent = None if msg["extent"] is None else tuple(msg["extent"])
             self.dirty = True
+        elif kind in ("add_point", "remove_point", "set_weight"):
+            self.edits.append(msg)  # applied under the lock, before the next frame
+        elif kind == "chain":
+            self.chain = None if msg["w"] is None else tuple(msg["w"])
+            self.dirty = True
         from .scheduler import SCHEDULER
 
         SCHEDULER.wake(self)
@@ -153,12 +168,34 @@ class LiveSession:
     # -- what the scheduler does ------------------------------------------------------------
 
     def apply_pending(self) -> None:
-        """Take the steps the client asked for (the scheduler does this before a frame)."""
+        """Make the edits, then take the steps the client asked for (the scheduler does
+        this before a frame)."""
         with self.lock:
+            self.apply_edits()
             tr = self.lab.trainer if self.lab is not None else None
             while self.pending and tr is not None and not tr.diverged:
                 tr.step() if self.pending.popleft() == "batch" else tr.run_epoch()
             self.pending.clear()
+
+    def apply_edits(self) -> None:
+        """Apply the queued hand edits to the Lab, in order (:mod:`lab_ui.drawing`); each
+        leaves its sentence, or the reason it was refused, in ``notice``."""
+        with self.lock:
+            while self.edits:
+                msg = self.edits.popleft()
+                lab = self.lab
+                if lab is None:
+                    continue
+                try:
+                    if msg["t"] == "add_point":
+                        self.notice = drawing.draw_point(lab, msg["at"], msg["c"])
+                    elif msg["t"] == "remove_point":
+                        self.notice = drawing.erase_point(lab, msg["at"], msg["px"])
+                    else:
+                        self.notice = drawing.set_weight(lab, *msg["w"], msg["value"])
+                except ValueError as err:
+                    self.notice = text.shorten(err)
+                self.dirty = True
 
     def wants_frame(self) -> bool:
         """The client has taken the last frame and there is something new to show."""
@@ -166,7 +203,7 @@ class LiveSession:
             self.outlet is not None
             and self.lab is not None
             and self.acked >= self.rev - (WINDOW - 1)
-            and (self.playing or self.dirty or bool(self.pending))
+            and (self.playing or self.dirty or bool(self.pending) or bool(self.edits))
         )
 
     def serve(self, train_budget_s: float) -> bytes | None:
@@ -183,6 +220,7 @@ class LiveSession:
             tr = lab.trainer
             t0 = time.perf_counter()
             self.apply_pending()
+            tr = lab.trainer  # an edit may have given the Lab a new trainer
             if self.playing:
                 train_for_frame(lab, self.view.speed, train_budget_s)
                 if tr.diverged:
@@ -221,9 +259,14 @@ class LiveSession:
         hkey = (lab.uirev, v.log_cost)
         whole_history = sent.history_key != hkey or thinned or had == 0
         pkey = (lab.uirev, v.show_test)
+        # a drawn or removed point makes a new Dataset: its points are sent again
+        same_data = sent.points_data is not None and sent.points_data() is lab.dataset
         parts = [
             p
-            for p, need in (("history", whole_history), ("points", sent.points_key != pkey))
+            for p, need in (
+                ("history", whole_history),
+                ("points", sent.points_key != pkey or not same_data),
+            )
             if need
         ]
         frame = frames.build_frame(
@@ -253,11 +296,37 @@ class LiveSession:
         # whole once, then only its new rows.
         if "points" not in parts:
             frame["points"] = "same"
+        frame["chain"] = self._chain(tr)
+        frame["notice"] = self.notice
+        ds = lab.dataset
+        frame["draw"] = (
+            {
+                "classes": int(ds.n_classes),
+                "names": [text.clip(n, 12) for n in ds.class_names[:16]],
+                "m_train": int(ds.m_train),
+                "drawn": drawing.drawn_count(ds),
+                "max": drawing.MAX_DRAWN,
+                "radius_px": drawing.REMOVE_RADIUS_PX,
+            }
+            if drawing.can_draw(ds)
+            else None
+        )
         if not whole_history:
             frame["history"] = "same" if n == had else {"append": frames.history_rows(h, had)}
-        sent.points_key = pkey
+        sent.points_key, sent.points_data = pkey, weakref.ref(lab.dataset)
         sent.history_key, sent.history_rows, sent.history_last = hkey, n, last
         return frame
+
+    def _chain(self, tr: Any) -> dict[str, Any] | None:
+        """The chain-rule panel's numbers (``frames.chain_part``), or None when it is closed;
+        a weight the network no longer has closes it."""
+        if self.chain is None:
+            return None
+        try:
+            return frames.chain_part(tr, self.chain)
+        except ValueError:
+            self.chain = None
+            return None
 
     def epochs_per_second(self, tr: Any) -> float:
         now = time.perf_counter()
