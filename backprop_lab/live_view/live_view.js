@@ -108,6 +108,14 @@ let FONT_SCALE = 1;
 function font(px, bold = false) {
   return `${bold ? "bold " : ""}${Math.round(px * FONT_SCALE)}px sans-serif`;
 }
+// A margin, offset or row height that holds text: scaled with it (presenter mode: 2×).
+const scaled = (px) => px * FONT_SCALE;
+// Type small enough for `text` to fit in `room` pixels (a rotated title beside a short axis).
+function fitFont(ctx, text, px, room) {
+  ctx.font = font(px);
+  const w = ctx.measureText(text).width;
+  if (w > room) ctx.font = font((px * room) / w);
+}
 
 // ---------- decoding: arrays arrive as binary (Uint8Array views) or base64 text ------------
 
@@ -162,7 +170,7 @@ function buildDom(parent) {
   const stepB = button("Step 1 mini-batch", "step-batch", "One gradient step (→ or .)");
   const stepE = button("Step 1 epoch", "step-epoch", "One pass over the training set (Shift+→)");
   const reset = button("↺ Reset", "reset", "Back to epoch 0 with the same initial Θ (R)");
-  const keys = button("?", "keys", "Keyboard: Space = Play/Pause, → or . = 1 mini-batch, Shift+→ = 1 epoch, R = Reset");
+  const keys = button("?", "keys", "Keyboard: Space = Play/Pause, → or . or PageDown = 1 mini-batch, Shift+→ = 1 epoch, R = Reset");
   keys.classList.add("bp-keys");
   const conn = document.createElement("span");
   conn.className = "bp-conn";
@@ -270,8 +278,8 @@ const plain = (s) => String(s || "").replace(/<[^>]*>/g, "");
 function drawBoundary(view, f) {
   const b = f.boundary;
   const canvas = view.dom.boundary;
-  const W = Math.max(260, Math.min(canvas.parentElement.clientWidth || 420, 560));
-  const m = { l: 46, r: b.kind === "multiclass" ? 12 : 64, t: 8, b: 58 };
+  const W = Math.max(260, Math.min(canvas.parentElement.clientWidth || 420, 560 + 200 * (FONT_SCALE - 1)));
+  const m = { l: scaled(46), r: b.kind === "multiclass" ? 12 : scaled(64), t: scaled(8), b: scaled(58) };
   const side = W - m.l - m.r;
   const H = side + m.t + m.b;
   const ctx = sizeCanvas(canvas, W, H);
@@ -328,25 +336,25 @@ function drawBoundary(view, f) {
   ctx.font = font(11);
   ctx.textAlign = "center";
   for (const t of niceTicks(ext[0], ext[1], 5)) {
-    ctx.fillText(tickText(t, false), X(t), m.t + side + 14);
+    ctx.fillText(tickText(t, false), X(t), m.t + side + scaled(14));
   }
   ctx.textAlign = "right";
-  for (const t of niceTicks(ext[2], ext[3], 5)) ctx.fillText(tickText(t, false), m.l - 4, Y(t) + 4);
+  for (const t of niceTicks(ext[2], ext[3], 5)) ctx.fillText(tickText(t, false), m.l - 4, Y(t) + scaled(4));
   ctx.font = font(12);
   ctx.textAlign = "center";
-  ctx.fillText(short(b.axis[0], 30), m.l + side / 2, m.t + side + 30);
-  ctx.save(); ctx.translate(13, m.t + side / 2); ctx.rotate(-Math.PI / 2);
+  ctx.fillText(short(b.axis[0], 30), m.l + side / 2, m.t + side + scaled(30));
+  ctx.save(); ctx.translate(scaled(13), m.t + side / 2); ctx.rotate(-Math.PI / 2);
   ctx.fillText(short(b.axis[1], 30), 0, 0); ctx.restore();
   // legend row under the axis: point kinds
   ctx.textAlign = "left";
   ctx.font = font(11);
   let lx = m.l;
-  const ly = m.t + side + 48;
+  const ly = m.t + side + scaled(48);
   const item = (fill, rim, label) => {
     ctx.fillStyle = fill; ctx.strokeStyle = rim; ctx.lineWidth = 1.4;
-    ctx.beginPath(); ctx.arc(lx + 4, ly - 4, 4, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-    ctx.fillStyle = "#333"; ctx.fillText(label, lx + 12, ly);
-    lx += ctx.measureText(label).width + 24;
+    ctx.beginPath(); ctx.arc(lx + scaled(4), ly - scaled(4), scaled(4), 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    ctx.fillStyle = "#333"; ctx.fillText(label, lx + scaled(12), ly);
+    lx += ctx.measureText(label).width + scaled(24);
   };
   if (f.task === "regression") {
     item("#bbb", "#777", "training");
@@ -372,18 +380,18 @@ function drawBoundary(view, f) {
     ctx.textAlign = "left";
     const at = (v) => m.t + side - ((v - b.lo) / (b.hi - b.lo || 1)) * side;
     for (const v of b.kind === "binary" ? [b.lo, b.mid, b.hi] : niceTicks(b.lo, b.hi, 4)) {
-      ctx.fillText(tickText(v, false), cx + cw + 3, at(v) + 4);
+      ctx.fillText(tickText(v, false), cx + cw + 3, at(v) + scaled(4));
     }
-    ctx.save(); ctx.translate(W - 4, m.t + side / 2); ctx.rotate(Math.PI / 2);
+    ctx.save(); ctx.translate(W - scaled(14), m.t + side / 2); ctx.rotate(Math.PI / 2);
     ctx.textAlign = "center";
     ctx.fillText(plain(b.colorbar) || "h", 0, 0); ctx.restore();
   }
   if (view.zoom) {
     ctx.fillStyle = "rgba(255,255,255,0.8)";
-    ctx.fillRect(m.l + 2, m.t + 2, 150, 16);
+    ctx.fillRect(m.l + 2, m.t + 2, scaled(150), scaled(16));
     ctx.fillStyle = "#333";
     ctx.textAlign = "left";
-    ctx.fillText("zoomed · double-click: whole plane", m.l + 6, m.t + 14);
+    ctx.fillText("zoomed · double-click: whole plane", m.l + 6, m.t + scaled(14));
   }
   view.dom.boundaryTitle.textContent = plain(b.title);
 }
@@ -472,17 +480,17 @@ function curveChart(view, canvas, spec) {
   const probe = canvas.getContext("2d");
   probe.font = font(11);
   const rows = [[]];
-  let rowW = 58;
+  let rowW = scaled(58);
   for (const sr of spec.series) {
-    const w = probe.measureText(sr.name).width + 30;
-    if (rowW + w > W - 4 && rows[rows.length - 1].length) { rows.push([]); rowW = 58; }
+    const w = probe.measureText(sr.name).width + scaled(30);
+    if (rowW + w > W - 4 && rows[rows.length - 1].length) { rows.push([]); rowW = scaled(58); }
     rows[rows.length - 1].push(sr);
     rowW += w;
   }
-  const H = 250 + 16 * (rows.length - 1);
+  const H = 250 + 100 * (FONT_SCALE - 1) + scaled(16) * (rows.length - 1);
   const ctx = sizeCanvas(canvas, W, H);
   ctx.clearRect(0, 0, W, H);
-  const m = { l: 58, r: spec.right ? 50 : 12, t: 24, b: 58 + 16 * (rows.length - 1) };
+  const m = { l: scaled(58), r: spec.right ? scaled(50) : 12, t: scaled(24), b: scaled(58 + 16 * (rows.length - 1)) };
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
   const xs = spec.x;
   const x0 = 0, x1 = Math.max(1, xs.length ? xs[xs.length - 1] : 1);
@@ -529,21 +537,21 @@ function curveChart(view, canvas, spec) {
       const y = axes.left.tr(t);
       if (y < m.t - 1 || y > m.t + ph + 1) continue;
       ctx.beginPath(); ctx.moveTo(m.l, y); ctx.lineTo(m.l + pw, y); ctx.stroke();
-      ctx.fillText(tickText(t, axes.left.ax.log), m.l - 4, y + 4);
+      ctx.fillText(tickText(t, axes.left.ax.log), m.l - 4, y + scaled(4));
     }
   }
   if (axes.right) {
     ctx.textAlign = "left";
     for (const t of axes.right.ticks) {
       const y = axes.right.tr(t);
-      ctx.fillText(axes.right.ax.fmt ? axes.right.ax.fmt(t) : tickText(t, false), m.l + pw + 4, y + 4);
+      ctx.fillText(axes.right.ax.fmt ? axes.right.ax.fmt(t) : tickText(t, false), m.l + pw + 4, y + scaled(4));
     }
   }
   ctx.textAlign = "center";
   for (const t of niceTicks(x0, x1, 5, 1)) { // epochs are whole numbers
     const x = X(t);
     ctx.beginPath(); ctx.moveTo(x, m.t); ctx.lineTo(x, m.t + ph); ctx.stroke();
-    ctx.fillText(tickText(t, false), x, m.t + ph + 14);
+    ctx.fillText(tickText(t, false), x, m.t + ph + scaled(14));
   }
   ctx.strokeStyle = "#888";
   ctx.strokeRect(m.l, m.t, pw, ph);
@@ -551,15 +559,15 @@ function curveChart(view, canvas, spec) {
   ctx.fillStyle = "#222";
   ctx.font = font(12, true);
   ctx.textAlign = "left";
-  ctx.fillText(spec.title, 6, 14);
+  ctx.fillText(spec.title, 6, scaled(14));
   ctx.font = font(11);
   ctx.textAlign = "center";
-  ctx.fillText("epoch", m.l + pw / 2, m.t + ph + 28);
-  ctx.save(); ctx.translate(12, m.t + ph / 2); ctx.rotate(-Math.PI / 2);
-  ctx.fillText(spec.left.label, 0, 0); ctx.restore();
+  ctx.fillText("epoch", m.l + pw / 2, m.t + ph + scaled(28));
+  ctx.save(); ctx.translate(scaled(12), m.t + ph / 2); ctx.rotate(-Math.PI / 2);
+  fitFont(ctx, spec.left.label, 11, ph); ctx.fillText(spec.left.label, 0, 0); ctx.restore();
   if (spec.right) {
-    ctx.save(); ctx.translate(W - 8, m.t + ph / 2); ctx.rotate(Math.PI / 2);
-    ctx.fillText(spec.right.label, 0, 0); ctx.restore();
+    ctx.save(); ctx.translate(W - scaled(8), m.t + ph / 2); ctx.rotate(Math.PI / 2);
+    fitFont(ctx, spec.right.label, 11, ph); ctx.fillText(spec.right.label, 0, 0); ctx.restore();
   }
   // curves
   ctx.save();
@@ -585,14 +593,14 @@ function curveChart(view, canvas, spec) {
   ctx.textAlign = "left";
   rows.forEach((row, r) => {
     let lx = m.l;
-    const ly = H - 12 - 16 * (rows.length - 1 - r);
+    const ly = H - scaled(12) - scaled(16) * (rows.length - 1 - r);
     for (const sr of row) {
       ctx.strokeStyle = sr.color; ctx.lineWidth = 2; ctx.setLineDash(sr.dash ? [4, 3] : []);
-      ctx.beginPath(); ctx.moveTo(lx, ly - 4); ctx.lineTo(lx + 18, ly - 4); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(lx, ly - scaled(4)); ctx.lineTo(lx + scaled(18), ly - scaled(4)); ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = "#333";
-      ctx.fillText(sr.name, lx + 22, ly);
-      lx += ctx.measureText(sr.name).width + 30;
+      ctx.fillText(sr.name, lx + scaled(22), ly);
+      lx += ctx.measureText(sr.name).width + scaled(30);
     }
   });
   canvas.__chart = { spec, X, m, pw, ph, xs };
@@ -658,12 +666,12 @@ function sizeCanvas(canvas, cssW, cssH) {
 function layoutNet(net, W, H) {
   const sizes = net.sizes, L = sizes.length;
   const longest = (names) => Math.max(0, ...(names || []).map((n) => String(n).length));
-  const top = 34, bottom = 14;
-  const left = Math.min(110, 22 + 6.5 * longest(net.names[0]));
-  const right = Math.min(140, 22 + 6.5 * longest(net.names[L - 1]));
+  const top = scaled(34), bottom = scaled(net.mode === "backward" ? 28 : 14); // backward: two rows of labels
+  const left = scaled(Math.min(110, 22 + 6.5 * longest(net.names[0])));
+  const right = scaled(Math.min(140, 22 + 6.5 * longest(net.names[L - 1])));
   const maxUnits = Math.max(...sizes.map((s, l) => s + (l < L - 1 ? 1 : 0)));
   const step = (H - top - bottom) / Math.max(1, maxUnits);
-  const r = Math.max(2.5, Math.min(13, step * 0.36));
+  const r = Math.max(2.5, Math.min(scaled(13), step * 0.36));
   const cols = [];
   for (let l = 0; l < L; l++) {
     const x = L === 1 ? W / 2 : left + ((W - left - right) * l) / (L - 1);
@@ -689,7 +697,7 @@ function drawNet(view, f) {
   const net = f.net;
   const canvas = view.dom.net;
   const W = canvas.parentElement.clientWidth || 600;
-  const H = Math.max(260, Math.min(560, 40 + 22 * Math.max(...net.sizes) + 40));
+  const H = Math.max(260, Math.min(560, 40 + 22 * Math.max(...net.sizes) + 40)) + 48 * (FONT_SCALE - 1);
   const ctx = sizeCanvas(canvas, W, H);
   ctx.clearRect(0, 0, W, H);
   const geo = layoutNet(net, W, H);
@@ -766,7 +774,7 @@ function drawNet(view, f) {
         ctx.lineWidth = 1;
         ctx.stroke();
         ctx.setLineDash([]);
-        if (geo.r >= 7) { ctx.fillStyle = "#333"; ctx.fillText("+1", col.x, y + 4); }
+        if (geo.r >= scaled(7)) { ctx.fillStyle = "#333"; ctx.fillText("+1", col.x, y + scaled(4)); }
       } else {
         v = n ? n[u - 1] : null;
         ctx.fillStyle = v === null ? "#ddd" : css(divRGB((v - center[l]) / (nscale[l] || 1)));
@@ -784,20 +792,20 @@ function drawNet(view, f) {
     const SHORT = { sigmoid: "σ", tanh: "tanh", relu: "ReLU", leaky_relu: "lReLU", linear: "lin", softmax: "softmax" };
     const kind = l === 0 ? "input" : l === L - 1 ? "output" : "hidden";
     const act = net.acts[l] || "";
-    const line1 = spacing >= 62 ? `layer ${l + 1}` : String(l + 1);
-    const line2 = spacing >= 105 ? `${kind}${act ? " · " + act : ""}` : l === 0 ? "x" : SHORT[act] || act;
+    const line1 = spacing >= scaled(62) ? `layer ${l + 1}` : String(l + 1);
+    const line2 = spacing >= scaled(105) ? `${kind}${act ? " · " + act : ""}` : l === 0 ? "x" : SHORT[act] || act;
     ctx.textAlign = l === 0 && L > 1 ? "left" : l === L - 1 && L > 1 ? "right" : "center";
     const hx = l === 0 && L > 1 ? col.x - geo.r : l === L - 1 && L > 1 ? col.x + geo.r : col.x;
     ctx.fillStyle = "#222";
     ctx.font = font(12);
-    ctx.fillText(line1, hx, 12);
+    ctx.fillText(line1, hx, scaled(12));
     ctx.font = font(11);
     ctx.fillStyle = "#555";
-    ctx.fillText(line2, hx, 25);
-    if (back && l > 0 && !shared && spacing >= 62) {
-      ctx.fillText(`±${short2(nscale[l])}`, hx, H - 2);
+    ctx.fillText(line2, hx, scaled(25));
+    if (back && l > 0 && !shared && spacing >= scaled(62)) {
+      ctx.fillText(`±${short2(nscale[l])}`, hx, H - 2 - scaled(14)); // above the |D| row
     }
-    if (l < L - 1 && !shared && spacing >= 90) { // each Θ's (or D's) own largest value
+    if (l < L - 1 && !shared && spacing >= scaled(90)) { // each Θ's (or D's) own largest value
       ctx.textAlign = "center";
       ctx.fillStyle = "#777";
       ctx.fillText(`|${back ? "D" : "Θ"}${sup(l + 1)}| ≤ ${short2(emaxL[l])}`, (col.x + geo.cols[l + 1].x) / 2, H - 2);
@@ -809,7 +817,7 @@ function drawNet(view, f) {
       for (let u = 1; u <= net.sizes[l]; u++) {
         const y = nodeY(col, u);
         const name = net.names[l][u - 1];
-        if (name) ctx.fillText(name, col.x + (l === 0 ? -geo.r - 3 : geo.r + 3), y + 4);
+        if (name) ctx.fillText(name, col.x + (l === 0 ? -geo.r - 3 : geo.r + 3), y + scaled(4));
       }
       ctx.textAlign = "center";
     }
@@ -900,7 +908,7 @@ function drawMaps(view, f) {
   const W = canvas.parentElement.clientWidth || 600;
   const res = maps.res;
   const maxUnits = Math.max(...maps.layers.map((m) => m.units));
-  const labelW = 54;
+  const labelW = scaled(54);
   const cell = Math.max(14, Math.min(64, Math.floor((W - labelW) / maxUnits) - 3));
   const rowH = cell + 6;
   const H = rowH * maps.layers.length + 4;
@@ -921,7 +929,7 @@ function drawMaps(view, f) {
     ctx.fillStyle = "#333";
     ctx.font = font(12);
     ctx.textAlign = "left";
-    ctx.fillText(`a${sup(m.l)}`, 4, y + cell / 2 + 4);
+    ctx.fillText(`a${sup(m.l)}`, 4, y + cell / 2 + scaled(4));
     for (let u = 0; u < m.units; u++) {
       const off = u * res * res;
       for (let i = 0; i < res; i++) {
@@ -1156,7 +1164,7 @@ function attachControls(view) {
     if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
     if (ev.key === " " || ev.code === "Space") { ev.preventDefault(); playPause(); }
     else if (ev.key === "ArrowRight" && ev.shiftKey) { ev.preventDefault(); step("epoch"); }
-    else if (ev.key === "ArrowRight" || ev.key === ".") { ev.preventDefault(); step("batch"); }
+    else if (ev.key === "ArrowRight" || ev.key === "." || ev.key === "PageDown") { ev.preventDefault(); step("batch"); }
     else if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); reset(); }
     else if (ev.key === "?") { d.conn.textContent = d.keys.title; }
   };
@@ -1193,8 +1201,10 @@ export default function (component) {
   }
   view.trigger = (name, value) => { if (setTriggerValue) setTriggerValue(name, value); };
   const scale = Number(data.scale) > 0 ? Math.min(3, Number(data.scale)) : 1;
+  const rescaled = scale !== FONT_SCALE;
   FONT_SCALE = scale; // the next frame (the page re-publishes on every change) is drawn at it
   view.dom.root.classList.toggle("bp-presenter", Boolean(data.presenter));
+  if (rescaled && view.drawnFrame) { try { draw(view, view.drawnFrame); } catch (err) { console.error(err); } }
   if (data.schema === 2 && data.token) {
     view.token = data.token;
     view.wsPath = data.ws;
