@@ -613,3 +613,449 @@ def confusion_figure(C: Array, class_names: Sequence[str]) -> go.Figure:
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
     return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# What the live view draws, as standalone figures and images (Export on the Playground)
+# ---------------------------------------------------------------------------------------------
+
+#: The live view's colours as RGB triples (live_view.js ORANGE, WHITE, BLUE, CLASS_RGB).
+NEGATIVE_RGB, ZERO_RGB, POSITIVE_RGB = (245, 147, 34), (248, 248, 248), (8, 119, 189)
+CLASS_RGB: tuple[tuple[int, int, int], ...] = (
+    NEGATIVE_RGB,
+    POSITIVE_RGB,
+    (44, 160, 44),
+    (148, 103, 189),
+    (214, 39, 40),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+)
+
+
+def _css(rgb: Sequence[int]) -> str:
+    return f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
+
+
+def _mix(c0: Array, c1: Array, t: Array) -> Array:
+    """c0 + (c1 − c0)·t per colour channel, rounded half up like the view's Math.round."""
+    c0, c1 = np.asarray(c0, dtype=np.float64), np.asarray(c1, dtype=np.float64)
+    t = np.asarray(t, dtype=np.float64)[..., None]
+    return np.floor(c0 + (c1 - c0) * t + 0.5).astype(np.uint8)  # (..., 3)
+
+
+def diverging_rgb(t: Array) -> Array:
+    """The view's divRGB: t in [−1, 1] → orange (−1) … white (0) … blue (+1), shape (..., 3)."""
+    t = np.clip(np.nan_to_num(np.asarray(t, dtype=np.float64)), -1.0, 1.0)
+    base = np.where((t < 0)[..., None], NEGATIVE_RGB, POSITIVE_RGB)  # (..., 3)
+    return _mix(np.broadcast_to(ZERO_RGB, base.shape), base, np.abs(t))
+
+
+def boundary_rgb(part: dict, h: Array, discretize: bool = False) -> Array:
+    """The decision-boundary picture as the live view colours it, one pixel per grid point.
+
+    Parameters
+    ----------
+    part : dict
+        ``lab_ui.frames.boundary_part`` of the same grid (its ``kind``, ``lo``, ``hi``,
+        ``mid``, ``nx``, ``ny``).
+    h : ndarray of shape (res·res, s_L)
+        a^(L) on the grid points (row i·res + j is (x1_j, x2_i): row 0 is the bottom).
+
+    Returns
+    -------
+    ndarray of shape (res, res, 3), uint8
+        Row 0 is the *top* of the plane (x2 largest), as an image is read.
+    """
+    ny, nx = part["ny"], part["nx"]
+    lo, hi, mid = part["lo"], part["hi"], part["mid"]
+    span = (hi - lo) or 1.0
+    if part["kind"] == "multiclass":
+        k = np.argmax(h, axis=1)  # (res²,) the class with the largest output
+        top = np.clip((h[np.arange(h.shape[0]), k] - lo) / span, 0.0, 1.0)  # (res²,)
+        base = np.asarray(CLASS_RGB)[k % len(CLASS_RGB)]  # (res², 3)
+        t = np.full(top.shape, 0.75) if discretize else 0.15 + 0.7 * top
+        rgb = _mix(np.broadcast_to(ZERO_RGB, base.shape), base, t)
+    else:
+        v = np.clip(h[:, 0], lo, hi)  # (res²,)
+        up, down = (hi - mid) or 1.0, (mid - lo) or 1.0
+        t = np.where(v >= mid, (v - mid) / up, (v - mid) / down)  # −1 … 1
+        if discretize:
+            t = np.where(v >= mid, 0.8, -0.8)
+        rgb = diverging_rgb(t)
+    return np.ascontiguousarray(rgb.reshape(ny, nx, 3)[::-1])  # grid row 0 is the bottom
+
+
+def _disc(img: Array, cx: float, cy: float, r: float, fill: Sequence[int], rim: Sequence[int]):
+    """Paint a filled circle with a 1-pixel rim into img (h, w, 3) at pixel (cx, cy)."""
+    H, W = img.shape[:2]
+    x0, x1 = max(int(cx - r - 1), 0), min(int(cx + r + 2), W)
+    y0, y1 = max(int(cy - r - 1), 0), min(int(cy + r + 2), H)
+    if x0 >= x1 or y0 >= y1:
+        return
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    d = np.hypot(xx + 0.5 - cx, yy + 0.5 - cy)  # distance of each pixel centre
+    img[y0:y1, x0:x1][d <= r] = rim
+    img[y0:y1, x0:x1][d <= r - 1.2] = fill
+
+
+def boundary_image(
+    part: dict,
+    h: Array,
+    dataset,
+    *,
+    discretize: bool = False,
+    show_test: bool = True,
+    scale: int = 4,
+    radius: float = 4.0,
+) -> Array:
+    """The decision boundary with the data points, as an RGB image (the live view's look).
+
+    Each grid point becomes ``scale`` × ``scale`` pixels; training points have a white rim
+    (grey for regression), test points a dark one, as in the live view.
+
+    Returns
+    -------
+    ndarray of shape (res·scale, res·scale, 3), uint8 (row 0 at the top)
+    """
+    img = np.repeat(np.repeat(boundary_rgb(part, h, discretize), scale, 0), scale, 1)
+    H, W = img.shape[:2]
+    (x0, x1), (y0, y1) = part["img_x"], part["img_y"]
+    splits = [(dataset.raw_train, dataset.y_train, (255, 255, 255))]
+    if dataset.task == "regression":
+        splits[0] = (dataset.raw_train, dataset.y_train, (119, 119, 119))
+    if show_test and dataset.raw_test is not None:
+        splits.append((dataset.raw_test, dataset.y_test, (34, 34, 34)))
+    lo, hi = part["lo"], part["hi"]
+    for raw, y, rim in splits:
+        if raw is None:
+            continue
+        px = (raw[:, 0] - x0) / (x1 - x0) * W  # (m,)
+        py = (y1 - raw[:, 1]) / (y1 - y0) * H  # (m,) row 0 is the top
+        if dataset.task == "regression":
+            fills = diverging_rgb(2 * (np.asarray(y, dtype=np.float64) - lo) / (hi - lo or 1) - 1)
+        else:
+            fills = np.asarray(CLASS_RGB)[np.asarray(y, dtype=np.int64) % len(CLASS_RGB)]
+        for cx, cy, fill in zip(px, py, fills, strict=True):
+            _disc(img, cx, cy, radius, fill, rim)
+    return img
+
+
+def maps_image(maps: dict, scale: int = 2, gap: int = 4) -> Array:
+    """The per-neuron maps a^(l)_j over the plane as one RGB image: one row of tiles per
+    layer l = 2 … L, one tile per unit j (coloured as in the live view), white between.
+
+    ``maps`` is ``lab_ui.frames.maps_part``'s dict, with each layer's exact values under
+    ``"values"`` (shape (s_l, r, r), row 0 the bottom of the plane) added by the caller.
+    """
+    r = maps["res"] * scale
+    layers = maps["layers"]
+    cols = max(layer["units"] for layer in layers)
+    H = len(layers) * (r + gap) + gap
+    W = cols * (r + gap) + gap
+    img = np.full((H, W, 3), 255, dtype=np.uint8)
+    for row, layer in enumerate(layers):
+        v = np.asarray(layer["values"], dtype=np.float64)  # (s_l, r0, r0)
+        if layer["sym"]:
+            t = v / (layer["scale"] or 1.0)
+        else:
+            t = 2 * (v - layer["lo"]) / ((layer["hi"] - layer["lo"]) or 1.0) - 1
+        rgb = diverging_rgb(t)[:, ::-1]  # (s_l, r0, r0, 3), row 0 at the top
+        for j in range(layer["units"]):
+            tile = np.repeat(np.repeat(rgb[j], scale, 0), scale, 1)
+            top, left = gap + row * (r + gap), gap + j * (r + gap)
+            img[top : top + r, left : left + r] = tile
+    return img
+
+
+def boundary_figure(
+    part: dict,
+    h: Array,
+    dataset,
+    *,
+    discretize: bool = False,
+    show_test: bool = True,
+    title: str = "",
+) -> go.Figure:
+    """The decision boundary over the input plane with the training and test points.
+
+    One output unit: a heatmap of h_Θ(x) (hover gives h), orange → white → blue through the
+    boundary value; K outputs: the picture of the live view (class colour, paler where the
+    largest output is small).  ``part`` and ``h`` as for :func:`boundary_rgb`.
+    """
+    ny, nx = part["ny"], part["nx"]
+    (x0, x1), (y0, y1) = part["x"], part["y"]
+    xs, ys = np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
+    fig = go.Figure()
+    if part["kind"] == "multiclass":
+        rgb = boundary_rgb(part, h, discretize)[::-1]  # row 0 the bottom again
+        fig.add_trace(
+            go.Image(
+                z=rgb,
+                x0=x0,
+                dx=(x1 - x0) / (nx - 1),
+                y0=y0,
+                dy=(y1 - y0) / (ny - 1),
+                hoverinfo="skip",
+                name="decision regions",
+            )
+        )
+    else:
+        lo, hi, mid = part["lo"], part["hi"], part["mid"]
+        at = (mid - lo) / ((hi - lo) or 1.0)
+        scale = [[0.0, NEGATIVE], [at, ZERO], [1.0, POSITIVE]]
+        z = h[:, 0].reshape(ny, nx)
+        if discretize:
+            z = np.where(z >= mid, lo + 0.9 * (hi - lo), lo + 0.1 * (hi - lo))
+        fig.add_trace(
+            go.Heatmap(
+                x=xs,
+                y=ys,
+                z=z,
+                zmin=lo,
+                zmax=hi,
+                colorscale=scale,
+                colorbar={"title": "h<sub>Θ</sub>(x)"},
+                hovertemplate="x₁ %{x:.3g}, x₂ %{y:.3g}: h = %{z:.4g}<extra></extra>",
+                name="h(x)",
+            )
+        )
+    splits = [("train", dataset.raw_train, dataset.y_train, "white", 1)]
+    if show_test and dataset.raw_test is not None and len(dataset.raw_test):
+        splits.append(("test", dataset.raw_test, dataset.y_test, "#222", 1.6))
+    names = dataset.class_names or tuple(str(k) for k in range(max(dataset.n_classes, 1)))
+    for split, raw, y, rim, width in splits:
+        if dataset.task == "regression":
+            c = diverging_rgb(
+                2 * (np.asarray(y) - part["lo"]) / ((part["hi"] - part["lo"]) or 1) - 1
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=raw[:, 0],
+                    y=raw[:, 1],
+                    mode="markers",
+                    name=f"{split} points",
+                    marker={
+                        "color": [_css(v) for v in c],
+                        "size": 7,
+                        "line": {"color": rim, "width": width},
+                    },
+                    customdata=np.asarray(y),
+                    hovertemplate=f"{split}: y = %{{customdata:.4g}}<extra></extra>",
+                )
+            )
+            continue
+        for k in np.unique(y):
+            sel = y == k
+            label = text.html_text(names[int(k)] if int(k) < len(names) else k, 20)
+            fig.add_trace(
+                go.Scatter(
+                    x=raw[sel, 0],
+                    y=raw[sel, 1],
+                    mode="markers",
+                    name=f"{split}: class {label}",
+                    marker={
+                        "color": _css(CLASS_RGB[int(k) % len(CLASS_RGB)]),
+                        "size": 7,
+                        "line": {"color": rim, "width": width},
+                    },
+                    hovertemplate=f"{split}, class {label}<extra></extra>",
+                )
+            )
+    axis = [text.html_text(a) for a in part.get("axis", ("x₁", "x₂"))]
+    fig.update_layout(
+        title=title or part.get("title", "Decision boundary"),
+        height=560,
+        width=640,
+        margin={"l": 50, "r": 10, "t": 50, "b": 50},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
+        xaxis={"title": axis[0], "range": list(part["img_x"]), "constrain": "domain"},
+        yaxis={"title": axis[1], "range": list(part["img_y"]), "scaleanchor": "x"},
+    )
+    return fig
+
+
+def weights_figure(
+    layer_sizes: Sequence[int],
+    Theta: Sequence[Array],
+    input_names: Sequence[str] = (),
+    output_names: Sequence[str] = (),
+    title: str = "The network: Θ⁽ˡ⁾ on the connections",
+) -> go.Figure:
+    """The network with every weight Θ^(l)_jk on its connection: blue positive, orange
+    negative, wider and darker for larger |Θ| (relative to the largest in its layer, as the
+    live view draws it).  Hovering a connection's midpoint gives its exact value."""
+    sizes = [int(s) for s in layer_sizes]
+    L = len(sizes)
+    ys = [_node_y(s) for s in sizes]
+    bias_y = [float(y[0]) + 1.2 if len(y) else 1.0 for y in ys]
+    fig = go.Figure()
+    bins = 4  # |Θ| / max in the layer, in 4 steps of width and opacity
+    segs: dict[tuple[bool, int], tuple[list, list]] = {}
+    hx, hy, htext = [], [], []
+    for l in range(1, L):
+        T = np.asarray(Theta[l - 1], dtype=np.float64)  # (s_{l+1}, s_l + 1)
+        top = _sym_range(T)
+        src = [bias_y[l - 1], *ys[l - 1]]  # k = 0 (bias), 1 … s_l
+        for j in range(T.shape[0]):
+            for k in range(T.shape[1]):
+                v = T[j, k]
+                b = min(int(abs(v) / top * bins), bins - 1) if np.isfinite(v) else 0
+                xs_, ys_ = segs.setdefault((bool(v >= 0), b), ([], []))
+                xs_ += [l, l + 1, None]
+                ys_ += [src[k], ys[l][j], None]
+                hx.append(l + 0.5)
+                hy.append((src[k] + ys[l][j]) / 2)
+                htext.append(
+                    f"Θ<sup>({l})</sup><sub>{j + 1},{k}</sub> = {text.number(v)}"
+                    + (" (bias)" if k == 0 else "")
+                )
+    for (positive, b), (ex, ey) in sorted(segs.items()):
+        color = POSITIVE_RGB if positive else NEGATIVE_RGB
+        alpha = 0.25 + 0.7 * (b + 1) / bins
+        fig.add_trace(
+            go.Scatter(
+                x=ex,
+                y=ey,
+                mode="lines",
+                line={
+                    "color": f"rgba({color[0]},{color[1]},{color[2]},{alpha:.2f})",
+                    "width": 0.8 + 2.4 * b,
+                },
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=hx,
+            y=hy,
+            mode="markers",
+            marker={"size": 6, "color": "rgba(0,0,0,0)"},
+            text=htext,
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    labels = []
+    for l in range(1, L + 1):
+        names = input_names if l == 1 else output_names if l == L else ()
+        labels += [
+            f"a<sub>{j}</sub><sup>({l})</sup>"
+            + (f": {text.html_text(names[j - 1], 20)}" if j <= len(names) else "")
+            for j in range(1, sizes[l - 1] + 1)
+        ]
+    fig.add_trace(
+        go.Scatter(
+            x=[l for l in range(1, L + 1) for _ in range(sizes[l - 1])],
+            y=[y for l in range(L) for y in ys[l]],
+            mode="markers",
+            marker={
+                "size": 12 if max(sizes) <= 16 else 7,
+                "color": IDLE,
+                "line": {"color": "#555", "width": 0.8},
+            },
+            text=labels,
+            hoverinfo="text",
+            name="unit",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=list(range(1, L)),
+            y=bias_y[:-1],
+            mode="markers",
+            name="bias unit a₀ = 1",
+            marker={
+                "symbol": "square",
+                "size": 10,
+                "color": "#f2f2f2",
+                "line": {"color": "#666", "width": 1.5},
+            },
+            text=[f"bias unit a<sub>0</sub><sup>({l})</sup> = 1" for l in range(1, L)],
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=560 if max(sizes) > 16 else 460,
+        margin={"l": 10, "r": 10, "t": 50, "b": 60},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0},
+        xaxis={
+            "tickvals": list(range(1, L + 1)),
+            "ticktext": [f"layer {l} ({s})" for l, s in enumerate(sizes, 1)],
+            "showgrid": False,
+            "zeroline": False,
+            "range": [0.6, L + 0.4],
+        },
+        yaxis={"visible": False},
+    )
+    return fig
+
+
+def history_figure(history, log_cost: bool = False) -> go.Figure:
+    """J on the training and test sets (left axis) and the metric (right axis) per recorded
+    epoch, from a ``bp_core.training.History``; test curves dashed, as in the live view."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    epoch = list(history.epoch)
+    metric = history.metric_name
+    curves = (
+        ("J train", history.J_train, "#1f3b73", None, False),
+        ("J test", history.J_test, "#1f3b73", "dash", False),
+        (f"{metric} train", history.metric_train, "#2ca02c", None, True),
+        (f"{metric} test", history.metric_test, "#2ca02c", "dash", True),
+    )
+    for name, y, color, dash, right in curves:
+        y = np.asarray(y, dtype=np.float64)
+        if not np.any(np.isfinite(y)):
+            continue  # no test set
+        fig.add_trace(
+            go.Scatter(
+                x=epoch,
+                y=np.where(np.isfinite(y), y, None),
+                mode="lines",
+                name=text.html_text(name),
+                line={"color": color, "dash": dash, "width": 2},
+            ),
+            secondary_y=right,
+        )
+    fig.update_layout(
+        title="Cost J and " + text.html_text(metric) + " per epoch",
+        height=420,
+        margin={"l": 60, "r": 60, "t": 50, "b": 50},
+        legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(title_text="epoch", gridcolor="#eee")
+    fig.update_yaxes(
+        title_text="J (log scale)" if log_cost else "J",
+        type="log" if log_cost else "linear",
+        gridcolor="#eee",
+        secondary_y=False,
+    )
+    fig.update_yaxes(title_text=text.html_text(metric), secondary_y=True, showgrid=False)
+    return fig
+
+
+def standalone_html(figs: Sequence[go.Figure], title: str, note: str = "") -> str:
+    """One HTML page holding the figures, plotly.js written into it once (no network needed
+    to open it: ``include_plotlyjs=True``, never a CDN).  ``title`` and ``note`` are our own
+    words, HTML-escaped here anyway."""
+    import html as html_mod
+
+    parts = [
+        fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        for i, fig in enumerate(figs)
+    ]
+    head = html_mod.escape(title)
+    return (
+        "<!DOCTYPE html>\n<html lang='en'>\n<head><meta charset='utf-8'>"
+        f"<title>{head}</title></head>\n<body style='font-family: sans-serif'>\n"
+        f"<h1>{head}</h1>\n<p>{html_mod.escape(note)}</p>\n"
+        + "\n".join(f"<div>{p}</div>" for p in parts)
+        + "\n</body>\n</html>\n"
+    )

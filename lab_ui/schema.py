@@ -554,6 +554,14 @@ SESSION_KEYS: dict[str, str] = {
     "b_preset": "button: apply the chosen preset again (its settings, epoch 0)",
     "b_stp_prev": "button: previous step (Step through)",
     "b_stp_next": "button: next step (Step through)",
+    # Export and import (lab_ui.export_ui)
+    "w_run_file": "the run file uploader (import a .json / .npz run)",
+    "_run_error": "why the last run file was not imported",
+    "w_export_matrix": "which matrix the CSV export writes: (kind, l)",
+    **{
+        f"b_dl_{k}": f"download button: {k} (lab_ui.export_ui)"
+        for k in ("json", "npz", "history", "matrix", "html", "png_boundary", "png_maps", "py")
+    },
     "b_train_batch": "button: train one mini-batch (Gradients, Derivation)",
     "b_train_epoch": "button: train one epoch (Gradients, Derivation)",
     "b_train_reset": "button: back to epoch 0 (Gradients, Derivation)",

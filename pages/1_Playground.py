@@ -9,6 +9,7 @@ import streamlit as st
 
 from lab_ui import playground_ui, presenter_ui, presets_ui, schema, text
 from lab_ui.entry import session_lab_ui
+from lab_ui.export_ui import export_ui
 from lab_ui.health_ui import health_ui
 from lab_ui.live_view import live_session_ui, live_view_ui
 
@@ -40,3 +41,4 @@ with bar:
 if not live.playing:  # below the live view only while paused
     health_ui(lab)  # bp_core.health's findings, one sentence each
     playground_ui.classification_ui(lab)  # the test confusion matrix (and digit images)
+    export_ui(lab)  # Export and import: run files, CSV, HTML, PNG, a Python script
