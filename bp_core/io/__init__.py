@@ -30,13 +30,17 @@ bit for bit, as training on without them.  Files written before it was saved loa
 ``optimizer_state = None`` and resume with a fresh state; files written before L1
 regularization existed load as L2 (``schema.FIELDS_ADDED``).  Not saved: the random generator
 (mini-batch order) and the Θ snapshots.
+
+Beside the run file: ``png.encode_png`` (an image array → PNG bytes, numpy + zlib only) and
+``snippet.python_snippet`` (a Python script that reproduces a run with bp_core).
 """
 
 from __future__ import annotations
 
-from . import json_file, npz_file, schema
+from . import json_file, npz_file, png, schema, snippet
 from .json_file import from_json, to_json
 from .npz_file import load_npz, save_npz
+from .png import encode_png
 from .run import Run, copy_optimizer_state, restore_trainer, run_from_trainer
 from .schema import (
     FORMAT_NAME,
@@ -53,8 +57,10 @@ from .schema import (
     MAX_NAME_CHARS,
     MAX_NUMBERS,
 )
+from .snippet import DataSpec, python_snippet
 
 __all__ = [
+    "DataSpec",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "MAX_COUNT",
@@ -70,13 +76,17 @@ __all__ = [
     "MAX_NUMBERS",
     "Run",
     "copy_optimizer_state",
+    "encode_png",
     "from_json",
     "json_file",
     "load_npz",
     "npz_file",
+    "png",
+    "python_snippet",
     "restore_trainer",
     "run_from_trainer",
     "save_npz",
     "schema",
+    "snippet",
     "to_json",
 ]
