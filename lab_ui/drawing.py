@@ -75,16 +75,20 @@ def continue_training(trainer: Trainer, dataset: Any) -> Trainer:
     from the next recorded epoch on).  What starts over: the current epoch's order of the
     examples (the next step begins a new pass over the new training set) and, for momentum
     and Adam, the optimizer's memory (velocity / moments from zero, as when the optimizer is
-    changed).  Uses ``Trainer.with_data`` when bp_core has it (which keeps the optimizer's
-    memory too).
+    changed).  Going back in time (``Trainer.restore``) to before the edit restores Θ and the
+    history of then, on the data as they are now: a drawn point stays until the data set is
+    chosen again.  Uses ``Trainer.with_data`` when bp_core has it (which keeps the
+    optimizer's memory too).
     """
     with_data = getattr(trainer, "with_data", None)
     if callable(with_data):
         with_data(dataset)
         return trainer
     new = Trainer(trainer.cfg, trainer.Theta, dataset, trainer.settings, trainer.rng)
-    new.epoch, new.steps = trainer.epoch, trainer.steps
-    new.history, new.snapshots = trainer.history, trainer.snapshots
+    new.epoch, new.steps, new.history = trainer.epoch, trainer.steps, trainer.history
+    # a snapshot taken inside an epoch holds that epoch's order of the *old* examples: only
+    # the end-of-epoch ones can be restored on the new data
+    new.snapshots = [s for s in trainer.snapshots if getattr(s, "order", None) is None]
     return new
 
 

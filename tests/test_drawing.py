@@ -110,3 +110,20 @@ def test_a_weight_set_by_hand_changes_theta_and_is_recorded():
     assert lab.edits[-1].startswith("set Θ⁽²⁾₁,₀ to")
     with pytest.raises(ValueError, match="no row j = 9"):
         drawing.set_weight(lab, 2, 9, 0, 1.0)
+
+
+def test_going_back_in_time_after_drawing_trains_on_the_data_as_they_are():
+    ss = _ss(batch=10)
+    lab = ss["lab"]
+    tr = lab.trainer
+    tr.run_epochs(3)
+    for _ in range(4):  # inside epoch 4
+        tr.step()
+    drawing.draw_point(lab, (0.3, 0.3), 1)
+    new = lab.trainer
+    assert new.m == tr.m + 1
+    if hasattr(new, "restore"):
+        new.restore(1)
+        assert new.epoch == 1
+        new.run_epoch()
+        assert new.epoch == 2 and new.X_train.shape[0] == tr.m + 1
