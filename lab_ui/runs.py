@@ -413,7 +413,7 @@ def current_figures(lab: Lab, state: Mapping[str, Any]) -> list:
                 ds,
                 discretize=bool(state.get("discretize")) and ds.task == "classification",
                 show_test=bool(state.get("show_test", True)),
-                title=f"{part['title']} — epoch {lab.trainer.epoch}",
+                title=f"{part['title']}<br><sup>epoch {lab.trainer.epoch}</sup>",
             )
         )
     out.append(

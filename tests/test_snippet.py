@@ -20,8 +20,8 @@ import pytest
 from bp_core import NetConfig
 from bp_core.io.snippet import DataSpec, python_snippet
 from bp_core.training import TrainSettings
-from lab_ui import runs, schema
 from lab_ui import lab as lab_mod
+from lab_ui import runs, schema
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,7 +119,8 @@ def test_a_csv_run_loads_the_file_by_its_name(tmp_path):
     rng = np.random.default_rng(5)
     X = rng.uniform(-1, 1, size=(120, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
-    body = "x1,x2,label\n" + "".join(f"{float(a)!r},{float(b)!r},{c}\n" for (a, b), c in zip(X, y, strict=True))
+    rows = (f"{float(a)!r},{float(b)!r},{c}\n" for (a, b), c in zip(X, y, strict=True))
+    body = "x1,x2,label\n" + "".join(rows)
     name = "my data.csv"
     state = _session(seed=4, batch=8)
     csv = lab_mod.load_csv_file(state, body.encode(), name)
