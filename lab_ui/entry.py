@@ -46,9 +46,16 @@ def notices_ui(lab: lab_mod.Lab | None = None) -> None:
 
 def session_lab_ui(lock: Any = None) -> lab_mod.Lab:
     """The session's settings (see ``init_session_ui``), its one Lab in line with them, and
-    the notices.  ``lock`` (a context manager) is held while the Lab is brought in line."""
+    the notices.  ``lock`` (a context manager) is held while the Lab is brought in line.
+
+    On a session's first run, a link's epoch (and step) is replayed from the settings, with
+    a progress bar when that takes more than about a second (``lab_ui.timeline_ui``)."""
     init_session_ui()
     with lock if lock is not None else contextlib.nullcontext():
         lab = lab_mod.sync_lab(ss)
+        if "_replay" in ss:
+            from .timeline_ui import replay_link_ui
+
+            lab = replay_link_ui(lab)
     notices_ui(lab)
     return lab

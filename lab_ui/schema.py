@@ -47,6 +47,10 @@ LAMBDAS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0
 BATCH_SIZES = (1, 2, 4, 8, 10, 16, 32, 64, 128, 256, 0)  # 0 = the whole training set
 N_POINTS = (50, 100, 200, 300, 500, 1000, 2000)
 SPEEDS = ("slow", "step", "1", "2", "5", "10", "20", "50", "100")
+#: The most epochs, and gradient steps, a link may ask to be replayed (1,000 epochs of the
+#: default network take about half a second).
+MAX_LINK_EPOCHS = 10_000
+MAX_LINK_STEPS = 10_000_000
 #: The largest α each optimizer is offered when it is chosen: the registry's ``max_alpha``.
 OPTIMIZER_MAX_ALPHA = {k: o.max_alpha for k, o in OPTIMIZERS.items() if o.max_alpha is not None}
 
@@ -398,6 +402,18 @@ SCHEMA: tuple[Setting, ...] = (
         help="Colour by predicted class only (classification).",
     ),
     Setting("log_cost", "bool", False, label="log J"),
+    # the epoch (and gradient step, when mid-epoch) a link opens at: replayed from the
+    # settings (lab_ui.timeline_ui); the Playground writes the trainer's own
+    Setting(
+        "epoch",
+        "int",
+        0,
+        lo=0,
+        hi=MAX_LINK_EPOCHS,
+        label="Epoch",
+        help="The epoch a link opens at: training is replayed from the settings to it.",
+    ),
+    Setting("step", "int", 0, lo=0, hi=MAX_LINK_STEPS, label="Gradient steps"),
     # ------------------------------------------------------------------ every page
     Setting(
         "presenter",
@@ -512,6 +528,8 @@ SCHEMA: tuple[Setting, ...] = (
         url=None,
     ),
     *_weight_picker("der_slice"),
+    # ------------------------------------------------------------------ Playground: edit a weight
+    *_weight_picker("edit"),
     Setting(
         "der_slice_w",
         "float",
@@ -540,6 +558,7 @@ SESSION_KEYS: dict[str, str] = {
     "_initialized": "the URL has been read for this session",
     "_url_notes": "why values of the link were not used; shown once on the next page",
     "_notes": "short notices (toasts) for the next run",
+    "_replay": "the link's (epoch, step), to replay once the first Lab is built",
     "_csv": "the uploaded CSV file (lab_ui.lab.CsvFile) or None",
     "_csv_error": "why the last uploaded file was not loaded",
     "_csv_seen": "hash of the last file handled, so one upload is handled once",
@@ -566,6 +585,12 @@ SESSION_KEYS: dict[str, str] = {
     "b_train_epoch": "button: train one epoch (Gradients, Derivation)",
     "b_train_reset": "button: back to epoch 0 (Gradients, Derivation)",
     "bp_keys": "the key listener component (lab_ui.keys_ui)",
+    # time travel, the link, a weight edited by hand (lab_ui.timeline_ui)
+    "w_timeline": "the Epoch slider: the gradient step of the kept state shown",
+    "bp_copy_link": "the Copy link component",
+    "w_edit_value": "the new value of the weight to edit",
+    "_edit_for": "the weight and Θ the new value was last filled in for",
+    "b_edit_apply": "button: set the weight to the new value",
 }
 
 #: Families of keys: prefix → (what it holds, the setting each entry is validated against).
@@ -791,6 +816,8 @@ def init_session(state: MutableMapping[str, Any], query: Mapping[str, Any]) -> N
     values, notes = settings_from_query(query)
     for name, v in values.items():
         state.setdefault(name, v)
+    if values["epoch"] or values["step"]:  # the link's epoch, replayed once the Lab is built
+        state["_replay"] = (values["epoch"], values["step"])
     state["_url_notes"] = notes
     state["playing"] = False
     state["_initialized"] = True
@@ -897,6 +924,8 @@ __all__ = [
     "CSV_DATASET",
     "LAMBDAS",
     "MAX_HIDDEN_LAYERS",
+    "MAX_LINK_EPOCHS",
+    "MAX_LINK_STEPS",
     "MAX_UNITS",
     "NO_BUG",
     "N_POINTS",

@@ -7,7 +7,7 @@ the session's own channel (lab_ui.channel).  This page re-runs only when a contr
 
 import streamlit as st
 
-from lab_ui import playground_ui, presenter_ui, presets_ui, schema, text
+from lab_ui import playground_ui, presenter_ui, presets_ui, schema, text, timeline_ui
 from lab_ui.entry import session_lab_ui
 from lab_ui.export_ui import export_ui
 from lab_ui.health_ui import health_ui
@@ -33,6 +33,7 @@ live = live_view_ui(lab)  # Play, Pause and Step are answered over its own chann
 presenting = presenter_ui.presenting()  # presenter mode: no sidebar, a short toolbar
 if not presenting:
     playground_ui.sidebar_ui(lab)
+timeline_ui.timeline_ui(lab, live.playing)  # Epoch slider, the link, edit a weight (paused)
 st.query_params.from_dict(schema.settings_to_query(ss))
 with bar:
     playground_ui.toolbar_ui(lab, compact=presenting)
