@@ -12,7 +12,7 @@ import streamlit as st
 import bp_core as bp
 from bp_core.gradcheck import MAX_CHECK_EXAMPLES
 
-from . import figures, schema, text
+from . import figures, presenter_ui, schema, text
 from . import lab as lab_mod
 from .step_ui import show_code_ui
 from .widgets import setting_ui
@@ -70,23 +70,22 @@ def check_ui(lab: lab_mod.Lab) -> None:
         k: v for k, v in chk.table().items() if k != "weight"
     }
     left.dataframe(table, hide_index=True, height=380, column_config=number_columns(table))
-    right.plotly_chart(
-        figures.gradcheck_scatter(
-            chk.numeric,
-            chk.backprop,
-            chk.weights,
-            chk.passed,
-            chk.relative_difference,
-            chk.tolerance,
-        ),
-        key="grad_scatter",
+    scatter = figures.gradcheck_scatter(
+        chk.numeric,
+        chk.backprop,
+        chk.weights,
+        chk.passed,
+        chk.relative_difference,
+        chk.tolerance,
     )
+    right.plotly_chart(presenter_ui.figure(scatter), key="grad_scatter")
     layers = list(range(1, cfg.L))
     if ss["grad_err_layer"] not in layers:  # 0: the layer where the check goes most wrong
         schema.set_setting(ss, "grad_err_layer", chk.worst_layer())
     l = setting_ui("grad_err_layer", options=layers)
     maps = chk.error_maps(cfg.theta_shapes)
-    st.plotly_chart(figures.error_map_figure(lab_mod.layer_of(maps, l), l), key="grad_errmap")
+    error_map = figures.error_map_figure(lab_mod.layer_of(maps, l), l)
+    st.plotly_chart(presenter_ui.figure(error_map), key="grad_errmap")
     show_code_ui(bp.gradcheck.numerical_gradient, bp.gradient_check)
 
 

@@ -17,7 +17,7 @@ from bp_core import datasets as bp_datasets
 from bp_core.config import DEFAULT_ACTIVATION, REGULARIZATIONS
 
 from . import lab as lab_mod
-from . import schema, text
+from . import presenter_ui, schema, text
 from .presets_ui import presets_ui
 from .schema import CSV_DATASET, MAX_HIDDEN_LAYERS, MAX_UNITS
 from .widgets import setting_ui
@@ -344,7 +344,8 @@ def classification_ui(lab: lab_mod.Lab, n_images: int = 16, n_mistakes: int = 8)
     name, epoch = text.escape_markdown(text.clip(ds.name)), lab.trainer.epoch
     if ds.image_shape is None:
         st.subheader(f"Test set: true class against predicted (epoch {epoch})")
-        st.columns([1, 1])[0].plotly_chart(confusion, key="confusion")  # half width: K × K
+        figure = presenter_ui.figure(confusion)
+        st.columns([1, 1])[0].plotly_chart(figure, key="confusion")  # half width: K × K
         return
     k = min(n_images, ds.m_test)
     images = ds.X_test[:k].reshape(k, *ds.image_shape)

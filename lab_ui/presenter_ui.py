@@ -56,7 +56,9 @@ PRESENTER_CSS = f"""<style>
 [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"], [data-testid="stAlert"] p,
 [data-testid="stExpander"] summary p, [data-testid="stPageLink"] p,
 [data-testid="stPageLink-NavLink"] span, [data-testid="stTooltipContent"] p,
-[data-baseweb="select"] div, [data-baseweb="radio"] div, [data-testid="stNumberInput"] input,
+[data-testid="stSelectbox"] input, [data-testid="stMultiSelect"] input,
+[data-testid="stMultiSelect"] span, [role="listbox"] [role="option"],
+[data-baseweb="radio"] div, [data-testid="stNumberInput"] input,
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
 [data-testid="stSliderTickBarMax"], button[data-testid^="stBaseButton"] p,
 [data-testid="stButtonGroup"] p, [data-testid="stHeadingWithActionElements"] + div p {{
@@ -66,6 +68,7 @@ PRESENTER_CSS = f"""<style>
   font-size: {BODY_PX - 2}px !important;
 }}
 button[data-testid^="stBaseButton"] {{ min-height: 3rem; }}
+[data-testid="stSlider"] > div[role="group"] {{ margin-top: 30px; margin-bottom: 30px; }}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] div {{
   font-size: {BODY_PX + 14}px !important;
 }}
@@ -99,6 +102,72 @@ def canvas_scale() -> float:
     return CANVAS_SCALE if presenting() else 1.0
 
 
+_FONT_KEYS = ("font", "tickfont", "textfont", "insidetextfont", "outsidetextfont")
+
+
+def _scale_fonts(obj: Any, k: float) -> None:
+    """Every numeric font ``size`` inside a plotly figure's dict, times ``k`` (in place)."""
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key in _FONT_KEYS and isinstance(value, dict):
+                size = value.get("size")
+                if isinstance(size, int | float) and not isinstance(size, bool):
+                    value["size"] = size * k
+            _scale_fonts(value, k)
+    elif isinstance(obj, list | tuple):
+        for item in obj:
+            _scale_fonts(item, k)
+
+
+def _font(parent: dict, name: str) -> dict:
+    """``parent[name]["font"]`` (made empty where missing; a bare title text kept)."""
+    item = parent.get(name)
+    if not isinstance(item, dict):
+        item = parent[name] = {} if item is None else {"text": item}
+    return item.setdefault("font", {})
+
+
+def figure(fig: Any) -> Any:
+    """A plotly figure as this page shows it: :func:`scaled_figure` in presenter mode (text
+    :data:`CANVAS_SCALE` × 0.95 times its size), else ``fig`` itself."""
+    return scaled_figure(fig, CANVAS_SCALE * 0.95) if presenting() else fig
+
+
+def scaled_figure(fig: Any, k: float) -> Any:
+    """A copy of plotly figure ``fig`` with every text ``k`` times its size (a size the
+    figure leaves to plotly or to Streamlit's chart theme counts as 12 px), the margins and
+    the height grown to hold it."""
+    import plotly.graph_objects as go
+
+    spec = fig.to_dict()
+    layout = spec.setdefault("layout", {})
+    _scale_fonts(spec, k)
+    # Streamlit's chart theme sizes titles, ticks and legends itself: each gets a size here
+    # (plotly's default 12 px, scaled) unless the figure set one (scaled above).
+    base = 12 * k
+    fonts = [layout.setdefault("font", {}), _font(layout, "legend"), _font(layout, "hoverlabel")]
+    if "title" in layout:
+        fonts.append(_font(layout, "title"))
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            fonts += [axis.setdefault("tickfont", {}), _font(axis, "title")]
+        if name.startswith("coloraxis") and isinstance(axis, dict):  # a shared colour bar
+            bar = axis.setdefault("colorbar", {})
+            fonts += [bar.setdefault("tickfont", {}), _font(bar, "title")]
+    fonts += [a.setdefault("font", {}) for a in layout.get("annotations", [])]
+    for trace in spec.get("data", []):
+        if "colorbar" in trace or trace.get("type") == "heatmap":
+            bar = trace.setdefault("colorbar", {})
+            fonts += [bar.setdefault("tickfont", {}), _font(bar, "title")]
+    for font in fonts:
+        font.setdefault("size", base)
+    margin = layout.setdefault("margin", {})
+    for side, default in (("l", 80), ("r", 80), ("t", 100), ("b", 80)):
+        margin[side] = (margin.get(side) or default) * 1.5
+    layout["height"] = (layout.get("height") or 450) * 1.4
+    return go.Figure(spec)
+
+
 def presenter_toggle_ui(where: Any = None) -> bool:
     """The "Presenter mode" switch (the setting's widget); returns the setting."""
     return bool(setting_ui("presenter", where))
@@ -129,6 +198,8 @@ __all__ = [
     "CANVAS_SCALE",
     "PRESENTER_CSS",
     "canvas_scale",
+    "figure",
+    "scaled_figure",
     "presenter_bar_ui",
     "presenter_toggle_ui",
     "presenter_ui",

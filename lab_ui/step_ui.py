@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from . import keys_ui, schema, stepper, text
+from . import keys_ui, presenter_ui, schema, stepper, text
 from .widgets import setting_ui
 
 ss = st.session_state
@@ -77,18 +77,16 @@ def step_ui(step: stepper.Step, k: int, n: int, m: int, layer_sizes) -> None:
                 f"The {m} examples are the columns of a, z and δ (the course's column vectors "
                 "side by side); Δ sums over them."
             )
-    right.plotly_chart(
-        figures.network_diagram(
-            layer_sizes,
-            step.nodes_read,
-            step.nodes_written,
-            step.edges,
-            backward=step.phase != "forward",
-            title="What this step touches",
-            bias_edges=step.bias_edges,
-        ),
-        key="stp_diagram",
+    diagram = figures.network_diagram(
+        layer_sizes,
+        step.nodes_read,
+        step.nodes_written,
+        step.edges,
+        backward=step.phase != "forward",
+        title="What this step touches",
+        bias_edges=step.bias_edges,
     )
+    right.plotly_chart(presenter_ui.figure(diagram), key="stp_diagram")
 
 
 def matrices_ui(step: stepper.Step) -> None:

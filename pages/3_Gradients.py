@@ -7,7 +7,7 @@ Widgets (lab_ui.widgets) → bp_core (backprop, the check; via lab_ui.lab) → l
 
 import streamlit as st
 
-from lab_ui import figures, gradients_ui, keys_ui, text
+from lab_ui import figures, gradients_ui, keys_ui, presenter_ui, text
 from lab_ui import lab as lab_mod
 from lab_ui.entry import session_lab_ui
 from lab_ui.widgets import setting_ui, weight_ui
@@ -30,7 +30,7 @@ except ValueError as err:
 
 st.header("Θ, Δ and D, layer by layer")
 l = setting_ui("grad_layer", options=list(range(1, cfg.L)))
-st.plotly_chart(figures.layer_figure(tr.Theta, trace, l), key="grad_heat")
+st.plotly_chart(presenter_ui.figure(figures.layer_figure(tr.Theta, trace, l)), key="grad_heat")
 st.caption(f"On all m = {trace.m} training examples. {figures.PALETTE_NOTE}")
 
 st.header("Gradient check (checkNNGradients)")
@@ -49,10 +49,12 @@ try:
 except ValueError as err:
     st.error(text.plain(err))
     st.stop()
-st.plotly_chart(figures.contributions_figure(contrib, *weight), key="grad_contrib")
+contrib_figure = figures.contributions_figure(contrib, *weight)
+st.plotly_chart(presenter_ui.figure(contrib_figure), key="grad_contrib")
 
 st.header("Activations and errors per layer")
 if tr.history.saturation and tr.history.saturation[-1]:
     st.caption(gradients_ui.saturation_caption(tr.history.saturation[-1]))
-st.plotly_chart(figures.trace_histograms_figure(trace, "a"), key="grad_hist_a")
-st.plotly_chart(figures.trace_histograms_figure(trace, "δ"), key="grad_hist_d")
+hist_a, hist_d = (figures.trace_histograms_figure(trace, kind) for kind in ("a", "δ"))
+st.plotly_chart(presenter_ui.figure(hist_a), key="grad_hist_a")
+st.plotly_chart(presenter_ui.figure(hist_d), key="grad_hist_d")

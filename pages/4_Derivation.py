@@ -8,7 +8,7 @@ import streamlit as st
 
 import bp_core as bp
 from bp_core import checks as bp_checks
-from lab_ui import derivation_ui, figures, keys_ui, schema, text
+from lab_ui import derivation_ui, figures, keys_ui, presenter_ui, schema, text
 from lab_ui import lab as lab_mod
 from lab_ui.derivation import derivation_lines
 from lab_ui.entry import session_lab_ui
@@ -46,7 +46,7 @@ for line in lines:
     derivation_ui.line_ui(line, cfg.layer_sizes)
 
 curves = bp_checks.output_delta_curves("sigmoid", y=1.0)
-st.plotly_chart(figures.output_delta_figure(curves, L), key="der_sat")
+st.plotly_chart(presenter_ui.figure(figures.output_delta_figure(curves, L)), key="der_sat")
 st.markdown(
     r"With a sigmoid output and target $y = 1$, a confidently wrong output ($z^{(L)} \ll 0$, "
     r"$\hat y \approx 0$) gets $\delta \approx -1$ under cross-entropy but $\delta \approx 0$ "
@@ -67,7 +67,9 @@ except ValueError as err:
     st.error(text.plain(err))
     st.stop()
 st.plotly_chart(
-    figures.cost_slice_figure(cs.t, cs.J, cs.t0, cs.J0, cs.slope_fd, cs.slope_bp, *weight),
+    presenter_ui.figure(
+        figures.cost_slice_figure(cs.t, cs.J, cs.t0, cs.J0, cs.slope_fd, cs.slope_bp, *weight)
+    ),
     key="der_slice",
 )
 derivation_ui.slice_metrics_ui(cs, weight)

@@ -90,6 +90,7 @@ export default function (component) {
       kb.n += 1;
       kb.dom.root.dataset.sent = String(kb.n);
       kb.dom.root.dataset.last = action;
+      window.__bpKeysSent = (window.__bpKeysSent || 0) + 1; // for tests: what was sent
       if (kb.trigger) kb.trigger("key", { a: action, n: kb.n });
     };
     document.addEventListener("keydown", kb.onKey);
