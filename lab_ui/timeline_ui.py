@@ -73,16 +73,18 @@ def replay(
     trainer: Any,
     target: int,
     progress: Callable[[float, str], None] | None = None,
-    max_s: float = MAX_REPLAY_S,
+    max_s: float | None = None,
 ) -> str:
     """Train ``trainer`` to ``target`` gradient steps, an epoch (or what is left of one) at
     a time.
 
-    After a few epochs the time it will take is estimated: beyond ``max_s`` the replay stops
+    After a few epochs the time it will take is estimated: beyond ``max_s`` (default
+    :data:`MAX_REPLAY_S`) the replay stops
     there and says so; beyond :data:`PROGRESS_AFTER_S` ``progress(fraction, words)`` is
     called as it goes.  Returns "" when the target was reached, else the reason in a
     sentence (too long, or training diverged on the way).
     """
+    max_s = MAX_REPLAY_S if max_s is None else max_s
     t0 = time.perf_counter()
     start, chunks, estimate = trainer.steps, 0, None
     total = max(target - start, 1)
