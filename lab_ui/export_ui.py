@@ -62,51 +62,59 @@ def export_ui(lab: lab_mod.Lab) -> None:
     """Download the run (JSON, .npz), its history and a matrix (CSV), the figures (HTML),
     the boundary and neuron maps (PNG) and a Python script; import a run file."""
     with st.expander("Export and import", icon=":material/swap_vert:"):
-        st.caption(
-            "Files are made when you click. A run file (.json or .npz) holds the network, "
-            "Θ, the history, the data and the optimizer's state: import it to go on from "
-            "where it was."
-        )
-        matrix = matrix_ui(lab)
-        items = runs.downloads(lab, ss, matrix)
-        too_big = runs.json_too_big(lab)
-        for start in range(0, len(items), PER_ROW):
-            cols = st.columns(PER_ROW)
-            for col, d in zip(cols, items[start : start + PER_ROW], strict=False):
-                col.download_button(
-                    d.label,
-                    data=d.make,
-                    file_name=d.file_name,
-                    mime=d.mime,
-                    key=f"b_dl_{d.key}",
-                    on_click="ignore",
-                    disabled=d.key == "json" and too_big,
-                    help="Too big for JSON: use the .npz file."
-                    if d.key == "json" and too_big
-                    else None,
-                    width="stretch",
-                )
-        if lab.dataset.raw_train is None:
-            st.caption("These data are not points of a plane: no boundary or maps to draw.")
-        code = runs.snippet(lab, ss)
-        st.markdown("**The same run as a Python script** (bp_core only)")
-        st.code(code, language="python")
-        st.download_button(
-            "Python script (.py)",
-            data=lambda: code.encode("utf-8"),
-            file_name=f"{runs.file_stem(lab)}.py",
-            mime=runs.MIME["py"],
-            key="b_dl_py",
-            on_click="ignore",
-        )
-        st.file_uploader(
-            "Import a run (.json or .npz)",
-            type=["json", "npz"],
-            key="w_run_file",
-            on_change=_run_uploaded,
-            help="A file saved here. Its Θ, history, data and optimizer state become the "
-            "Playground's, and the sidebar shows its settings.",
-        )
+        files, script, upload = st.tabs(["Download", "Python script", "Import a run"])
+        with files:
+            st.caption(
+                "Files are made when you click. A run file (.json or .npz) holds the network, "
+                "Θ, the history, the data and the optimizer's state: import it to go on from "
+                "where it was."
+            )
+            matrix = matrix_ui(lab)
+            items = runs.downloads(lab, ss, matrix)
+            too_big = runs.json_too_big(lab)
+            for start in range(0, len(items), PER_ROW):
+                cols = st.columns(PER_ROW)
+                for col, d in zip(cols, items[start : start + PER_ROW], strict=False):
+                    col.download_button(
+                        d.label,
+                        data=d.make,
+                        file_name=d.file_name,
+                        mime=d.mime,
+                        key=f"b_dl_{d.key}",
+                        on_click="ignore",
+                        disabled=d.key == "json" and too_big,
+                        help="Too big for JSON: use the .npz file."
+                        if d.key == "json" and too_big
+                        else None,
+                        width="stretch",
+                    )
+            if lab.dataset.raw_train is None:
+                st.caption("These data are not points of a plane: no boundary or maps to draw.")
+        with script:
+            code = runs.snippet(lab, ss)
+            st.caption(
+                "The same run with bp_core alone: the data, the network, Θ drawn from the seed, "
+                "and the gradient steps taken so far. Run it to get the Lab's Θ."
+            )
+            st.download_button(
+                "Python script (.py)",
+                data=lambda: code.encode("utf-8"),
+                file_name=f"{runs.file_stem(lab)}.py",
+                mime=runs.MIME["py"],
+                key="b_dl_py",
+                on_click="ignore",
+            )
+            st.code(code, language="python")
+        with upload:
+            st.file_uploader(
+                "Import a run (.json or .npz)",
+                type=["json", "npz"],
+                key="w_run_file",
+                on_change=_run_uploaded,
+                help="A file saved here. Its Θ, history, data and optimizer state become the "
+                "Playground's, and the sidebar shows its settings.",
+            )
+            st.caption(runs.NOT_IN_A_RUN_NOTE)
         if ss.get("_run_error"):
             st.warning(ss["_run_error"])
             ss["_run_error"] = ""
