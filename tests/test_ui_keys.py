@@ -1,0 +1,181 @@
+"""Keys on the pages without a live view (lab_ui.keys_ui): a key's trigger does what the
+page's button does.
+
+AppTest cannot press a key, so :func:`press` sends what the key component sends: the
+trigger value ``key`` = {"a": action, "n": …}.  Streamlit has no public AppTest call for a
+components-v2 trigger; ``press`` builds the widget state the browser would send (the
+trigger's id from ``streamlit.components.v2``), and fails loudly if that changes.  The keys
+themselves are pressed in a real browser in tests/browser/test_keys_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.testing.v1 import AppTest
+
+from lab_ui import keys_ui
+from tests.apptest_helpers import APP, ok
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+STEP, GRAD, DERIV = (
+    "../pages/2_Step_through.py",
+    "../pages/3_Gradients.py",
+    "../pages/4_Derivation.py",
+)
+
+
+def _open(page: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page(page)
+    at.run()
+    ok(at)
+    return at
+
+
+def _keys_element(at: AppTest):
+    found = [
+        n
+        for n in at._tree
+        if getattr(n, "type", None) == "bidi_component"
+        and n.proto.component_name == keys_ui.COMPONENT
+    ]
+    assert len(found) == 1, "the page mounts one key listener"
+    return found[0]
+
+
+def press(at: AppTest, action: str, n: int = 1) -> AppTest:
+    """What the key component sends for a key bound to ``action``, then the page re-runs."""
+    element = _keys_element(at)
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(element.proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "key", "value": {"a": action, "n": n}}])
+    at._run(states)
+    ok(at)
+    return at
+
+
+def _data(at: AppTest) -> dict:
+    return json.loads(_keys_element(at).proto.bytes)
+
+
+# ---------------------------------------------------------------------------------------------
+# The bindings
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bindings", [keys_ui.STEP_KEYS, keys_ui.TRAIN_KEYS, keys_ui.PLAYGROUND_KEYS]
+)
+def test_every_binding_is_listed_and_no_key_means_two_things(bindings):
+    names = [k for b in bindings for k in b.keys]
+    assert len(names) == len(set(names))
+    assert all(b.shown and b.what for b in bindings)
+    assert [row[0] for row in keys_ui.legend(bindings)] == [b.shown for b in bindings]
+    assert "?" not in keys_ui.key_map(bindings)  # the component's own: it shows the list
+
+
+def test_a_clicker_steps_on_every_page():
+    """Presentation clickers send PageDown / PageUp: next (and previous) everywhere."""
+    assert keys_ui.key_map(keys_ui.STEP_KEYS)["PageDown"] == "next"
+    assert keys_ui.key_map(keys_ui.STEP_KEYS)["PageUp"] == "prev"
+    assert keys_ui.key_map(keys_ui.TRAIN_KEYS)["PageDown"] == "batch"
+    assert keys_ui.key_map(keys_ui.PLAYGROUND_KEYS)["PageDown"] == "batch"
+    assert keys_ui.key_map(keys_ui.TRAIN_KEYS)["Shift+ArrowRight"] == "epoch"
+    assert " " not in keys_ui.key_map(keys_ui.TRAIN_KEYS)  # no live training on these pages
+
+
+def test_the_component_gets_the_map_and_the_list():
+    at = _open(STEP)
+    data = _data(at)
+    assert data["map"] == keys_ui.key_map(keys_ui.STEP_KEYS)
+    assert data["legend"] == keys_ui.legend(keys_ui.STEP_KEYS)
+    at.switch_page(GRAD).run()
+    assert _data(at)["map"] == keys_ui.key_map(keys_ui.TRAIN_KEYS)
+    at.switch_page(DERIV).run()
+    assert _data(at)["map"] == keys_ui.key_map(keys_ui.TRAIN_KEYS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Step through: the same moves as ◀ Prev / Next ▶
+# ---------------------------------------------------------------------------------------------
+
+
+def test_step_keys_move_like_the_buttons():
+    by_keys, by_buttons = _open(STEP), _open(STEP)
+    n = by_keys.slider(key="w_stp_step").max
+    for _ in range(3):
+        press(by_keys, "next")
+        by_buttons.button(key="b_stp_next").click().run()
+    assert by_keys.session_state["stp_step"] == by_buttons.session_state["stp_step"] == 4
+    press(by_keys, "prev")
+    by_buttons.button(key="b_stp_prev").click().run()
+    assert by_keys.session_state["stp_step"] == by_buttons.session_state["stp_step"] == 3
+    assert by_keys.slider(key="w_stp_step").value == 3  # the slider follows
+    assert any("Step 3 of" in h.value for h in by_keys.subheader)
+    press(by_keys, "last")
+    assert by_keys.session_state["stp_step"] == n
+    press(by_keys, "next")  # not beyond the last step, as Next ▶ is disabled there
+    assert by_keys.session_state["stp_step"] == n
+    press(by_keys, "first")  # R / Home
+    assert by_keys.session_state["stp_step"] == 1
+    press(by_keys, "prev")
+    assert by_keys.session_state["stp_step"] == 1
+
+
+def test_an_unknown_action_changes_nothing():
+    at = _open(STEP)
+    press(at, "next")
+    press(at, "launch")
+    press(at, "batch")  # a Gradients action means nothing here
+    assert at.session_state["stp_step"] == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradients and Derivation: train a step, an epoch, reset — as the buttons do
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [GRAD, DERIV], ids=["grad", "deriv"])
+def test_training_keys_do_what_the_buttons_do(page):
+    query = {"batch": "10"}  # 25 mini-batches an epoch
+    by_keys, by_buttons = _open(page, query), _open(page, query)
+    theta0 = [t.copy() for t in by_keys.session_state["lab"].trainer.Theta]
+    press(by_keys, "batch")
+    by_buttons.button(key="b_train_batch").click().run()
+    ok(by_buttons)
+    for at in (by_keys, by_buttons):
+        tr = at.session_state["lab"].trainer
+        assert (tr.steps, tr.epoch) == (1, 0)
+    press(by_keys, "epoch")
+    by_buttons.button(key="b_train_epoch").click().run()
+    a, b = (at.session_state["lab"].trainer for at in (by_keys, by_buttons))
+    assert a.steps == b.steps == 25 and a.epoch == b.epoch == 1  # the rest of the epoch
+    for ta, tb in zip(a.Theta, b.Theta, strict=True):  # the same seed, the same steps
+        np.testing.assert_array_equal(ta, tb)
+    assert "after 1 epochs" in by_keys.caption[0].value or page == DERIV
+    press(by_keys, "reset")
+    by_buttons.button(key="b_train_reset").click().run()
+    for at in (by_keys, by_buttons):
+        tr = at.session_state["lab"].trainer
+        assert (tr.steps, tr.epoch) == (0, 0)
+        for t, t0 in zip(tr.Theta, theta0, strict=True):  # the same initial Θ
+            np.testing.assert_array_equal(t, t0)
+
+
+def test_a_training_key_is_seen_on_the_playground():
+    at = _open(GRAD)
+    press(at, "epoch")
+    press(at, "epoch")
+    at.switch_page("../pages/1_Playground.py").run()
+    ok(at)
+    assert at.session_state["lab"].trainer.epoch == 2
+    assert at.session_state["live"].lab is at.session_state["lab"]
