@@ -793,8 +793,16 @@ def settings_to_query(state: Mapping[str, Any]) -> dict[str, str]:
     settings, when the link names a preset: the link opens with the preset, then these)."""
     out = {}
     base = {s.name: s.default for s in URL_SETTINGS}
+    head = ("output", "loss")
     if state.get("preset") in PRESETS:
         base.update(preset_values(state["preset"]))
+    elif all(n in state for n in ("dataset", *head)):
+        # a link without output and loss gets its data set's task's (settings_from_query):
+        # write neither when they are that head, else both
+        task = bp_datasets.TASKS.get(state["dataset"], "classification")
+        theirs = tuple(bp_datasets.default_head(task))
+        same = (state["output"], state["loss"]) == theirs
+        base.update(zip(head, theirs if same else (None, None), strict=True))
     for s in URL_SETTINGS:
         if s.name not in state or s.name == "example":
             continue
