@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bp_core import backprop, encode_targets, grids
 from bp_core import datasets as bp_datasets
-from bp_core import grids
 from bp_core import io as bio
 from bp_core.io import png
 from bp_core.io.snippet import DataSpec, python_snippet
@@ -57,15 +57,17 @@ MIME = {
 }
 
 
-def file_stem(lab: Lab) -> str:
+def file_stem(run: Any) -> str:
     """The start of every file name: ``backprop-lab_<data>_epoch<n>``.
 
-    ``<data>`` is the data set's registry name (letters, digits, ``_``), or ``csv`` for an
-    uploaded file, whose own name is data and never part of a file name.
+    ``run`` is a ``bp_core.io.Run`` or a Lab.  ``<data>`` is the data set's registry name
+    (letters, digits, ``_``), or ``csv`` for an uploaded file, whose own name is data and
+    never part of a file name.
     """
-    name = lab.dataset.name
+    name = run.dataset.name
     data = name if name in bp_datasets.DATASET_NAMES else "csv"
-    return f"backprop-lab_{data}_epoch{int(lab.trainer.epoch)}"
+    epoch = run.epoch if isinstance(run, bio.Run) else run.trainer.epoch
+    return f"backprop-lab_{data}_epoch{int(epoch)}"
 
 
 @dataclass(frozen=True)
@@ -319,21 +321,23 @@ def matrix_label(kind: str, l: int) -> str:
     return f"{text.sup(sym, l)} — {what}"
 
 
-def matrix_table(lab: Lab, kind: str, l: int) -> pd.DataFrame:
-    """A matrix of the current full-batch backprop on the training set, in course numbering.
+def matrix_table(run: bio.Run, kind: str, l: int) -> pd.DataFrame:
+    """A matrix of the run's full-batch backprop on its training set, in course numbering.
 
     Θ^(l), Δ^(l), D^(l): one row per unit j = 1 … s_{l+1} (first column ``j``), one column
     per k = 0 (bias) … s_l, headed ``Theta(l)_j,0 (bias)``, ``Theta(l)_j,1``, …
     a^(l), δ^(l): one row per training example i = 1 … m (first column ``i``), one column
     per unit j, headed ``a(l)_1``, …
     """
-    if kind not in MATRICES or (kind, l) not in matrix_choices(lab.cfg.L):
-        raise ValueError(f"There is no {kind}({l}) in a {lab.cfg.L}-layer network.")
+    cfg, ds = run.cfg, run.dataset
+    if kind not in MATRICES or (kind, l) not in matrix_choices(cfg.L):
+        raise ValueError(f"There is no {kind}({l}) in a {cfg.L}-layer network.")
     name = MATRICES[kind][0]
     if kind == "Theta":
-        M = lab.trainer.Theta[l - 1]  # (s_{l+1}, s_l + 1)
+        M = run.Theta[l - 1]  # (s_{l+1}, s_l + 1)
     else:
-        trace = lab_mod.training_trace(lab)  # full batch, once per Θ
+        Y = encode_targets(cfg, ds.y_train, ds.task)  # (m, s_L)
+        trace = backprop(cfg, run.Theta, ds.X_train, Y)  # the whole training set
         M = {"Delta": trace.Delta, "D": trace.D, "a": trace.a, "delta": trace.delta}[kind][l - 1]
     M = np.asarray(M, dtype=np.float64)
     if kind in ("a", "delta"):  # (m, s_l)
@@ -359,51 +363,51 @@ def table_csv(frame: pd.DataFrame) -> bytes:
 EXPORT_RES, MAPS_RES = 100, 40
 
 
-def _grid(lab: Lab, res: int):
+def _grid(run: bio.Run, res: int):
     """(boundary_part, forward trace on the grid), or None when the data are no plane."""
-    ds = lab.dataset
+    ds = run.dataset
     if ds.raw_train is None:
         return None
     extent = frames.plane_extent(ds)
-    trace = grids.grid_forward(lab.cfg, lab.trainer.Theta, ds.inputs_from_plane, extent, res)
-    return frames.boundary_part(lab.cfg, ds, trace.a[-1], extent, res), trace
+    trace = grids.grid_forward(run.cfg, run.Theta, ds.inputs_from_plane, extent, res)
+    return frames.boundary_part(run.cfg, ds, trace.a[-1], extent, res), trace
 
 
-def boundary_png(lab: Lab, state: Mapping[str, Any]) -> bytes:
+def boundary_png(run: bio.Run, state: Mapping[str, Any]) -> bytes:
     """The decision boundary with the data points as a PNG (400 × 400 pixels, the live
     view's colours; test points when the view shows them).  ValueError without a plane."""
-    grid = _grid(lab, EXPORT_RES)
+    grid = _grid(run, EXPORT_RES)
     if grid is None:
         raise ValueError("These data are not points of a plane: there is no boundary to draw.")
     part, trace = grid
     img = figures.boundary_image(
         part,
         trace.a[-1],
-        lab.dataset,
-        discretize=bool(state.get("discretize")) and lab.dataset.task == "classification",
+        run.dataset,
+        discretize=bool(state.get("discretize")) and run.dataset.task == "classification",
         show_test=bool(state.get("show_test", True)),
     )
     return png.encode_png(img)
 
 
-def maps_png(lab: Lab) -> bytes:
+def maps_png(run: bio.Run) -> bytes:
     """Every unit's a^(l)_j over the plane (l = 2 … L, one row of tiles a layer) as a PNG."""
-    grid = _grid(lab, MAPS_RES)
+    grid = _grid(run, MAPS_RES)
     if grid is None:
         raise ValueError("These data are not points of a plane: there are no maps to draw.")
     _, trace = grid
-    maps = frames.maps_part(lab.cfg, trace.a, MAPS_RES)
+    maps = frames.maps_part(run.cfg, trace.a, MAPS_RES)
     for layer, a in zip(maps["layers"], trace.a[1:], strict=True):
         layer["values"] = a.T.reshape(a.shape[1], MAPS_RES, MAPS_RES)  # (s_l, res, res)
     return png.encode_png(figures.maps_image(maps))
 
 
-def current_figures(lab: Lab, state: Mapping[str, Any]) -> list:
-    """The Playground's figures now: the decision boundary with the points (plane data
-    only), the network with its weights, and the cost / metric curves."""
-    ds, cfg = lab.dataset, lab.cfg
+def current_figures(run: bio.Run, state: Mapping[str, Any]) -> list:
+    """The Playground's figures of the run: the decision boundary with the points (plane
+    data only), the network with its weights, and the cost / metric curves."""
+    ds, cfg = run.dataset, run.cfg
     out = []
-    grid = _grid(lab, EXPORT_RES)
+    grid = _grid(run, EXPORT_RES)
     if grid is not None:
         part, trace = grid
         out.append(
@@ -413,29 +417,27 @@ def current_figures(lab: Lab, state: Mapping[str, Any]) -> list:
                 ds,
                 discretize=bool(state.get("discretize")) and ds.task == "classification",
                 show_test=bool(state.get("show_test", True)),
-                title=f"{part['title']}<br><sup>epoch {lab.trainer.epoch}</sup>",
+                title=f"{part['title']}<br><sup>epoch {run.epoch}</sup>",
             )
         )
     out.append(
         figures.weights_figure(
             cfg.layer_sizes,
-            lab.trainer.Theta,
+            run.Theta,
             [frames.pretty_feature(n) for n in ds.feature_names],
             frames.output_names(ds, cfg.layer_sizes[-1]),
         )
     )
-    out.append(figures.history_figure(lab.trainer.history, bool(state.get("log_cost"))))
+    out.append(figures.history_figure(run.history, bool(state.get("log_cost"))))
     return out
 
 
-def figures_html(lab: Lab, state: Mapping[str, Any]) -> bytes:
-    """The current figures as one standalone HTML page (plotly.js inside it, no CDN)."""
-    tr = lab.trainer
-    title = f"Backprop Lab: {text.architecture(lab.cfg.layer_sizes)} at epoch {tr.epoch}"
-    note = (
-        f"{tr.steps} gradient steps. Data: {text.clip(lab.dataset.name)}. " + figures.PALETTE_NOTE
-    )
-    return figures.standalone_html(current_figures(lab, state), title, note).encode("utf-8")
+def figures_html(run: bio.Run, state: Mapping[str, Any]) -> bytes:
+    """The run's figures as one standalone HTML page (plotly.js inside it, no CDN)."""
+    title = f"Backprop Lab: {text.architecture(run.cfg.layer_sizes)} at epoch {run.epoch}"
+    note = f"{run.steps} gradient steps. Data: {text.clip(run.dataset.name)}. "
+    note += figures.PALETTE_NOTE
+    return figures.standalone_html(current_figures(run, state), title, note).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,14 +503,16 @@ def snippet(lab: Lab, state: Mapping[str, Any]) -> str:
 def downloads(lab: Lab, state: Mapping[str, Any], matrix: tuple[str, int]) -> list[Download]:
     """Every file the Export expander offers, each made only when asked for.
 
-    The run is copied now (cheap: Θ, the history and the optimizer state), so a file asked
-    for later holds what the page showed; every other file is computed from the Lab when
-    its button is clicked.  ``matrix`` is the (kind, l) the student picked.
+    The run is copied now (cheap: Θ, the history and the optimizer state), and every file
+    is made from that copy when its button is clicked: whatever the Lab has done since, a
+    file holds what the page showed, and its name says that epoch.  ``matrix`` is the
+    (kind, l) the student picked.
     """
-    stem = file_stem(lab)
     run = run_of(lab)
+    stem = file_stem(run)
     kind, l = matrix
     view = {k: state.get(k) for k in ("discretize", "show_test", "log_cost")}
+    name = MATRICES[kind][0]
     items = [
         Download("json", "Run (.json)", f"{stem}.json", MIME["json"], lambda: run_json(run)),
         Download("npz", "Run (.npz)", f"{stem}.npz", MIME["npz"], lambda: run_npz(run)),
@@ -521,34 +525,34 @@ def downloads(lab: Lab, state: Mapping[str, Any], matrix: tuple[str, int]) -> li
         ),
         Download(
             "matrix",
-            f"{MATRICES[kind][0]}({l}) (.csv)",
-            f"{stem}_{MATRICES[kind][0]}{l}.csv",
+            f"{name}({l}) (.csv)",
+            f"{stem}_{name}{l}.csv",
             MIME["csv"],
-            lambda: table_csv(matrix_table(lab, kind, l)),
+            lambda: table_csv(matrix_table(run, kind, l)),
         ),
         Download(
             "html",
             "Figures (.html)",
             f"{stem}_figures.html",
             MIME["html"],
-            lambda: figures_html(lab, view),
+            lambda: figures_html(run, view),
         ),
     ]
-    if lab.dataset.raw_train is not None:
+    if run.dataset.raw_train is not None:
         items += [
             Download(
                 "png_boundary",
                 "Decision boundary (.png)",
                 f"{stem}_boundary.png",
                 MIME["png"],
-                lambda: boundary_png(lab, view),
+                lambda: boundary_png(run, view),
             ),
             Download(
                 "png_maps",
                 "Neuron maps (.png)",
                 f"{stem}_maps.png",
                 MIME["png"],
-                lambda: maps_png(lab),
+                lambda: maps_png(run),
             ),
         ]
     return items

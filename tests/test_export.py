@@ -236,8 +236,9 @@ def test_regression_history_names_its_metric_r2():
 
 def test_matrix_csv_headers_and_values():
     lab = _trained(3)["lab"]
-    trace = lab_mod.training_trace(lab)
-    df = _read_csv(runs.table_csv(runs.matrix_table(lab, "Theta", 2)))
+    run = runs.run_of(lab)
+    trace = lab_mod.training_trace(lab)  # the Lab's own full-batch backprop
+    df = _read_csv(runs.table_csv(runs.matrix_table(run, "Theta", 2)))
     T = lab.trainer.Theta[1]  # Θ^(2), (2, 5)
     assert list(df.columns) == [
         "j",
@@ -250,17 +251,17 @@ def test_matrix_csv_headers_and_values():
     assert df["j"].tolist() == [1, 2]
     assert np.array_equal(df.iloc[:, 1:].to_numpy(), T)
     for kind, got in (("Delta", trace.Delta), ("D", trace.D)):
-        df = _read_csv(runs.table_csv(runs.matrix_table(lab, kind, 1)))
+        df = _read_csv(runs.table_csv(runs.matrix_table(run, kind, 1)))
         assert df.columns[1] == f"{kind}(1)_j,0 (bias)"
         assert np.array_equal(df.iloc[:, 1:].to_numpy(), got[0])
-    df = _read_csv(runs.table_csv(runs.matrix_table(lab, "delta", 3)))
+    df = _read_csv(runs.table_csv(runs.matrix_table(run, "delta", 3)))
     assert list(df.columns) == ["i", "delta(3)_1", "delta(3)_2"]
     assert df["i"].tolist() == list(range(1, lab.dataset.m_train + 1))
     assert np.array_equal(df.iloc[:, 1:].to_numpy(), trace.delta[2])
-    df = _read_csv(runs.table_csv(runs.matrix_table(lab, "a", 1)))  # a^(1) = x
+    df = _read_csv(runs.table_csv(runs.matrix_table(run, "a", 1)))  # a^(1) = x
     assert np.array_equal(df.iloc[:, 1:].to_numpy(), lab.dataset.X_train)
     with pytest.raises(ValueError, match="no delta\\(1\\)"):
-        runs.matrix_table(lab, "delta", 1)
+        runs.matrix_table(run, "delta", 1)
     assert len(runs.matrix_choices(4)) == 3 * 3 + 4 + 3
 
 
@@ -288,7 +289,7 @@ def _values(v):
 def test_html_has_plotly_inside_and_the_data():
     state = _trained(4, dataset="xor")
     lab = state["lab"]
-    html = runs.figures_html(lab, state).decode("utf-8")
+    html = runs.figures_html(runs.run_of(lab), state).decode("utf-8")
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts and all("src" not in s for s in scripts), scripts  # nothing fetched
     assert not re.search(r"""<(script|link)[^>]+(src|href)\s*=\s*["']?https?:""", html)
@@ -309,7 +310,7 @@ def test_html_has_plotly_inside_and_the_data():
 
 def test_html_without_a_plane_has_the_network_and_the_curves():
     state = _trained(0, dataset="digits", hidden=(4,), acts=("sigmoid",))
-    plots = _plotly_data(runs.figures_html(state["lab"], state).decode())
+    plots = _plotly_data(runs.figures_html(runs.run_of(state["lab"]), state).decode())
     assert len(plots) == 2
 
 
@@ -321,10 +322,11 @@ def test_html_without_a_plane_has_the_network_and_the_curves():
 def test_boundary_png_decodes_to_the_picture_with_the_points():
     state = _trained(20, dataset="xor", alpha=0.3)
     lab = state["lab"]
-    img = decode_png(runs.boundary_png(lab, state))
+    run = runs.run_of(lab)
+    img = decode_png(runs.boundary_png(run, state))
     side = runs.EXPORT_RES * 4
     assert img.shape == (side, side, 3)
-    part, trace = runs._grid(lab, runs.EXPORT_RES)
+    part, trace = runs._grid(run, runs.EXPORT_RES)
     rgb = figures.boundary_rgb(part, trace.a[-1])  # (res, res, 3), row 0 the top
     # a pixel far from every point has its grid cell's colour
     (x0, x1), (y0, y1) = part["img_x"], part["img_y"]
@@ -358,7 +360,7 @@ def test_boundary_colours_are_the_live_views():
 
 def test_maps_png_has_a_tile_per_unit():
     lab = _trained(2, hidden=(4, 2))["lab"]
-    img = decode_png(runs.maps_png(lab))
+    img = decode_png(runs.maps_png(runs.run_of(lab)))
     r, gap = runs.MAPS_RES * 2, 4
     assert img.shape == (3 * (r + gap) + gap, 4 * (r + gap) + gap, 3)
     # layer 3's third tile does not exist: white there
@@ -369,7 +371,7 @@ def test_maps_png_has_a_tile_per_unit():
 def test_no_png_without_a_plane():
     state = _trained(0, dataset="digits", hidden=(4,), acts=("sigmoid",))
     with pytest.raises(ValueError, match="not points of a plane"):
-        runs.boundary_png(state["lab"], state)
+        runs.boundary_png(runs.run_of(state["lab"]), state)
     keys = [d.key for d in runs.downloads(state["lab"], state, ("Theta", 1))]
     assert "png_boundary" not in keys and "png_maps" not in keys
 
@@ -405,13 +407,18 @@ def test_every_file_name_is_safe_and_every_file_is_made_on_demand():
     assert next(d for d in items if d.key == "matrix").file_name.endswith("_D2.csv")
 
 
-def test_the_run_file_is_copied_when_offered():
+def test_every_file_holds_the_run_as_it_was_offered():
     state = _trained(1)
     lab = state["lab"]
+    Theta = [T.copy() for T in lab.trainer.Theta]
     items = {d.key: d for d in runs.downloads(lab, state, ("Theta", 1))}
-    lab.trainer.run_epochs(2)  # trained on after the page was drawn
+    lab.trainer.run_epochs(2)  # trained on after the page was drawn (Play, then a click)
+    assert all("_epoch1" in d.file_name for d in items.values())
     assert runs.read_run(items["json"].make()).epoch == 1
     assert runs.read_run(items["npz"].make()).epoch == 1
+    assert _read_csv(items["history"].make())["epoch"].tolist() == [0, 1]
+    assert np.array_equal(_read_csv(items["matrix"].make()).iloc[:, 1:].to_numpy(), Theta[0])
+    assert "at epoch 1</title>" in items["html"].make().decode()
 
 
 def test_json_is_not_offered_for_a_run_too_big_for_it():
