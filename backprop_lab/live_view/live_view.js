@@ -34,7 +34,7 @@ function fmt(v) {
   let s;
   if (a !== 0 && (a < 1e-3 || a >= 1e4)) s = v.toExponential(4);
   else s = v.toPrecision(6).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
-  return s.replace("-", "−");
+  return s.replace(/-/g, "−"); // the exponent's sign too: 6.4e−5
 }
 // Two significant digits, for labels that must stay short: 6.4e−6, 0.51, 12.
 function short2(v) {
@@ -175,11 +175,21 @@ function buildDom(parent) {
   const conn = document.createElement("span");
   conn.className = "bp-conn";
   conn.dataset.role = "conn";
-  bar.append(play, stepB, stepE, reset, keys, conn);
+  // the class chooser for drawing points (shown for classification of the plane only) and
+  // the PNG of what is shown
+  const drawBox = document.createElement("span");
+  drawBox.className = "bp-draw";
+  drawBox.dataset.role = "draw";
+  drawBox.style.display = "none";
+  const png = button("PNG", "png", "Download the decision boundary and the network diagram as one PNG image");
+  bar.append(play, stepB, stepE, reset, drawBox, png, keys, conn);
   const status = document.createElement("div");
   status.className = "bp-status";
   status.dataset.role = "status";
-  root.append(bar, status);
+  const notice = document.createElement("div");
+  notice.className = "bp-notice";
+  notice.dataset.role = "notice";
+  root.append(bar, status, notice);
   const card = (cls, title, role) => {
     const c = document.createElement("div");
     c.className = "bp-card " + cls;
@@ -219,7 +229,8 @@ function buildDom(parent) {
   bottom.append(curves.c, grads.c);
   const tip = document.createElement("div");
   tip.className = "bp-tip";
-  root.append(top, maps.c, bottom, tip);
+  const chain = buildChainCard();
+  root.append(top, chain.card, maps.c, bottom, tip);
   parent.appendChild(root);
   return {
     root, status, conn, play, stepB, stepE, reset, keys, sharedInput,
@@ -227,6 +238,7 @@ function buildDom(parent) {
     net: net.cv, netTitle: net.t, netLegend: legend,
     maps: maps.cv, mapsTitle: maps.t, mapsCard: maps.c,
     curves: curves.cv, grads: grads.cv, tip,
+    drawBox, png, notice, chain,
   };
 }
 
@@ -433,11 +445,21 @@ function attachZoom(view) {
     const e = view.bGeo.ext;
     setZoom([x - (x - e[0]) * k, x + (e[1] - x) * k, y - (y - e[2]) * k, y + (e[3] - y) * k]);
   }, { passive: false });
+  // A press that moves more than DRAG_PX pixels pans; one that does not is a click, which
+  // draws (or, with Shift, removes) a training point (see boundaryClick).
   let drag = null;
-  c.addEventListener("mousedown", (ev) => { if (view.bGeo) drag = { p: toData(ev), e: view.bGeo.ext.slice() }; });
-  window.addEventListener("mouseup", () => { drag = null; });
+  c.addEventListener("mousedown", (ev) => {
+    if (view.bGeo && ev.button === 0) drag = { p: toData(ev), e: view.bGeo.ext.slice(), x: ev.clientX, y: ev.clientY, moved: false };
+  });
+  window.addEventListener("mouseup", (ev) => {
+    const d = drag;
+    drag = null;
+    if (d && !d.moved && ev.button === 0 && ev.target === c) boundaryClick(view, ev);
+  });
   c.addEventListener("mousemove", (ev) => {
     if (!drag || !(ev.buttons & 1)) return;
+    if (!drag.moved && Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) <= DRAG_PX) return;
+    drag.moved = true;
     const g = view.bGeo, r = c.getBoundingClientRect();
     const px = ev.clientX - r.left, py = ev.clientY - r.top;
     const x = drag.e[0] + ((px - g.m.l) / g.side) * (drag.e[1] - drag.e[0]);
@@ -445,7 +467,7 @@ function attachZoom(view) {
     const dx = drag.p[0] - x, dy = drag.p[1] - y;
     setZoom([drag.e[0] + dx, drag.e[1] + dx, drag.e[2] + dy, drag.e[3] + dy]);
   });
-  c.addEventListener("dblclick", () => setZoom(null));
+  c.addEventListener("dblclick", () => { clearTimeout(view.clickTimer); setZoom(null); });
 }
 // ---------- curves (canvas) ---------------------------------------------------------------
 // The curves change every frame while playing; Plotly.react on them cost 30–90 ms of main
@@ -751,6 +773,17 @@ function drawNet(view, f) {
       ctx.stroke(buckets[s * NB + k]);
     }
   }
+  // the weight of the chain-rule panel: a dashed black line over its edge
+  const cw = f.chain ? f.chain.w : null;
+  if (cw && cw[0] < L && cw[2] <= net.sizes[cw[0] - 1] && cw[1] <= net.sizes[cw[0]]) {
+    const ca = geo.cols[cw[0] - 1], cb = geo.cols[cw[0]];
+    ctx.save();
+    ctx.strokeStyle = "#111";
+    ctx.lineWidth = 3;
+    ctx.setLineDash([7, 4]);
+    ctx.beginPath(); ctx.moveTo(ca.x, nodeY(ca, cw[2])); ctx.lineTo(cb.x, nodeY(cb, cw[1])); ctx.stroke();
+    ctx.restore();
+  }
   // node colour: (v − center[l]) / scale[l] on the diverging scale
   const center = net.center || net.sizes.map(() => 0);
   const back = net.mode === "backward";
@@ -890,6 +923,7 @@ function netTooltip(view, px, py) {
   const out = T`<b>${sym}<sup>(${l})</sup><sub>${j},${i}</sub> = ${fmt(v)}</b>${i === 0 ? " (bias)" : ""}`;
   if (back) out.append(T`<br>= ∂J/∂Θ<sup>(${l})</sup><sub>${j},${i}</sub> (${who})`);
   out.append(T`<br>from ${from} to unit ${j} of layer ${l + 1}`);
+  out.append(T`<br>click: its chain rule, live (click again to close)`);
   return out;
 }
 
@@ -981,6 +1015,280 @@ function attachTip(view, canvas, fn) {
     tip.style.top = ev.clientY - rr.top + 14 + "px";
   });
   canvas.addEventListener("mouseleave", () => { view.dom.tip.style.display = "none"; });
+}
+
+// ---------- hand edits: drawing points, the chain rule of one weight, PNG ------------------
+// Edits go to the server as messages (lab_ui/channel/protocol.py validates them); it applies
+// them under its lock and the next frame shows the result.  Every number of the chain-rule
+// panel comes from bp_core (lab_ui/frames.py: chain_part); this code only writes it out, as
+// text nodes.
+
+const DRAG_PX = 4; // a press that moves further than this pans; a shorter one is a click
+const CLICK_DELAY_MS = 250; // a second click within this makes a double-click (whole plane)
+
+function updateDrawUi(view, f) {
+  const d = f.draw;
+  const box = view.dom.drawBox;
+  view.drawInfo = d && f.boundary ? d : null;
+  if (!view.drawInfo) { box.style.display = "none"; return; }
+  box.style.display = "";
+  const K = d.classes;
+  const key = K + ":" + d.names.join("|");
+  if (view.drawKey !== key) {
+    view.drawKey = key;
+    const label = document.createElement("span");
+    label.className = "bp-draw-label";
+    label.textContent = "Draw class";
+    const kids = [label];
+    const name = (k) => (d.names[k] !== undefined && d.names[k] !== String(k) ? `${k}: ${d.names[k]}` : String(k));
+    if (K <= 10) {
+      for (let k = 0; k < K; k++) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "bp-cls";
+        b.dataset.cls = String(k);
+        const dot = document.createElement("span");
+        dot.className = "bp-dot";
+        dot.style.background = css(CLASS_RGB[k % CLASS_RGB.length]);
+        b.append(dot, document.createTextNode(name(k)));
+        b.addEventListener("click", () => { view.drawClass = k; markClass(view); });
+        kids.push(b);
+      }
+    } else {
+      const sel = document.createElement("select");
+      sel.className = "bp-cls-select";
+      sel.dataset.role = "draw-class";
+      for (let k = 0; k < K; k++) {
+        const o = document.createElement("option");
+        o.value = String(k);
+        o.textContent = name(k);
+        sel.appendChild(o);
+      }
+      sel.addEventListener("change", () => { view.drawClass = Number(sel.value); });
+      kids.push(sel);
+    }
+    box.replaceChildren(...kids);
+    if (!(view.drawClass < K)) view.drawClass = 0;
+    markClass(view);
+  }
+  box.title =
+    `Click the plane: a new training point of the chosen class. Shift+click: remove the nearest ` +
+    `training point (within ${d.radius_px} px). Drawn points stay through Reset and network changes; ` +
+    `choosing another data set or changing a data setting drops them. At most ` +
+    `${d.max.toLocaleString("en")} drawn points (${d.drawn} now). Drag to pan, wheel to zoom, ` +
+    `double-click for the whole plane.`;
+}
+
+function markClass(view) {
+  for (const b of view.dom.drawBox.querySelectorAll(".bp-cls")) {
+    b.setAttribute("aria-pressed", String(Number(b.dataset.cls) === view.drawClass));
+  }
+  const sel = view.dom.drawBox.querySelector("select");
+  if (sel) sel.value = String(view.drawClass);
+}
+
+// The pointer in data coordinates and the data size of one screen pixel; null off the plot.
+function plotPoint(view, ev) {
+  const g = view.bGeo;
+  if (!g) return null;
+  const r = view.dom.boundary.getBoundingClientRect();
+  const px = ev.clientX - r.left, py = ev.clientY - r.top;
+  if (px < g.m.l || py < g.m.t || px > g.m.l + g.side || py > g.m.t + g.side) return null;
+  const sx = (g.ext[1] - g.ext[0]) / g.side, sy = (g.ext[3] - g.ext[2]) / g.side;
+  return { at: [g.ext[0] + (px - g.m.l) * sx, g.ext[2] + (g.m.t + g.side - py) * sy], px: [sx, sy] };
+}
+
+function boundaryClick(view, ev) {
+  clearTimeout(view.clickTimer);
+  if (ev.detail >= 2 || !view.drawInfo) return; // the second click of a double-click
+  const p = plotPoint(view, ev);
+  if (!p) return;
+  const remove = ev.shiftKey;
+  view.clickTimer = setTimeout(() => {
+    if (remove) send(view, { t: "remove_point", at: p.at, px: p.px });
+    else send(view, { t: "add_point", at: p.at, c: view.drawClass || 0 });
+  }, CLICK_DELAY_MS);
+}
+
+function buildChainCard() {
+  const card = document.createElement("div");
+  card.className = "bp-card bp-chain-card";
+  card.dataset.role = "chain";
+  card.style.display = "none";
+  const head = document.createElement("div");
+  head.className = "bp-chain-head";
+  const title = document.createElement("div");
+  title.className = "bp-title";
+  title.dataset.role = "chain-title";
+  const close = button("×", "chain-close", "Close the chain rule of this weight");
+  close.classList.add("bp-chain-close");
+  head.append(title, close);
+  const body = document.createElement("div");
+  body.className = "bp-chain-body";
+  body.dataset.role = "chain-body";
+  const edit = document.createElement("div");
+  edit.className = "bp-chain-edit";
+  const label = document.createElement("label");
+  label.className = "bp-chain-label";
+  const input = document.createElement("input");
+  input.type = "number";
+  input.step = "any";
+  input.min = "-10000";
+  input.max = "10000";
+  input.dataset.role = "chain-value";
+  const set = button("Set", "set-weight", "Set this weight by hand: a, δ, D and the boundary change at once");
+  const help = document.createElement("span");
+  help.className = "bp-chain-help";
+  help.textContent = "(a hand edit: a link to these settings cannot replay it)";
+  edit.append(label, input, set, help);
+  card.append(head, body, edit);
+  return { card, title, close, body, label, input, set };
+}
+
+function setChain(view, w) {
+  send(view, { t: "chain", w });
+  if (!w) view.dom.chain.card.style.display = "none"; // at once; the next frame agrees
+}
+
+function drawChain(view, f) {
+  const c = f.chain, d = view.dom.chain;
+  if (!c) {
+    d.card.style.display = "none";
+    view.chainKey = null;
+    return;
+  }
+  d.card.style.display = "";
+  const [l, j, k] = c.w;
+  const W = (sym) => T`${sym}<sup>(${l})</sup><sub>${j},${k}</sub>`;
+  const key = c.w.join(",");
+  d.card.dataset.theta = String(c.theta);
+  if (view.chainKey !== key) {
+    view.chainKey = key;
+    const from = k === 0 ? `the bias unit (+1) of layer ${l}` : `unit ${k} of layer ${l}`;
+    d.title.replaceChildren(T`Chain rule of one weight, live: `, W("Θ"), T` (from ${from} to unit ${j} of layer ${l + 1})`);
+    d.label.replaceChildren(T`set `, W("Θ"), T` to `);
+    d.input.value = String(c.theta);
+  } else if (document.activeElement !== d.input && view.chainTheta !== c.theta) {
+    d.input.value = String(c.theta);
+  }
+  view.chainTheta = c.theta;
+  // fresh fragments each time: appending a fragment empties it
+  const aK = () => T`a<sub>${k}</sub><sup>(${l})</sup>`;
+  const dJ = () => T`δ<sub>${j}</sub><sup>(${l + 1})</sup>`;
+  const lines = [];
+  const formula = T`<b>∂J/∂</b>`;
+  formula.append(W("Θ"), T`<b> = D</b>`, W(""), T`<b> = (1/m) Σ<sub>i</sub> </b>`, dJ(), T` `, aK());
+  if (k === 0) formula.append(T` <b>(bias: a<sub>0</sub> = 1, and no λ term: biases are not regularized)</b>`);
+  else formula.append(T`<b> + ${c.reg_formula}</b>`);
+  lines.push(formula);
+  const who = c.full
+    ? `on the whole training set (full batch, m = ${c.m})`
+    : `on the last mini-batch (m = ${c.m} of the ${c.m_train} training examples)`;
+  const nums = T`${who}, at the current Θ: Σ<sub>i</sub> δ a = ${fmt(c.sum)} · (1/m) Σ = ${fmt(c.mean)}`;
+  if (k !== 0) nums.append(T` · λ term ${c.reg_formula} = ${fmt(c.reg_term)} (λ = ${fmt(c.lambda)})`);
+  nums.append(T` · `, T`<b>D</b>`, W(""), T`<b> = ${fmt(c.D)}</b> (bp_core's backprop)`);
+  lines.push(nums);
+  const table = document.createElement("table");
+  table.className = "bp-chain-top";
+  const head = document.createElement("tr");
+  for (const h of [T`example i`, dJ(), aK(), T`δ · a`]) {
+    const th = document.createElement("th");
+    th.append(h);
+    head.appendChild(th);
+  }
+  table.appendChild(head);
+  for (const t of c.top) {
+    const tr = document.createElement("tr");
+    const who = t.i !== null ? String(t.i) : `row ${t.row} of the batch`;
+    for (const v of [who, fmt(t.delta), fmt(t.a), fmt(t.product)]) {
+      const td = document.createElement("td");
+      td.textContent = v;
+      tr.appendChild(td);
+    }
+    table.appendChild(tr);
+  }
+  const cap = T`the ${c.top.length} largest terms δ a of the ${c.m} in the sum:`;
+  const upd = T`the update it makes (${c.opt_label}: ${c.opt_formula}, α = ${fmt(c.alpha)}): `;
+  upd.append(W("Θ"), T` ${fmt(c.theta)} → <b>${fmt(c.after)}</b> (change ${fmt(c.change)}`);
+  if (c.optimizer !== "gd") upd.append(T`; −α·D alone would be ${fmt(c.gd_change)}`);
+  upd.append(T`)${c.full ? "" : " — the next step's mini-batch will be another one"}`);
+  const rows = [...lines, cap, table, upd].map((part) => {
+    const div = document.createElement("div");
+    div.append(part);
+    return div;
+  });
+  d.body.replaceChildren(...rows);
+}
+
+// The boundary and the network diagram, side by side on white, as one PNG (canvas.toBlob:
+// made in the browser, nothing asked of the server).
+function exportPng(view) {
+  const f = view.drawnFrame;
+  const cvs = [view.dom.boundary, view.dom.net].filter((c) => c.width > 1 && c.offsetParent !== null);
+  if (!cvs.length) return;
+  const dpr = window.devicePixelRatio || 1;
+  const gap = Math.round(16 * dpr), foot = Math.round(20 * dpr);
+  const W = cvs.reduce((n, c) => n + c.width, 0) + gap * (cvs.length + 1);
+  const H = Math.max(...cvs.map((c) => c.height)) + 2 * gap + foot;
+  const out = document.createElement("canvas");
+  out.width = W;
+  out.height = H;
+  const ctx = out.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  let x = gap;
+  for (const c of cvs) { ctx.drawImage(c, x, gap); x += c.width + gap; }
+  ctx.fillStyle = "#444";
+  ctx.font = font(12 * dpr);
+  ctx.textAlign = "left";
+  ctx.fillText(short("Backprop Lab · " + (view.dom.status.textContent || ""), 180), gap, H - gap);
+  out.toBlob((blob) => {
+    if (!blob) return;
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `backprop-lab-epoch-${f ? f.epoch : 0}.png`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 5000);
+    window.__bpPng = { width: W, height: H, bytes: blob.size };
+  }, "image/png");
+}
+
+function attachInteractions(view) {
+  const d = view.dom;
+  d.png.addEventListener("click", () => exportPng(view));
+  d.chain.close.addEventListener("click", () => setChain(view, null));
+  const submit = () => {
+    const v = Number(d.chain.input.value);
+    const f = view.drawnFrame;
+    if (!f || !f.chain || d.chain.input.value.trim() === "" || !Number.isFinite(v)) {
+      d.notice.textContent = "Type a number to set the weight to.";
+      return;
+    }
+    send(view, { t: "set_weight", w: f.chain.w, value: v });
+  };
+  d.chain.set.addEventListener("click", submit);
+  d.chain.input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); submit(); } });
+  // a click on an edge of the diagram opens (or, on the same edge, closes) its chain rule
+  d.net.addEventListener("click", (ev) => {
+    const h = view.netHits;
+    if (!h) return;
+    const r = d.net.getBoundingClientRect();
+    const px = ev.clientX - r.left, py = ev.clientY - r.top;
+    for (const n of h.nodes) if ((n.x - px) ** 2 + (n.y - py) ** 2 <= (h.r + 2) ** 2) return;
+    let best = null, bd = 5;
+    for (const sg of h.segs) {
+      const dist = segDist(px, py, sg);
+      if (dist < bd) { bd = dist; best = sg; }
+    }
+    if (!best) return;
+    const w = [best[4] + 1, best[5], best[6]];
+    const f = view.drawnFrame;
+    const open = f && f.chain ? f.chain.w.join(",") : "";
+    setChain(view, open === w.join(",") ? null : w);
+  });
 }
 
 // ---------- the channel -------------------------------------------------------------------
@@ -1082,6 +1390,8 @@ function markPainted(view, f) {
   root.dataset.rev = String(f.rev);
   root.dataset.sizes = f.net ? f.net.sizes.join("-") : "";
   root.dataset.uirev = f.uirev || "";
+  root.dataset.trainPoints = String(f.points && f.points.train ? f.points.train.x.length : 0);
+  root.dataset.chain = f.chain ? f.chain.w.join(",") : "";
 }
 
 function draw(view, f) {
@@ -1107,6 +1417,12 @@ function draw(view, f) {
   lap("maps");
   if (!skip.curves && f.history) drawCurves(view, f);
   lap("curves");
+  dom.notice.textContent = f.notice || "";
+  // its line is kept while points can be drawn, so a notice never moves the plot under the mouse
+  dom.notice.classList.toggle("bp-reserve", Boolean(f.draw || f.chain || f.notice));
+  updateDrawUi(view, f);
+  drawChain(view, f);
+  lap("chain");
 }
 
 function schedule(view) {
@@ -1195,6 +1511,7 @@ export default function (component) {
     attachTip(view, view.dom.grads, (v, x, y) => chartTooltip(v, x, y, view.dom.grads));
     attachZoom(view);
     attachControls(view);
+    attachInteractions(view);
     window.__bpMounts = (window.__bpMounts || 0) + 1;
     window.__bpMarks = Object.assign(window.__bpMarks || {}, { mounted: performance.now() });
     window.__bpRoot = view.dom.root;
