@@ -285,7 +285,8 @@ def page_link(query: dict[str, str]) -> str:
     """The page's address (``st.context.url``, without its old query) with ``query``."""
     base = st.context.url or ""
     parts = urlsplit(base)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    path = parts.path or ("/" if parts.netloc else "")
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
 
 
 def edits_sentence(edits: list[str]) -> str:
