@@ -407,3 +407,13 @@ def test_a_set_weight_message_changes_theta_in_the_next_frame(client):
         assert "no row j = 9" in f["notice"]
         ws.send_text(json.dumps({"t": "chain", "w": None}))
         assert _next(ws, f)["chain"] is None
+
+
+def test_a_weight_the_network_lacks_closes_the_panel_and_says_why():
+    live = _session()  # 2-4-2-1: Θ^(1) … Θ^(3)
+    live.command({"t": "chain", "w": [5, 1, 0]})
+    f = live._frame(live.lab)
+    assert f["chain"] is None and live.chain is None
+    assert "There is no Θ^(5)" in f["notice"]
+    live.command({"t": "chain", "w": [3, 1, 2]})
+    assert live._frame(live.lab)["chain"]["w"] == [3, 1, 2]

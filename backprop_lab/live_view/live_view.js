@@ -217,7 +217,25 @@ function buildDom(parent) {
   sharedInput.type = "checkbox";
   sharedInput.dataset.role = "shared-scale";
   sharedBox.append(sharedInput, document.createTextNode(" one colour scale for all layers (shows vanishing gradients)"));
-  net.c.append(sharedBox, legend);
+  // or pick the weight of the chain-rule panel by its indices (a dense diagram's edges are
+  // hard to hit, and a big one draws only its strongest)
+  const pick = document.createElement("div");
+  pick.className = "bp-pick";
+  const pickLabel = document.createElement("span");
+  pickLabel.append(T`chain rule of Θ<sup>(l)</sup><sub>j,k</sub>: click an edge, or l `);
+  const pickInput = (role, min) => {
+    const el = document.createElement("input");
+    el.type = "number";
+    el.min = String(min);
+    el.step = "1";
+    el.value = String(min === 0 ? 0 : 1);
+    el.dataset.role = role;
+    return el;
+  };
+  const pickL = pickInput("pick-l", 1), pickJ = pickInput("pick-j", 1), pickK = pickInput("pick-k", 0);
+  const pickGo = button("Show", "pick-show", "Show the chain rule of this weight (k = 0 is the bias)");
+  pick.append(pickLabel, pickL, document.createTextNode(" j "), pickJ, document.createTextNode(" k "), pickK, pickGo);
+  net.c.append(sharedBox, pick, legend);
   top.append(bnd.c, net.c);
   const maps = card("bp-maps-card", "What each neuron computes", "maps");
   const bottom = document.createElement("div");
@@ -238,7 +256,7 @@ function buildDom(parent) {
     net: net.cv, netTitle: net.t, netLegend: legend,
     maps: maps.cv, mapsTitle: maps.t, mapsCard: maps.c,
     curves: curves.cv, grads: grads.cv, tip,
-    drawBox, png, notice, chain,
+    drawBox, png, notice, chain, pickL, pickJ, pickK, pickGo,
   };
 }
 
@@ -1166,6 +1184,7 @@ function drawChain(view, f) {
     view.chainKey = key;
     const from = k === 0 ? `the bias unit (+1) of layer ${l}` : `unit ${k} of layer ${l}`;
     d.title.replaceChildren(T`Chain rule of one weight, live: `, W("Θ"), T` (from ${from} to unit ${j} of layer ${l + 1})`);
+    [view.dom.pickL.value, view.dom.pickJ.value, view.dom.pickK.value] = c.w.map(String);
     d.label.replaceChildren(T`set `, W("Θ"), T` to `);
     d.input.value = String(c.theta);
   } else if (document.activeElement !== d.input && view.chainTheta !== c.theta) {
@@ -1259,6 +1278,14 @@ function exportPng(view) {
 function attachInteractions(view) {
   const d = view.dom;
   d.png.addEventListener("click", () => exportPng(view));
+  d.pickGo.addEventListener("click", () => {
+    const w = [d.pickL, d.pickJ, d.pickK].map((el) => Number(el.value));
+    if (!w.every((v) => Number.isInteger(v) && v >= 0) || w[0] < 1 || w[1] < 1) {
+      d.notice.textContent = "A weight is Θ^(l)_jk with whole numbers l, j ≥ 1 and k ≥ 0 (the bias).";
+      return;
+    }
+    setChain(view, w);
+  });
   d.chain.close.addEventListener("click", () => setChain(view, null));
   const submit = () => {
     const v = Number(d.chain.input.value);

@@ -319,13 +319,15 @@ class LiveSession:
 
     def _chain(self, tr: Any) -> dict[str, Any] | None:
         """The chain-rule panel's numbers (``frames.chain_part``), or None when it is closed;
-        a weight the network no longer has closes it."""
+        a weight the network does not have (picked by hand, or after a change of network)
+        closes it, and ``notice`` says why."""
         if self.chain is None:
             return None
         try:
             return frames.chain_part(tr, self.chain)
-        except ValueError:
+        except ValueError as err:  # bp_core's reason, in the course's numbering
             self.chain = None
+            self.notice = text.shorten(err)
             return None
 
     def epochs_per_second(self, tr: Any) -> float:

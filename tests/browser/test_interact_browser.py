@@ -171,6 +171,16 @@ def test_an_edge_opens_its_live_chain_rule_and_the_weight_can_be_set(page, app_u
     page.locator(f"{ROOT} button[data-role=chain-close]").click()
     page.wait_for_function(f"document.querySelector('{ROOT}').dataset.chain === ''")
     assert not card.is_visible()
+    # or pick it by its indices: Θ^(3)_1,0, the bias of the output unit
+    for role, v in (("pick-l", "3"), ("pick-j", "1"), ("pick-k", "0")):
+        page.locator(f"{ROOT} input[data-role={role}]").fill(v)
+    page.locator(f"{ROOT} button[data-role=pick-show]").click()
+    page.wait_for_function(f"document.querySelector('{ROOT}').dataset.chain === '3,1,0'")
+    assert "no λ term" in card.inner_text()
+    page.locator(f"{ROOT} input[data-role=pick-l]").fill("9")
+    page.locator(f"{ROOT} button[data-role=pick-show]").click()
+    page.wait_for_function(f"document.querySelector('{ROOT}').dataset.chain === ''")
+    assert "There is no Θ^(9)" in page.locator(f"{ROOT} .bp-notice").inner_text()
 
 
 def test_the_png_button_downloads_the_boundary_and_the_network(page, app_url, artifacts):
