@@ -187,6 +187,13 @@ class History:
             # a table may have fewer rows than epoch (files saved without gradients)
             col[:] = [col[i] for i in keep if i < len(col)]
 
+    def drop_last(self) -> None:
+        """Remove the last row (of every column that has it)."""
+        n = len(self.epoch)
+        for col in self._columns():
+            if len(col) == n:
+                col.pop()
+
     def truncated(self, step: int) -> History:
         """A new History of the rows recorded at or before gradient step ``step`` (the rows'
         lists of per-layer values are shared, never changed)."""
@@ -407,10 +414,13 @@ class Trainer:
         """Set one weight Θ^(l)_jk by hand (course numbering: l = 1 … L − 1, j = 1 … s_{l+1},
         k = 0 … s_l with k = 0 the bias column; see ``bp_core.indexing``).
 
-        Θ changes at once (a new vector: the snapshots keep the old values); the history,
-        the snapshots, the epoch and step counts and the optimizer's state are kept.  Raises
-        ValueError, in the course's numbering, for a weight the network does not have or a
-        value that is not a finite number.
+        Θ changes at once (a new vector: earlier snapshots keep the old values); the
+        epoch and step counts, the optimizer's state, the history and the snapshots are
+        kept, except what belongs to this very step: its history row (J, the metric, ‖D‖ …)
+        is recorded again at the new Θ and its snapshot becomes the edited state.  While
+        rewound (see :meth:`restore`) the later states are replaced, as when training goes
+        on.  Raises ValueError, in the course's numbering, for a weight the network does not
+        have or a value that is not a finite number.
         """
         index, row, col = weight_to_index(l, j, k, self.cfg)
         name = f"Θ^({l})_{j},{k}"
@@ -425,10 +435,18 @@ class Trainer:
         self.Theta = reshape_params(self.cfg, self.theta_vec)
         self._full_trace = None  # computed at the old Θ
         self._last_step = None
-        # an edit starts a new future, as training on does; the snapshot of this very step
-        # becomes the edited state, so going back to it later finds the edit
+        # an edit starts a new future, as training on does; this very step's history row and
+        # snapshot become the edited state's, so the curves and going back find the edit
         self._go_on()
-        if self.snapshots and self.snapshots[-1].step == self.steps:
+        here = bool(self.snapshots) and self.snapshots[-1].step == self.steps
+        h = self.history
+        if len(h) and h.step[-1] == self.steps and self.divergence is None:
+            h.drop_last()
+            if here:
+                self.snapshots.pop()
+            with _quiet_overflow():
+                self._record()  # the row again, and the snapshot if this epoch had one
+        elif here:
             self.snapshots[-1] = self._capture()
 
     def with_lambda(self, lambda_: float) -> None:

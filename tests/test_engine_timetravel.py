@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bp_core.config import NetConfig
 from bp_core.initializers import init_weights
-from bp_core.network import backprop
+from bp_core.network import backprop, cost
 from bp_core.training import Trainer, TrainSettings
 
 
@@ -88,6 +88,26 @@ def test_set_weight_keeps_history_snapshots_counts_and_optimizer_state():
     assert tr.snapshots[-1].Theta[0][0, 1] == 3.0
     assert tr.snapshots[-1].step == steps
     assert np.array_equal(tr.optimizer_state["v"], state["v"])
+
+
+def test_set_weight_records_this_steps_history_row_again_at_the_new_theta():
+    tr = make_trainer(sizes=(2, 3, 1), alpha=0.3)
+    tr.run_epochs(3)
+    rows, J_before = len(tr.history), list(tr.history.J_train)
+    tr.set_weight(2, 1, 0, 4.0)  # the output unit's bias: J changes
+    assert len(tr.history) == rows and tr.history.epoch == [0, 1, 2, 3]
+    assert tr.history.J_train[:-1] == J_before[:-1]
+    J_now = cost(tr.cfg, tr.Theta, tr.X_train, tr.Y_train)
+    assert tr.history.J_train[-1] == pytest.approx(J_now, rel=1e-12)
+    assert tr.history.J_train[-1] != J_before[-1]
+    assert [s.epoch for s in tr.snapshots] == [0, 1, 2, 3]
+    # mid-epoch (mini-batches): no row belongs to this step, the rows stay as they were
+    tr = make_trainer(batch_size=5)
+    tr.run_epochs(2)
+    tr.step()
+    J_before = list(tr.history.J_train)
+    tr.set_weight(1, 1, 0, 4.0)
+    assert tr.history.J_train == J_before
 
 
 def test_the_step_after_set_weight_starts_from_the_edited_theta():
