@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import struct
 
+import numpy as np
 import pytest
 
 from lab_ui import frames
@@ -202,3 +203,34 @@ def test_the_png_button_downloads_the_boundary_and_the_network(page, app_url, ar
     gap = round(16 * dpr)
     assert width == sizes[0][0] + sizes[1][0] + 3 * gap
     assert height > max(h for _, h in sizes)
+
+
+def test_class_names_from_a_csv_are_text_in_the_chooser(page, app_url, tmp_path):
+    labels = ("<img src=y onerror=window.__xss=3>", "<b>bold</b>", "plain")
+    rng = np.random.default_rng(0)
+    lines = ["x1,x2,label"] + [
+        f"{rng.normal():.3f},{rng.normal():.3f},{labels[i % 3]}" for i in range(60)
+    ]
+    path = tmp_path / "three.csv"
+    path.write_text("\n".join(lines) + "\n")
+    _open(page, app_url)
+    page.locator(
+        '[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]'
+    ).set_input_files(str(path))
+    page.wait_for_function(f"document.querySelectorAll('{ROOT} .bp-cls').length === 3")
+    text = page.locator(f"{ROOT} .bp-draw").inner_text()
+    assert "<b>bold</b>" in text and "<img src=y" in text  # shown as the text it is
+    assert page.locator(f"{ROOT} .bp-draw img, {ROOT} .bp-draw b").count() == 0
+    # draw a point of the class named "<b>bold</b>" (the class numbers follow the labels'
+    # sorted order); the notice names it as text too
+    k = page.evaluate(
+        f"[...document.querySelectorAll('{ROOT} .bp-cls')]"
+        ".findIndex((b) => b.textContent.includes('<b>bold</b>'))"
+    )
+    page.locator(f"{ROOT} .bp-cls[data-cls='{k}']").click()
+    m = _points(page)
+    x, y = _plot_xy(page, 0.5, 0.5)
+    page.mouse.click(x, y)
+    page.wait_for_function(f"+document.querySelector('{ROOT}').dataset.trainPoints === {m + 1}")
+    assert "“<b>bold</b>”" in page.locator(f"{ROOT} .bp-notice").inner_text()
+    assert page.evaluate("window.__xss === undefined")
