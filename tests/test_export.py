@@ -447,3 +447,20 @@ def test_json_is_not_offered_for_a_run_too_big_for_it():
     with pytest.raises(ValueError, match="npz"):
         bio.to_json(runs.run_of(lab))
     assert runs.read_run(runs.run_npz(runs.run_of(lab))).dataset.m_train == m - 10
+
+
+def test_a_run_with_drawn_points_keeps_them_and_says_the_count_is_not_offered():
+    from dataclasses import replace
+
+    from bp_core.datasets.edit import add_point
+
+    state = _trained(2)
+    run = runs.run_of(state["lab"])
+    drawn = replace(run, dataset=add_point(add_point(run.dataset, (1.0, 2.0), 1), (0.0, 0.5), 0))
+    fresh = _session(n_points=200)
+    new = runs.import_run(fresh, runs.run_npz(drawn), "drawn.npz")
+    assert new.dataset.m_train == run.dataset.m_train + 2
+    assert np.array_equal(new.dataset.raw_train[-1], [0.0, 0.5])
+    assert fresh["n_points"] == 200  # 502 is not a choice: the sidebar keeps its value
+    assert any("keeps your value" in n for n in fresh["_notes"])
+    assert lab_mod.sync_lab(fresh) is new
