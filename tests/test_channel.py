@@ -269,6 +269,7 @@ def test_steps_asked_for_are_taken_before_the_next_frame(client):
         ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
         f = _frame(ws)
         assert f["step"] == 1 and f["epoch"] == 0 and not f["playing"]
+        assert f["events"] == ["stepped"]  # the page re-runs: its epoch slider and link follow
         ws.send_text(json.dumps({"t": "step", "n": "epoch"}))
         ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
         f = _frame(ws)
@@ -350,6 +351,7 @@ def test_a_point_message_changes_the_labs_data_and_the_points_are_sent_again(cli
             1,
         )
         assert f["draw"]["drawn"] == 1 and "Added a training point of class 1" in f["notice"]
+        assert f["events"] == ["edited"]  # the page re-runs: it lists the hand edits
         assert lab.edits[-1] == "added a point of class 1"
         ws.send_text(json.dumps({"t": "play"}))
         f = _next(ws, f)
@@ -381,6 +383,7 @@ def test_points_the_data_cannot_take_are_refused_with_a_reason(client, monkeypat
             ws.send_text(json.dumps(msg))
             f = _next(ws, f)
             assert words in f["notice"] and lab.dataset.m_train == m
+            assert f["events"] == []  # nothing changed: the page need not re-run
         for x in (0.0, 0.5, 1.0):  # too many points: the third is refused
             ws.send_text(json.dumps({"t": "add_point", "at": [x, 0], "c": 0}))
             f = _next(ws, f)

@@ -102,7 +102,8 @@ class LiveSession:
         self.edits: deque[dict] = deque(maxlen=16)  # points / weights to edit (see drawing)
         self.chain: tuple[int, int, int] | None = None  # the chain-rule panel's weight
         self.notice = ""  # what the last edit did (or why it was refused), for the view
-        self.events: deque[str] = deque(maxlen=8)  # for the page: "paused", "diverged"
+        # for the page (each re-runs it): "paused", "diverged", "stepped", "edited"
+        self.events: deque[str] = deque(maxlen=8)
         self.outlet: Any = None  # the client's socket (endpoint.Outlet) or None
         self.sent = Sent()
         self.counters = Counters()
@@ -173,14 +174,19 @@ class LiveSession:
         with self.lock:
             self.apply_edits()
             tr = self.lab.trainer if self.lab is not None else None
+            stepped = False
             while self.pending and tr is not None and not tr.diverged:
                 tr.step() if self.pending.popleft() == "batch" else tr.run_epoch()
+                stepped = True
             self.pending.clear()
+            if stepped:  # the page shows the epoch (its slider, its link): it re-runs
+                self.events.append("stepped")
 
     def apply_edits(self) -> None:
         """Apply the queued hand edits to the Lab, in order (:mod:`lab_ui.drawing`); each
         leaves its sentence, or the reason it was refused, in ``notice``."""
         with self.lock:
+            edited = False
             while self.edits:
                 msg = self.edits.popleft()
                 lab = self.lab
@@ -195,7 +201,11 @@ class LiveSession:
                         self.notice = drawing.set_weight(lab, *msg["w"], msg["value"])
                 except ValueError as err:
                     self.notice = text.shorten(err)
+                else:
+                    edited = True
                 self.dirty = True
+            if edited:  # the page lists the hand edits (a link cannot replay them): it re-runs
+                self.events.append("edited")
 
     def wants_frame(self) -> bool:
         """The client has taken the last frame and there is something new to show."""
