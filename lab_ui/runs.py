@@ -6,13 +6,15 @@ Pure functions of the session's Lab and settings (a plain mapping stands in for
 the boundary grid (``bp_core.grids``), the PNG encoder (``bp_core.io.png``) and the snippet
 (``bp_core.io.snippet``).
 
-What a run file cannot say.  A run file holds the configuration, Θ, the history, the data
-set, the optimizer's state and the training settings — not the Playground settings that
-have no place in bp_core's records: the noise, the random seed and the initialization.  On
-import the Playground's settings are read back from the run (layers, activations, head, α,
-λ, batch size, optimizer, data set, split, features, scaling); those three keep the
-session's values, and the notice says so.  They only matter when a data or network setting
-is changed afterwards (the Lab is then rebuilt from the settings).
+The Playground settings travel with the run.  A run file holds the configuration, Θ, the
+history, the data set, the optimizer's state and the training settings; the Playground
+also writes its own data, network and training settings into the file's ``app_settings``
+(:func:`playground_settings`), so the noise, the random seed and the initialization come
+back too.  On import the settings are read from the run's records first (layers,
+activations, head, α, λ, batch size, optimizer, data set, split, features, scaling) and the
+rest from ``app_settings``; a file without them (written by bp_core alone) keeps the
+session's noise, seed and initialization, and the notice says so.  They only matter when a
+data or network setting is changed afterwards (the Lab is then rebuilt from the settings).
 
 Every file name offered is built from our own words and the data set's registry name; a
 CSV's file name is data and never goes into a file name.
@@ -87,9 +89,23 @@ class Download:
 # ---------------------------------------------------------------------------------------------
 
 
-def run_of(lab: Lab) -> bio.Run:
-    """The Lab's run as ``bp_core.io`` saves it (Θ, history and optimizer state copied)."""
-    return bio.run_from_trainer(lab.trainer, lab.dataset)
+def playground_settings(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The Playground's data, network and training settings as plain values (a run file's
+    ``app_settings``): every setting of those groups, lists for tuples."""
+    return {
+        s.name: list(state[s.name]) if isinstance(state[s.name], tuple) else state[s.name]
+        for s in schema.SCHEMA
+        if s.group in schema.NETWORK_GROUPS and s.name in state
+    }
+
+
+def run_of(lab: Lab, state: Mapping[str, Any] | None = None) -> bio.Run:
+    """The Lab's run as ``bp_core.io`` saves it (Θ, history and optimizer state copied),
+    with the Playground settings of ``state`` as its ``app_settings`` when given."""
+    run = bio.run_from_trainer(lab.trainer, lab.dataset)
+    if state is None:
+        return run
+    return dataclasses.replace(run, app_settings=playground_settings(state))
 
 
 def run_json(run: bio.Run) -> bytes:
@@ -130,11 +146,13 @@ def read_run(data: bytes, name: str = "") -> bio.Run:
 # Import: the run becomes the session's Lab
 # ---------------------------------------------------------------------------------------------
 
-#: Settings a run file does not hold: they keep the session's values on import.
+#: Settings no bp_core record holds: they come from the file's ``app_settings`` or, in a
+#: file without them, keep the session's values on import.
 NOT_IN_A_RUN = ("noise", "seed", "init")
 NOT_IN_A_RUN_NOTE = (
-    "A run file does not record the noise, the random seed or the initialization of Θ: the "
-    "sidebar keeps yours (they matter only when a data or network setting is changed)."
+    "A run file written by bp_core alone does not record the noise, the random seed or the "
+    "initialization of Θ: the sidebar then keeps yours (they matter only when a data or "
+    "network setting is changed)."
 )
 
 
@@ -144,10 +162,22 @@ def settings_from_run(run: bio.Run, state: Mapping[str, Any]) -> tuple[dict[str,
     The network and training settings must be ones the Playground offers (its widgets show
     them): one that is not (a layer of 64 units, α = 0.05) refuses the run with a
     ValueError saying which.  A data setting it cannot show (150 examples) keeps the
-    session's value, with a note; the data themselves are the file's either way.
+    session's value, with a note; the data themselves are the file's either way.  The
+    file's ``app_settings`` give the rest (noise, seed, initialization); each is validated
+    by its setting, and one that is refused or unknown is left out (with a note).
     """
     cfg, ts, ds = run.cfg, run.settings, run.dataset
     by = schema.BY_NAME
+    notes: list[str] = []
+    app: dict[str, Any] = {}
+    for name, v in (run.app_settings or {}).items():
+        s = by.get(name)
+        if s is None or s.group not in schema.NETWORK_GROUPS:
+            continue  # not a Playground setting of the run (a newer or another program's)
+        try:
+            app[name] = schema.validate(s, v)
+        except ValueError as err:
+            notes.append(f"The file's “{s.label}” was not used: {err}")
     strict = {
         "hidden": tuple(cfg.layer_sizes[1:-1]),
         "acts": tuple(cfg.activations),
@@ -159,7 +189,7 @@ def settings_from_run(run: bio.Run, state: Mapping[str, Any]) -> tuple[dict[str,
         "batch": 0 if ts.batch_size is None else ts.batch_size,
         "optimizer": ts.optimizer,
     }
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = dict(app)  # the records below win over app_settings
     for name, v in strict.items():
         try:
             values[name] = schema.validate(by[name], v)
@@ -167,7 +197,6 @@ def settings_from_run(run: bio.Run, state: Mapping[str, Any]) -> tuple[dict[str,
             raise ValueError(
                 f"The Playground cannot show this run's network or training settings: {err}"
             ) from None
-    notes: list[str] = []
     builtin = ds.name in bp_datasets.DATASET_NAMES
     values["dataset"] = ds.name if builtin else CSV_DATASET
     m = ds.m_train + ds.m_test
@@ -185,10 +214,13 @@ def settings_from_run(run: bio.Run, state: Mapping[str, Any]) -> tuple[dict[str,
         try:
             values[name] = schema.validate(by[name], v)
         except ValueError:
+            values.pop(name, None)
             notes.append(
                 f"The sidebar's “{by[name].label}” keeps your value: the run's "
                 f"{text.quote(v)} is not one it offers (the data are the file's)."
             )
+    if any(n not in values for n in NOT_IN_A_RUN):
+        notes.append(NOT_IN_A_RUN_NOTE)
     return values, notes
 
 
@@ -257,7 +289,7 @@ def import_run(state: MutableMapping[str, Any], data: bytes, file_name: str) -> 
     schema.note(
         state,
         f"Imported {text.quote(file_name)}: epoch {trainer.epoch}, {trainer.steps} gradient "
-        f"steps, {text.architecture(trainer.cfg.layer_sizes)}. {NOT_IN_A_RUN_NOTE}",
+        f"steps, {text.architecture(trainer.cfg.layer_sizes)}.",
     )
     for n in notes:
         schema.note(state, n)
@@ -508,7 +540,7 @@ def downloads(lab: Lab, state: Mapping[str, Any], matrix: tuple[str, int]) -> li
     file holds what the page showed, and its name says that epoch.  ``matrix`` is the
     (kind, l) the student picked.
     """
-    run = run_of(lab)
+    run = run_of(lab, state)
     stem = file_stem(run)
     kind, l = matrix
     view = {k: state.get(k) for k in ("discretize", "show_test", "log_cost")}
@@ -566,6 +598,7 @@ __all__ = [
     "MIME",
     "NOT_IN_A_RUN",
     "NOT_IN_A_RUN_NOTE",
+    "playground_settings",
     "boundary_png",
     "csv_bytes_of",
     "current_figures",

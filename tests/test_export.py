@@ -449,6 +449,44 @@ def test_json_is_not_offered_for_a_run_too_big_for_it():
     assert runs.read_run(runs.run_npz(runs.run_of(lab))).dataset.m_train == m - 10
 
 
+# ---------------------------------------------------------------------------------------------
+# The Playground settings travel in the file (app_settings)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_downloaded_run_brings_back_every_playground_setting():
+    state = _trained(
+        2, dataset="moons", noise=0.35, seed=42, init="xavier", hidden=(3,), acts=("tanh",)
+    )
+    items = {d.key: d for d in runs.downloads(state["lab"], state, ("Theta", 1))}
+    for key in ("json", "npz"):
+        fresh = _session()
+        runs.import_run(fresh, items[key].make(), f"r.{key}")
+        for s in schema.SCHEMA:
+            if s.group in schema.NETWORK_GROUPS:
+                assert fresh[s.name] == state[s.name], (key, s.name)
+        assert not any(runs.NOT_IN_A_RUN_NOTE in n for n in fresh["_notes"])
+        # a later network change draws Θ from the file's seed and initialization
+        schema.set_setting(fresh, "hidden", (4,))
+        schema.set_setting(state, "hidden", (4,))
+        got, want = lab_mod.sync_lab(fresh).trainer.Theta, lab_mod.build_lab(state).trainer.Theta
+        for T, U in zip(got, want, strict=True):
+            assert np.array_equal(T, U)
+        schema.set_setting(state, "hidden", (3,))
+
+
+def test_a_bad_or_unknown_app_setting_is_left_out_with_a_note():
+    from dataclasses import replace
+
+    state = _trained(1, seed=3)
+    run = runs.run_of(state["lab"], state)
+    app = {**run.app_settings, "seed": 10**7, "noise": 0.2, "from_the_future": 1}
+    fresh = _session(seed=5)
+    runs.import_run(fresh, runs.run_json(replace(run, app_settings=app)), "r.json")
+    assert fresh["seed"] == 5 and fresh["noise"] == 0.2
+    assert any("Random seed" in n and "was not used" in n for n in fresh["_notes"])
+
+
 def test_a_run_with_drawn_points_keeps_them_and_says_the_count_is_not_offered():
     from dataclasses import replace
 

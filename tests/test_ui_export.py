@@ -138,3 +138,18 @@ def test_a_bad_file_gets_a_message_and_changes_nothing(data, words):
     assert at.session_state["lab"] is lab and at.session_state["alpha"] == 0.3
     for T, U in zip(lab.trainer.Theta, Theta, strict=True):
         assert np.array_equal(T, U)
+
+
+def test_a_run_downloaded_here_comes_back_with_every_setting(deferred):
+    query = {"dataset": "spiral", "noise": "0.3", "seed": "12", "init": "he", "hidden": "5,3"}
+    at = open_app(query)
+    files = {k: v for eid, v in deferred.items() for k in EXPECTED if eid.endswith(k)}
+    data = files["b_dl_npz"][2]()
+    other = open_app()
+    other.file_uploader(key="w_run_file").set_value(("r.npz", data, "application/zip")).run()
+    ok(other)
+    assert schema.settings_to_query(other.session_state) == schema.settings_to_query(
+        at.session_state
+    )
+    for k in ("noise", "seed", "init"):
+        assert widget(other, f"w_{k}").value == at.session_state[k], k

@@ -29,7 +29,9 @@ t: ``Run.optimizer_state``), so training continued after a save and a load gives
 bit for bit, as training on without them.  Files written before it was saved load with
 ``optimizer_state = None`` and resume with a fresh state; files written before L1
 regularization existed load as L2 (``schema.FIELDS_ADDED``).  Not saved: the random generator
-(mini-batch order) and the Θ snapshots.
+(mini-batch order) and the Θ snapshots.  A run may carry ``app_settings`` (the settings of
+the program that made it, e.g. the Playground's noise and seed): kept as they are, checked
+as plain short values (``MAX_APP_SETTINGS`` of them at most), never read by bp_core.
 
 Beside the run file: ``png.encode_png`` (an image array → PNG bytes, numpy + zlib only) and
 ``snippet.python_snippet`` (a Python script that reproduces a run with bp_core).
@@ -43,8 +45,10 @@ from .npz_file import load_npz, save_npz
 from .png import encode_png
 from .run import Run, copy_optimizer_state, restore_trainer, run_from_trainer
 from .schema import (
+    APP_SETTINGS_KEY,
     FORMAT_NAME,
     FORMAT_VERSION,
+    MAX_APP_SETTINGS,
     MAX_COUNT,
     MAX_FILE_BYTES,
     MAX_JSON_BYTES,
@@ -60,9 +64,11 @@ from .schema import (
 from .snippet import DataSpec, python_snippet
 
 __all__ = [
+    "APP_SETTINGS_KEY",
     "DataSpec",
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "MAX_APP_SETTINGS",
     "MAX_COUNT",
     "MAX_FILE_BYTES",
     "MAX_JSON_BYTES",

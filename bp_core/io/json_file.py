@@ -2,11 +2,11 @@
 
 The text is one object: ``format``, ``version``, ``config``, ``settings``, ``history``,
 ``epoch``, ``steps``, ``Theta`` (a list of matrices, each a list of rows), ``dataset``
-(its names and its arrays as lists) and ``optimizer_state`` (momentum's ``v``, Adam's ``m``,
+(its names and its arrays as lists), ``optimizer_state`` (momentum's ``v``, Adam's ``m``,
 ``v`` as lists of n_weights numbers and its ``t``; ``{}`` for gradient descent; absent from
-files written before it was saved).  Floats are written with ``repr``, so they read back bit
-for bit.  Reading measures the text before parsing it and checks every shape before any
-array is allocated (see ``bp_core.io.schema``).
+files written before it was saved) and, when the run has them, ``app_settings``.  Floats
+are written with ``repr``, so they read back bit for bit.  Reading measures the text before
+parsing it and checks every shape before any array is allocated (see ``bp_core.io.schema``).
 """
 
 from __future__ import annotations
@@ -101,8 +101,12 @@ def from_json(text: str | bytes) -> Run:
         raise schema.fail("it is JSON, but not a saved run (expected an object with named fields).")
     schema.check_header(doc)
     schema.check_keys(
-        doc, (*schema.TOP_KEYS, "Theta", "dataset"), (schema.OPTIMIZER_STATE_KEY,), "The file"
+        doc,
+        (*schema.TOP_KEYS, "Theta", "dataset"),
+        (schema.OPTIMIZER_STATE_KEY, schema.APP_SETTINGS_KEY),
+        "The file",
     )
+    app = schema.check_app_settings(doc.get(schema.APP_SETTINGS_KEY))
     cfg = schema.config_from_dict(doc["config"])  # sizes checked before Θ is allocated
     budget = [schema.MAX_NUMBERS]
     Th = doc["Theta"]
@@ -150,4 +154,4 @@ def from_json(text: str | bytes) -> Run:
             },
             **counts,
         }
-    return schema.make_run(parts, Theta, arrays, state)
+    return schema.make_run(parts, Theta, arrays, state, app)

@@ -5,8 +5,8 @@ The arrays are ``Theta_1`` … ``Theta_{L-1}`` (course superscripts: ``Theta_1``
 ``raw_test``, ``standardizer_mean``, ``standardizer_std`` and the optimizer's vectors
 ``optimizer_v`` (momentum), ``optimizer_m`` and ``optimizer_v`` (Adam), each (n_weights,);
 everything else (format, version, configuration, settings, history, the data set's names,
-the optimizer's counts such as Adam's t) is one JSON text stored in the 0-d unicode array
-``meta``.
+the optimizer's counts such as Adam's t, the app settings) is one JSON text stored in the
+0-d unicode array ``meta``.
 
 Reading never unpickles: every member's header is inspected first, so object arrays are
 refused without being read, and the arrays are read with ``np.load(..., allow_pickle=False)``.
@@ -179,8 +179,12 @@ def load_npz(file: str | os.PathLike[str] | bytes | Any) -> Run:
             raise schema.fail("its 'meta' text is not a saved run.")
         schema.check_header(meta)
         schema.check_keys(
-            meta, (*schema.TOP_KEYS, "dataset"), (schema.OPTIMIZER_STATE_KEY,), "The file's meta"
+            meta,
+            (*schema.TOP_KEYS, "dataset"),
+            (schema.OPTIMIZER_STATE_KEY, schema.APP_SETTINGS_KEY),
+            "The file's meta",
         )
+        app = schema.check_app_settings(meta.get(schema.APP_SETTINGS_KEY))
         cfg = schema.config_from_dict(meta["config"])
         theta_keys = [f"Theta_{l}" for l in range(1, cfg.L)]
         expected = {"meta", *theta_keys, *schema.DATA_ARRAYS}
@@ -223,4 +227,4 @@ def load_npz(file: str | os.PathLike[str] | bytes | Any) -> Run:
         # labels keep their integer type (checked later); everything else is float64
         if not (k.startswith("y_") and A.dtype.kind in "iu"):
             arrays[k] = np.asarray(A, dtype=np.float64)
-    return schema.make_run(parts, Theta, arrays, state)
+    return schema.make_run(parts, Theta, arrays, state, app)

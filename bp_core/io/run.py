@@ -36,6 +36,12 @@ class Run:
         momentum's velocity, ``{"m": (n_weights,), "v": (n_weights,), "t": int}`` for Adam's
         moments and step count.  None when it is not known (a file written before it was
         saved): training then resumes with a fresh optimizer state.
+    app_settings : dict or None
+        The settings of the program that made the run, by name (the Playground's noise,
+        seed and initialization, which no bp_core record holds), kept as they are and never
+        read by bp_core: each value plain (true/false, a whole or finite number, a text of
+        at most ``MAX_NAME_CHARS``, or a list of at most ``MAX_LAYERS`` of those).  None
+        when the file has none.
     """
 
     cfg: NetConfig
@@ -46,6 +52,7 @@ class Run:
     epoch: int
     steps: int
     optimizer_state: dict[str, Array | int] | None = None
+    app_settings: dict[str, Any] | None = None
 
 
 def copy_history(h: History) -> History:

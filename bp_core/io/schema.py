@@ -81,6 +81,8 @@ MAX_NAME_CHARS = 255
 MAX_WORD_CHARS = 40
 #: Characters of file text quoted in a message.
 QUOTE_CHARS = 40
+#: Entries of a run's ``app_settings`` (the Playground writes about 20).
+MAX_APP_SETTINGS = 100
 
 # --------------------------------------------------------------------------------------
 # Messages
@@ -879,8 +881,8 @@ def theta(Theta: Sequence[Array], cfg: NetConfig) -> tuple[Array, ...]:
 
 
 def meta_dict(run: Run) -> dict[str, Any]:
-    """The run's plain data except Θ and the data set."""
-    return {
+    """The run's plain data except Θ, the data set and the optimizer state."""
+    d = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "config": to_plain(run.cfg),
@@ -889,6 +891,9 @@ def meta_dict(run: Run) -> dict[str, Any]:
         "epoch": int(run.epoch),
         "steps": int(run.steps),
     }
+    if getattr(run, "app_settings", None) is not None:
+        d[APP_SETTINGS_KEY] = app_settings_to_plain(run.app_settings)
+    return d
 
 
 def finite(A: Array) -> Array:
@@ -935,11 +940,13 @@ def make_run(
     Theta: Sequence[Array],
     arrays: dict[str, Array],
     optimizer_state: dict[str, Array | int] | None = None,
+    app_settings: dict[str, Any] | None = None,
 ) -> Run:
     """The Run from checked parts and the arrays (whose values are checked here).
 
     ``optimizer_state`` has passed :func:`check_optimizer_state` (its vectors' values are
-    checked here); None for a file without one.
+    checked here); None for a file without one.  ``app_settings`` has passed
+    :func:`check_app_settings`.
     """
     if optimizer_state is not None:
         for k, v in optimizer_state.items():
@@ -954,7 +961,66 @@ def make_run(
         epoch=parts.epoch,
         steps=parts.steps,
         optimizer_state=optimizer_state,
+        app_settings=app_settings,
     )
+
+
+# --------------------------------------------------------------------------------------
+# The settings of the program that made the run (optional, kept as they are)
+# --------------------------------------------------------------------------------------
+
+#: The file's key for ``Run.app_settings``.  Optional: most files have none.
+APP_SETTINGS_KEY = "app_settings"
+
+
+def _app_value(v: Any, what: str, inner: bool = False) -> Any:
+    """One plain value: true/false, a whole or finite number, a short text, or (not nested)
+    a list of at most ``MAX_LAYERS`` of those."""
+    if v is None or isinstance(v, bool):
+        return v
+    if isinstance(v, int | np.integer):
+        if not -MAX_COUNT <= int(v) <= MAX_COUNT:
+            raise fail(f"{what} should be at most {MAX_COUNT:,} in size (got {describe(v)}).")
+        return int(v)
+    if isinstance(v, float | np.floating):
+        if not math.isfinite(v):
+            raise fail(f"{what} should be a finite number (got {v}).")
+        return float(v)
+    if isinstance(v, str):
+        return name(v, what)
+    if isinstance(v, list | tuple) and not inner:
+        if len(v) > MAX_LAYERS:
+            raise fail(f"{what} lists {len(v)} items; at most {MAX_LAYERS} are allowed.")
+        return [_app_value(x, f"each of {what}", inner=True) for x in v]
+    raise fail(f"{what} should be a plain value, not {describe(v)}.")
+
+
+def check_app_settings(d: Any) -> dict[str, Any] | None:
+    """A file's ``app_settings``: at most ``MAX_APP_SETTINGS`` names (each at most
+    ``MAX_WORD_CHARS`` characters), each a plain value (see ``Run.app_settings``); None
+    stays None.  Raises the file's ValueError otherwise."""
+    if d is None:
+        return None
+    if not isinstance(d, dict):
+        raise fail("its app settings should be a set of named fields (a JSON object).")
+    if len(d) > MAX_APP_SETTINGS:
+        raise fail(f"it has {len(d):,} app settings; at most {MAX_APP_SETTINGS} are allowed.")
+    out = {}
+    for k, v in d.items():
+        if not isinstance(k, str) or not k or len(k) > MAX_WORD_CHARS:
+            raise fail(f"the app setting {quote(str(k))} has no short name.")
+        out[k] = _app_value(v, f"the app setting {quote(k)}")
+    return out
+
+
+def app_settings_to_plain(d: Any) -> dict[str, Any]:
+    """``Run.app_settings`` as plain JSON data (tuples become lists), checked as on reading:
+    a file that could not be loaded back is never written."""
+    plain = {str(k): list(v) if isinstance(v, tuple) else v for k, v in dict(d).items()}
+    try:
+        return check_app_settings(plain)
+    except ValueError as e:
+        raise ValueError(f"Cannot save the run's app settings: {e}") from None
 
 
 # --------------------------------------------------------------------------------------
