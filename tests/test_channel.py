@@ -351,6 +351,7 @@ def test_a_point_message_changes_the_labs_data_and_the_points_are_sent_again(cli
             1,
         )
         assert f["draw"]["drawn"] == 1 and "Added a training point of class 1" in f["notice"]
+        assert f["points"]["drawn"] == [m]  # the new last row, ringed in the view
         assert f["events"] == ["edited"]  # the page re-runs: it lists the hand edits
         assert lab.edits[-1] == "added a point of class 1"
         ws.send_text(json.dumps({"t": "play"}))

@@ -346,6 +346,17 @@ function drawBoundary(view, f) {
         ctx.stroke();
       }
     }
+    if (pts.drawn && pts.drawn.length) { // points drawn by hand: a thin black ring around each
+      ctx.lineWidth = 1.2;
+      ctx.strokeStyle = "#111";
+      ctx.beginPath();
+      for (const i of pts.drawn) {
+        const px = X(pts.train.x[i]), py = Y(pts.train.y[i]);
+        ctx.moveTo(px + 5.6, py);
+        ctx.arc(px, py, 5.6, 0, 2 * Math.PI);
+      }
+      ctx.stroke();
+    }
   }
   if (f.marked) { // the training example i the diagram shows
     const mx = X(f.marked[0]), my = Y(f.marked[1]);
@@ -396,6 +407,7 @@ function drawBoundary(view, f) {
       item(css(CLASS_RGB[k % CLASS_RGB.length]), "#fff", `y = ${k}`);
     }
     if (f.view.show_test && lx < W - 80) item("#ccc", "#222", "test (dark rim)");
+    if (pts && pts.drawn && pts.drawn.length && lx < W - 80) item("#fff", "#111", "drawn (ring)");
   }
   // colour bar for one output unit
   if (b.kind !== "multiclass") {
@@ -1048,6 +1060,7 @@ function updateDrawUi(view, f) {
   const d = f.draw;
   const box = view.dom.drawBox;
   view.drawInfo = d && f.boundary ? d : null;
+  view.dom.root.classList.toggle("bp-drawable", Boolean(view.drawInfo));
   if (!view.drawInfo) { box.style.display = "none"; return; }
   box.style.display = "";
   const K = d.classes;

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from lab_ui import drawing, frames, text
 from lab_ui.lab import status_line, train_for_frame
 
@@ -306,6 +308,8 @@ class LiveSession:
         # whole once, then only its new rows.
         if "points" not in parts:
             frame["points"] = "same"
+        elif frame["points"] is not None:  # which training points were drawn by hand (rows)
+            frame["points"]["drawn"] = np.flatnonzero(drawing.drawn_mask(lab.dataset)).tolist()
         frame["chain"] = self._chain(tr)
         frame["notice"] = self.notice
         ds = lab.dataset
