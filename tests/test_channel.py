@@ -140,6 +140,30 @@ def test_parse_client_only_raises_bad_message(value):
     assert msg["t"] in protocol.CLIENT_KINDS
 
 
+_ANY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=4), c, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    kind=st.sampled_from(["add_point", "remove_point", "chain", "set_weight"]),
+    fields=st.dictionaries(st.sampled_from(["at", "c", "px", "w", "value"]), _ANY, max_size=5),
+)
+def test_edit_messages_of_any_shape_only_raise_bad_message(kind, fields):
+    raw = json.dumps({"t": kind, **fields})
+    if len(raw) > protocol.MAX_CLIENT_MESSAGE:
+        return
+    try:
+        msg = protocol.parse_client(raw)
+    except protocol.BadMessageError:
+        return
+    assert msg["t"] == kind
+    for v in (*msg.get("at", ()), *msg.get("px", ()), msg.get("value", 0.0)):
+        assert type(v) is float and abs(v) <= protocol.MAX_COORD  # finite, bounded floats
+
+
 def test_good_edit_messages_keep_only_their_fields():
     assert protocol.parse_client('{"t": "add_point", "at": [1, -2.5], "c": 1, "x": 9}') == {
         "t": "add_point",
