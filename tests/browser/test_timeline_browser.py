@@ -87,3 +87,23 @@ def test_copy_link_copies_the_current_url(browser, app_url):
         page.screenshot(path=str(SHOTS / "copy-link.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_after_step_the_slider_and_the_url_follow(page, app_url):
+    page.goto(app_url + "/?batch=64")  # 250 training examples: 4 mini-batches an epoch
+    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    for _ in range(2):
+        page.get_by_role("button", name="Step 1 epoch").click()
+        page.wait_for_timeout(300)
+    page.get_by_role("button", name="Step 1 mini-batch").click()
+    page.wait_for_function(f"document.querySelector('{ROOT}').dataset.step === '9'")
+    # the page re-runs after a Step: the URL carries the epoch and the step, the slider is there
+    page.wait_for_url(re.compile(r"epoch=2&step=9\b"), timeout=30_000)
+    slider = page.get_by_role("slider", name="Epoch")
+    slider.wait_for(timeout=30_000)
+    assert slider.get_attribute("aria-valuetext") == "2 + 1 of 4 steps"
+    page.screenshot(path=str(SHOTS / "after-step.png"), full_page=True)
+    # the link reopens mid-epoch, at the same step
+    page.reload()
+    page.wait_for_function(f"document.querySelector('{ROOT}')?.dataset.step === '9'")
+    assert _epoch(page) == 2
