@@ -82,8 +82,8 @@ def continue_training(trainer: Trainer, dataset: Any) -> Trainer:
     """
     with_data = getattr(trainer, "with_data", None)
     if callable(with_data):
-        with_data(dataset)
-        return trainer
+        out = with_data(dataset)  # in place (None), or the trainer that goes on
+        return out if isinstance(out, Trainer) else trainer
     new = Trainer(trainer.cfg, trainer.Theta, dataset, trainer.settings, trainer.rng)
     new.epoch, new.steps, new.history = trainer.epoch, trainer.steps, trainer.history
     # a snapshot taken inside an epoch holds that epoch's order of the *old* examples: only

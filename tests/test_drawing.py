@@ -127,3 +127,14 @@ def test_going_back_in_time_after_drawing_trains_on_the_data_as_they_are():
         assert new.epoch == 1
         new.run_epoch()
         assert new.epoch == 2 and new.X_train.shape[0] == tr.m + 1
+
+
+def test_continue_training_uses_bp_cores_with_data_when_there_is_one(monkeypatch):
+    from bp_core.training import Trainer
+
+    seen = []
+    monkeypatch.setattr(Trainer, "with_data", lambda self, data: seen.append(data), raising=False)
+    lab = _ss()["lab"]
+    tr = lab.trainer
+    drawing.draw_point(lab, (0.2, 0.2), 0)
+    assert lab.trainer is tr and seen == [lab.dataset]  # went on in place
