@@ -216,12 +216,14 @@ def test_url_settings_are_validated():
 def test_csv_upload_good_and_bad():
     at = _open()
     bad = b"x1,x2,label\n1,2\n"
-    at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()
+    at.file_uploader(key="w_csv").set_value(("bad.csv", bad, "text/csv")).run()
     _ok(at)
     assert any("was not loaded" in w.value for w in at.warning)
     assert _lab(at).dataset.name == "circle"  # untouched
     rows = "\n".join(f"{i % 7 - 3},{(i * 3) % 5 - 2},{i % 2}" for i in range(40))
-    at.file_uploader[0].set_value(("mine.csv", f"x1,x2,label\n{rows}\n".encode(), "text/csv"))
+    at.file_uploader(key="w_csv").set_value(
+        ("mine.csv", f"x1,x2,label\n{rows}\n".encode(), "text/csv")
+    )
     at.run()
     _ok(at)
     assert at.session_state["dataset"] == "csv"

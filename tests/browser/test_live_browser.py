@@ -89,7 +89,9 @@ def test_csv_labels_and_column_names_are_text_not_html(page, app_url, artifacts,
     path.write_text("\n".join(lines) + "\n")
     page.goto(app_url)
     _wait_painted(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.locator(
+        '[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]'
+    ).set_input_files(str(path))
     page.wait_for_function(f"document.querySelector('{ROOT}').dataset.sizes.endsWith('-3')")
     page.wait_for_timeout(500)
     # hover every unit of the diagram (the output units carry the class labels)
