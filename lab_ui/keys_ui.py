@@ -91,7 +91,7 @@ def legend_text(bindings: Sequence[Binding]) -> str:
 def _mounter() -> Any:
     return st.components.v2.component(
         COMPONENT,
-        html='<div class="bp-keys-host" data-testid="bp-keys-host"></div>',
+        html='<div class="bp-keyboard-host" data-testid="bp-keyboard-host"></div>',
         js="keys.js",
         css="keys.css",
         isolate_styles=False,

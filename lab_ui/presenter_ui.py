@@ -77,18 +77,20 @@ h2 {{ font-size: 40px !important; }}
 h3 {{ font-size: 34px !important; }}
 .katex {{ font-size: 1.25em; }}
 /* the live view (backprop_lab/live_view: its root has the class bp-presenter) */
-.bp-live.bp-presenter .bp-btn {{ font-size: {BODY_PX}px; padding: 8px 20px; }}
+.bp-live.bp-presenter .bp-btn {{ font-size: {BODY_PX}px !important; padding: 8px 20px; }}
 .bp-live.bp-presenter .bp-status, .bp-live.bp-presenter .bp-conn,
 .bp-live.bp-presenter .bp-title, .bp-live.bp-presenter .bp-legend,
 .bp-live.bp-presenter .bp-check, .bp-live.bp-presenter .bp-tip {{
   font-size: {BODY_PX - 2}px; line-height: 1.35;
 }}
 .bp-live.bp-presenter .bp-status {{ font-size: {BODY_PX}px; }}
+/* a floor for all the live view's other text (its toolbar's labels, panels, tooltips) */
+.bp-live.bp-presenter :not(sup, sub, canvas) {{ font-size: max({BODY_PX - 2}px, 1em) !important; }}
 .bp-live.bp-presenter .bp-tip {{ max-width: 520px; }}
 .bp-live.bp-presenter .bp-swatch {{ width: 110px; height: 16px; }}
 .bp-live.bp-presenter .bp-check input {{ width: 22px; height: 22px; }}
 /* the keys' list (backprop_lab/keys) */
-.bp-keys .bp-keys-btn, .bp-keys .bp-keys-panel {{ font-size: {BODY_PX - 2}px; }}
+.bp-keyboard .bp-keyboard-btn, .bp-keyboard .bp-keyboard-panel {{ font-size: {BODY_PX - 2}px; }}
 </style>"""
 
 

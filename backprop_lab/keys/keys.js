@@ -37,14 +37,14 @@ function typing(el) {
 
 function buildDom(parent) {
   const root = document.createElement("div");
-  root.className = "bp-keys";
-  root.dataset.testid = "bp-keys";
+  root.className = "bp-keyboard";
+  root.dataset.testid = "bp-keyboard";
   const btn = document.createElement("button");
   btn.type = "button";
-  btn.className = "bp-keys-btn";
+  btn.className = "bp-keyboard-btn";
   btn.textContent = "⌨ Keys (?)";
   const panel = document.createElement("div");
-  panel.className = "bp-keys-panel";
+  panel.className = "bp-keyboard-panel";
   panel.dataset.role = "keys-list";
   panel.hidden = true;
   root.append(btn, panel);
@@ -54,7 +54,7 @@ function buildDom(parent) {
 
 function fillList(kb, title, legend) {
   const head = document.createElement("div");
-  head.className = "bp-keys-title";
+  head.className = "bp-keyboard-title";
   head.textContent = title || "Keys on this page";
   const list = document.createElement("dl");
   for (const [keys, what] of legend || []) {

@@ -1,0 +1,125 @@
+"""Keys in a real browser at 1920 × 1080: the Playground's live view in presenter mode (and a
+clicker's PageDown), the Step-through's key listener (lab_ui.keys_ui), keys typed into a
+widget left alone, and the listener gone when its page is left."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("BP_SHOTS_DIR") or ARTIFACTS)
+ROOT = ".bp-live"
+
+
+@pytest.fixture
+def hd(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def _wait(page, cond: str) -> None:
+    page.wait_for_function(
+        f"(() => {{ const d = document.querySelector('{ROOT}').dataset; return {cond}; }})()"
+    )
+
+
+def _step_heading(page) -> int:
+    text = page.get_by_text(re.compile(r"^Step \d+ of \d+")).first.inner_text()
+    return int(re.match(r"Step (\d+)", text).group(1))
+
+
+def _sent(page) -> int:
+    return page.evaluate("window.__bpKeysSent || 0")
+
+
+def test_playground_keys_in_presenter_mode_and_a_clicker(hd, app_url):
+    page = hd
+    page.goto(app_url + "/?presenter=1&batch=10")  # 25 mini-batches an epoch
+    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.locator(f"{ROOT} .bp-status").click()  # focus the page, not a widget
+    page.keyboard.press("ArrowRight")
+    _wait(page, "d.step === '1'")
+    page.keyboard.press(".")
+    _wait(page, "d.step === '2'")
+    page.keyboard.press("PageDown")  # a presentation clicker's "next"
+    _wait(page, "d.step === '3'")
+    page.keyboard.press("Shift+ArrowRight")  # the rest of the epoch
+    _wait(page, "d.epoch === '1' && d.step === '25'")
+    page.keyboard.press("Space")
+    _wait(page, "d.playing === '1'")
+    _wait(page, "+d.epoch >= 4")
+    page.keyboard.press("Space")
+    _wait(page, "d.playing === '0'")
+    page.keyboard.press("r")
+    _wait(page, "d.epoch === '0' && d.step === '0'")
+    page.keyboard.press("?")
+    conn = page.locator(f"{ROOT} .bp-conn")
+    assert conn.is_visible() and "PageDown" in conn.inner_text() and "Reset" in conn.inner_text()
+    page.screenshot(path=str(SHOTS / "keys-playground-presenter.png"))
+
+
+def test_step_through_keys_move_the_walk_through(hd, app_url):
+    page = hd
+    page.goto(app_url + "/Step_through")
+    page.get_by_text(re.compile(r"^Step 1 of \d+")).first.wait_for(timeout=60_000)
+    page.locator(".bp-keyboard").wait_for()
+    page.get_by_role("heading", name="Step through backprop").click()  # focus the page
+    page.keyboard.press("ArrowRight")
+    page.get_by_text(re.compile(r"^Step 2 of \d+")).first.wait_for()
+    page.keyboard.press("PageDown")
+    page.get_by_text(re.compile(r"^Step 3 of \d+")).first.wait_for()
+    page.keyboard.press("PageUp")
+    page.get_by_text(re.compile(r"^Step 2 of \d+")).first.wait_for()
+    page.keyboard.press("End")
+    page.get_by_text(re.compile(r"^Step (\d+) of \1 ·")).first.wait_for()  # the last step
+    page.keyboard.press("r")
+    page.get_by_text(re.compile(r"^Step 1 of \d+")).first.wait_for()
+    # "?" shows the list of this page's keys, on the page
+    panel = page.locator(".bp-keyboard [data-role=keys-list]")
+    assert not panel.is_visible()
+    page.keyboard.press("?")
+    panel.wait_for(state="visible")
+    assert "next step" in panel.inner_text() and "PageUp" in panel.inner_text()
+    page.screenshot(path=str(SHOTS / "keys-step-through-list.png"))
+    page.keyboard.press("?")
+    panel.wait_for(state="hidden")
+    # a key typed into a widget is the widget's
+    sent = _sent(page)
+    page.get_by_label(re.compile(r"^Example i")).click()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("r")
+    page.wait_for_timeout(800)
+    assert _sent(page) == sent and _step_heading(page) == 1
+
+
+def test_the_listener_is_removed_with_its_page(hd, app_url):
+    page = hd
+    page.goto(app_url + "/Gradients")
+    page.get_by_text("after 0 epochs on the Playground").wait_for(timeout=60_000)
+    page.locator(".bp-keyboard").wait_for()
+    page.get_by_role("heading", name="Gradients").first.click()
+    page.keyboard.press("PageDown")  # one mini-batch: with the whole batch, one epoch
+    page.get_by_text("after 1 epochs on the Playground").wait_for()
+    sent = _sent(page)
+    assert sent == 1
+    page.get_by_role("link", name="Playground").first.click()
+    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("!document.querySelector('.bp-keyboard')")  # its page's run is over
+    page.locator(f"{ROOT} .bp-status").click()
+    page.keyboard.press("ArrowRight")  # the live view's now, and only the live view's
+    _wait(page, "d.step === '2'")
+    page.wait_for_timeout(500)
+    assert _sent(page) == sent  # the Gradients page's listener did not answer
