@@ -4,8 +4,6 @@ for bit the same as never having stopped."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,17 +13,7 @@ from bp_core.config import NetConfig
 from bp_core.initializers import init_weights
 from bp_core.network import backprop, cost
 from bp_core.training import Trainer, TrainSettings
-
-
-@dataclass
-class Data:
-    """The least a Trainer needs (``LabelledData``)."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    task: str = "classification"
+from tests.strategies import Data
 
 
 def toy_data(m: int = 12, seed: int = 0) -> Data:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -14,17 +13,7 @@ from bp_core.config import NetConfig
 from bp_core.initializers import init_weights
 from bp_core.network import backprop, cost, encode_targets
 from bp_core.training import Trainer, TrainSettings
-
-
-@dataclass
-class Data:
-    """The least a Trainer needs (``LabelledData``)."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    task: str = "classification"
+from tests.strategies import Data
 
 
 def xor_data() -> Data:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from lab_ui import schema
 from tests.apptest_helpers import widget as _widget
+from tests.strategies import valid_values
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -171,26 +171,9 @@ def test_a_refused_widget_value_puts_the_setting_back():
     assert state["alpha"] == 1.0 and state["w_alpha"] == 1.0
 
 
-def _valid(s: schema.Setting):
-    allowed = s.allowed()
-    if s.kind == "bool":
-        return hs.booleans()
-    if s.kind == "choice" or (s.kind in ("int", "float") and allowed):
-        return hs.sampled_from([a for a in allowed if a != schema.CSV_DATASET])
-    if s.kind == "int":
-        return hs.integers(int(s.lo), int(s.hi))
-    if s.kind == "float":
-        return hs.floats(s.lo, s.hi).map(lambda v: float(f"{v:g}"))
-    if s.kind == "ints":
-        return hs.lists(hs.integers(int(s.lo), int(s.hi)), max_size=s.max_len).map(tuple)
-    return hs.lists(
-        hs.sampled_from(allowed), min_size=max(s.min_len, 1), max_size=s.max_len, unique=True
-    ).map(tuple)
-
-
 @pytest.mark.parametrize("setting", schema.URL_SETTINGS, ids=lambda s: s.name)
 def test_every_url_setting_round_trips(setting):
-    @given(_valid(setting))
+    @given(valid_values(setting))
     def check(value):
         assert schema.validate(setting, schema.to_text(setting, value)) == value
 

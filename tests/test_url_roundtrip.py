@@ -10,24 +10,8 @@ from hypothesis import strategies as hs
 
 from lab_ui import lab as lab_mod
 from lab_ui import schema, timeline_ui
-from lab_ui.schema import CSV_DATASET, URL_SETTINGS
-
-
-def _value(s: schema.Setting):
-    allowed = s.allowed()
-    if s.kind == "bool":
-        return hs.booleans()
-    if s.kind == "choice" or (s.kind in ("int", "float") and allowed):
-        return hs.sampled_from([a for a in allowed if a != CSV_DATASET])
-    if s.kind == "int":
-        return hs.integers(int(s.lo), int(s.hi))
-    if s.kind == "float":
-        return hs.floats(s.lo, s.hi).map(lambda v: float(f"{v:g}"))
-    if s.kind == "ints":
-        return hs.lists(hs.integers(int(s.lo), int(s.hi)), max_size=s.max_len).map(tuple)
-    return hs.lists(
-        hs.sampled_from(allowed), min_size=max(s.min_len, 1), max_size=s.max_len, unique=True
-    ).map(tuple)
+from lab_ui.schema import URL_SETTINGS
+from tests.strategies import valid_values
 
 
 @hs.composite
@@ -38,7 +22,7 @@ def states(draw):
     query = {}
     for s in URL_SETTINGS:
         if s.name in names:
-            query[s.url] = schema.to_text(s, draw(_value(s)))
+            query[s.url] = schema.to_text(s, draw(valid_values(s)))
     values, notes = schema.settings_from_query(query)
     assert notes == []
     return values
