@@ -43,6 +43,24 @@ def _node_y(n: int) -> Array:
     return np.arange(n, dtype=np.float64)[::-1] - (n - 1) / 2
 
 
+def _bias_units(L: int, bias_y: Sequence[float]) -> go.Scatter:
+    """The bias units a₀⁽ˡ⁾ = 1 of layers 1 … L − 1, as grey squares above each layer."""
+    return go.Scatter(
+        x=list(range(1, L)),
+        y=bias_y[:-1],
+        mode="markers",
+        name="bias unit a₀ = 1",
+        marker={
+            "symbol": "square",
+            "size": 10,
+            "color": "#f2f2f2",
+            "line": {"color": "#666", "width": 1.5},
+        },
+        text=[f"bias unit a<sub>0</sub><sup>({l})</sup> = 1" for l in range(1, L)],
+        hoverinfo="text",
+    )
+
+
 def network_diagram(
     layer_sizes: Sequence[int],
     nodes_read: Sequence[int] = (),
@@ -126,22 +144,7 @@ def network_diagram(
                 showlegend=role != "idle" and bool(nx),
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=list(range(1, L)),
-            y=bias_y[:-1],
-            mode="markers",
-            name="bias unit a₀ = 1",
-            marker={
-                "symbol": "square",
-                "size": 10,
-                "color": "#f2f2f2",
-                "line": {"color": "#666", "width": 1.5},
-            },
-            text=[f"bias unit a<sub>0</sub><sup>({l})</sup> = 1" for l in range(1, L)],
-            hoverinfo="text",
-        )
-    )
+    fig.add_trace(_bias_units(L, bias_y))
     big = max(sizes) > 16
     fig.update_layout(
         title=title,
@@ -963,22 +966,7 @@ def weights_figure(
             name="unit",
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=list(range(1, L)),
-            y=bias_y[:-1],
-            mode="markers",
-            name="bias unit a₀ = 1",
-            marker={
-                "symbol": "square",
-                "size": 10,
-                "color": "#f2f2f2",
-                "line": {"color": "#666", "width": 1.5},
-            },
-            text=[f"bias unit a<sub>0</sub><sup>({l})</sup> = 1" for l in range(1, L)],
-            hoverinfo="text",
-        )
-    )
+    fig.add_trace(_bias_units(L, bias_y))
     fig.update_layout(
         title=title,
         height=560 if max(sizes) > 16 else 460,
