@@ -42,4 +42,5 @@ with bar:
 if not live.playing:  # below the live view only while paused
     health_ui(lab)  # bp_core.health's findings, one sentence each
     playground_ui.classification_ui(lab)  # the test confusion matrix (and digit images)
-    export_ui(lab)  # Export and import: run files, CSV, HTML, PNG, a Python script
+    if not presenting:  # presenter mode: no files to hand around on the projector
+        export_ui(lab)  # Export and import: run files, CSV, HTML, PNG, a Python script

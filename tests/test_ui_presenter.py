@@ -28,12 +28,13 @@ PAGES = [
 ]
 #: Playground controls that presenter mode does not draw (the sidebar's and the toolbar's).
 HIDDEN = ("w_dataset", "w_alpha", "w_units_0", "w_preset", "w_example", "w_show_test")
+HIDDEN += ("w_run_file",)  # the Export and import expander
 KEPT = ("w_speed", "w_mode", "w_presenter")
 
 
 def _keys(at: AppTest) -> set[str]:
     kinds = ("selectbox", "slider", "select_slider", "number_input", "multiselect", "toggle")
-    kinds += ("radio", "segmented_control", "button")
+    kinds += ("radio", "segmented_control", "button", "file_uploader")
     return {w.key for kind in kinds for w in getattr(at, kind)}
 
 
