@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import re
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -501,6 +502,10 @@ def data_spec(state: Mapping[str, Any], lab: Lab) -> DataSpec:
     )
 
 
+#: A CSV file name the script spells out: at most 40 letters, digits, spaces, ``_ - . ( )``.
+PLAIN_FILE_NAME = re.compile(r"[\w .()-]{1,40}")
+
+
 def snippet(lab: Lab, state: Mapping[str, Any]) -> str:
     """The Python script that trains this Lab's network from its settings with bp_core.
 
@@ -514,10 +519,18 @@ def snippet(lab: Lab, state: Mapping[str, Any]) -> str:
             "Note: this run was also changed by hand, which the script cannot repeat, so its",
             "Θ may differ from the Lab's. Changes: " + "; ".join(str(e) for e in lab.edits[-5:]),
         ]
+    spec = data_spec(state, lab)
+    if spec.csv and not PLAIN_FILE_NAME.fullmatch(spec.name):
+        # a name is the student's data: written into the script only when short and plain
+        notes.append(
+            "Save your CSV file as data.csv beside this script: its own name is too long "
+            "or unusual to write here."
+        )
+        spec = dataclasses.replace(spec, name="data.csv")
     return python_snippet(
         lab.cfg,
         lab.trainer.settings,
-        data_spec(state, lab),
+        spec,
         init=state["init"],
         init_seed=(seed, 1, 0),
         train_seed=(seed, 2),
