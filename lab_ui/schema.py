@@ -301,7 +301,9 @@ SCHEMA: tuple[Setting, ...] = (
     Setting(
         "init",
         "choice",
-        "ng_uniform",
+        # ex4's advice, ε_init = √6 / √(L_in + L_out): with ±0.12 the default 2-4-2-1 sigmoid
+        # net sits on its plateau (J = 0.693, 50 %) for thousands of epochs
+        "ng_sqrt6",
         lambda: tuple(k for k in INITIALIZERS if k != "debug"),
         label="Initialization of Θ",
         group="net",
@@ -312,7 +314,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting(
         "alpha",
         "float",
-        1.0,
+        3.0,  # full-batch gradient descent on the default net: ≥ 97 % test accuracy by epoch 1,000
         ALPHAS,
         label="Learning rate α",
         group="train",
