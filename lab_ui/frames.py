@@ -4,7 +4,9 @@ A *frame* is everything the live view (``lab_ui/live_view/live_view.js``) draws 
 moment: the decision boundary over the input plane, the network diagram (forward: a^(l) and
 Θ^(l); backward: δ^(l) and D^(l)), the per-neuron maps, and the history curves.  Every
 number in it comes from ``bp_core`` (``forward``, ``backprop``, the trainer's history); this
-module only picks, averages for display, and packs them:
+module only picks, averages for display, and packs them (and, for the live chain-rule
+panel, :func:`chain_part` writes out one weight's D^(l)_jk = (1/m) Σ_i δ a (+ λ term) with
+bp_core's own numbers):
 
 * grids of values in a known range → uint8 (0…255) → base64 (``encode_u8``);
 * exact values the student can hover (a, z, δ, Θ, D) → float32 → base64 (``encode_f32``);
