@@ -1,6 +1,6 @@
 """Frames for the live view: bp_core objects → small JSON-able dicts.
 
-A *frame* is everything the live view (``lab_ui/live_view/live_view.js``) draws at one
+A *frame* is everything the live view (``backprop_lab/live_view/live_view.js``) draws at one
 moment: the decision boundary over the input plane, the network diagram (forward: a^(l) and
 Θ^(l); backward: δ^(l) and D^(l)), the per-neuron maps, and the history curves.  Every
 number in it comes from ``bp_core`` (``forward``, ``backprop``, the trainer's history); this
