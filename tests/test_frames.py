@@ -315,3 +315,20 @@ def test_registry_formulas_read_as_plain_text():
         assert not set(plain) & set("\\{}^_"), (tex, plain)
     assert frames.tex_plain(OPTIMIZERS["gd"].formula) == "Θ := Θ − α D"
     assert frames.tex_plain(r"\frac{\lambda}{m}\Theta^{(2)}_{1,0}") == "(λ/m)Θ⁽²⁾₁,₀"
+
+
+def test_chain_part_for_softmax_and_regression_nets():
+    rng = np.random.default_rng(3)
+    blobs = make_dataset("blobs", n=90, noise=0.1, rng=rng, standardize=True)
+    plane = make_dataset("plane", n=60, noise=0.1, rng=rng, standardize=True)
+    for ds, sizes, output, loss in [
+        (blobs, (2, 4, 3), "softmax", "cross_entropy"),
+        (plane, (2, 3, 1), "linear", "mse"),
+    ]:
+        tr = _trainer(ds, sizes=sizes, output=output, loss=loss)
+        tr.run_epochs(2)
+        c = frames.chain_part(tr, (2, sizes[-1], 1))
+        Xb, Yb = tr.last_batch
+        D = backprop(tr.cfg, tr.Theta, Xb, Yb).D[1][sizes[-1] - 1, 1]
+        assert c["D"] == pytest.approx(D, abs=1e-12) and len(c["top"]) == 3
+        json.dumps(c, allow_nan=False)
