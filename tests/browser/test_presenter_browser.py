@@ -123,9 +123,10 @@ def test_presenter_playground_large_text_no_sidebar_and_the_live_controls(hd, ap
     # the way back: the switch at the top of the page
     page.get_by_text("Presenter mode").first.click()
     page.locator('[data-testid="stSidebar"]').wait_for(state="visible")
+    page.get_by_role("combobox", name="Data set").wait_for()  # the sidebar's controls are back
     page.wait_for_function(f"!document.querySelector('{ROOT}').classList.contains('bp-presenter')")
+    _settled(page)
     assert _sizes(page)[BODY[0]] < MIN_PX  # normal text again
-    assert page.get_by_role("combobox", name="Data set").is_visible()
 
 
 def test_presenter_gradients_large_text_and_its_step_buttons(hd, app_url):
