@@ -449,6 +449,42 @@ class Trainer:
         elif here:
             self.snapshots[-1] = self._capture()
 
+    def with_data(self, data: LabelledData) -> None:
+        """Go on training on changed data (a point drawn or removed), keeping Θ, the
+        optimizer's memory, the epoch and step counts, the history and the end-of-epoch
+        snapshots.
+
+        The next step starts a new pass over the new training set (m, the batch size and the
+        steps per epoch follow it); J and the metric recorded from the next epoch on are
+        measured on the new data, so the curves may jump there.  Snapshots taken inside an
+        epoch hold that epoch's order of the *old* examples and are dropped.  While rewound
+        (see :meth:`restore`) the later states are replaced, as when training goes on.
+        Raises ValueError (nothing changed) for data that do not fit the network.
+        """
+        _, X, _ = check_inputs(self.cfg, self.Theta, data.X_train)
+        y = np.asarray(data.y_train)
+        Y = encode_targets(self.cfg, y, data.task)  # (m, s_L)
+        m_test = 0 if data.X_test is None else len(data.X_test)
+        if m_test:
+            _, X_test, _ = check_inputs(self.cfg, self.Theta, data.X_test)
+            y_test = np.asarray(data.y_test)
+            Y_test = encode_targets(self.cfg, y_test, data.task)
+        else:
+            X_test = y_test = Y_test = None
+        self._go_on()
+        self.X_train, self.y_train, self.Y_train = X, y, Y
+        self.X_test, self.y_test, self.Y_test = X_test, y_test, Y_test
+        self.m = X.shape[0]
+        bs = self.settings.batch_size
+        self.batch_size = self.m if bs is None else min(bs, self.m)
+        self.steps_per_epoch = math.ceil(self.m / self.batch_size)
+        self._batch, self._order = 0, None
+        self._Xp, self._Yp = X, Y
+        self.snapshots = [s for s in self.snapshots if s.batch == 0]
+        self._full_trace = None
+        self._last_step = None
+        self.last_batch = (X[: self.batch_size], Y[: self.batch_size])
+
     def with_lambda(self, lambda_: float) -> None:
         """Change λ mid-run, keeping Θ, the optimizer's state, the history and the snapshots.
 

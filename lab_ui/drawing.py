@@ -68,28 +68,16 @@ def point_limits(dataset: Any) -> tuple[float, float, float, float]:
 
 
 def continue_training(trainer: Trainer, dataset: Any) -> Trainer:
-    """The trainer that goes on from ``trainer``'s current Θ on the edited ``dataset``.
-
-    What is kept: Θ, the epoch and step counts, the history and the Θ snapshots, so the
-    curves go on where they were (J may jump at the edit: it is measured on the new data
-    from the next recorded epoch on).  What starts over: the current epoch's order of the
-    examples (the next step begins a new pass over the new training set) and, for momentum
-    and Adam, the optimizer's memory (velocity / moments from zero, as when the optimizer is
-    changed).  Going back in time (``Trainer.restore``) to before the edit restores Θ and the
-    history of then, on the data as they are now: a drawn point stays until the data set is
-    chosen again.  Uses ``Trainer.with_data`` when bp_core has it (which keeps the
-    optimizer's memory too).
+    """``trainer``, going on from its current Θ on the edited ``dataset``
+    (``Trainer.with_data``: Θ, the optimizer's memory, the epoch and step counts, the
+    history and the end-of-epoch snapshots kept; the next step starts a new pass over the
+    new training set; J may jump at the edit, as it is measured on the new data from the next
+    recorded epoch on).  Going back in time (``Trainer.restore``) to before the edit
+    restores Θ and the history of then, on the data as they are now: a drawn point stays
+    until the data set is chosen again.
     """
-    with_data = getattr(trainer, "with_data", None)
-    if callable(with_data):
-        out = with_data(dataset)  # in place (None), or the trainer that goes on
-        return out if isinstance(out, Trainer) else trainer
-    new = Trainer(trainer.cfg, trainer.Theta, dataset, trainer.settings, trainer.rng)
-    new.epoch, new.steps, new.history = trainer.epoch, trainer.steps, trainer.history
-    # a snapshot taken inside an epoch holds that epoch's order of the *old* examples: only
-    # the end-of-epoch ones can be restored on the new data
-    new.snapshots = [s for s in trainer.snapshots if getattr(s, "order", None) is None]
-    return new
+    trainer.with_data(dataset)
+    return trainer
 
 
 def _replace_data(lab: Any, dataset: Any, mask: np.ndarray) -> None:

@@ -119,22 +119,24 @@ def test_going_back_in_time_after_drawing_trains_on_the_data_as_they_are():
     tr.run_epochs(3)
     for _ in range(4):  # inside epoch 4
         tr.step()
+    m = tr.m
     drawing.draw_point(lab, (0.3, 0.3), 1)
     new = lab.trainer
-    assert new.m == tr.m + 1
-    if hasattr(new, "restore"):
-        new.restore(1)
-        assert new.epoch == 1
-        new.run_epoch()
-        assert new.epoch == 2 and new.X_train.shape[0] == tr.m + 1
+    assert new.m == m + 1
+    new.restore(1)
+    assert new.epoch == 1
+    new.run_epoch()
+    assert new.epoch == 2 and new.X_train.shape[0] == m + 1
 
 
-def test_continue_training_uses_bp_cores_with_data_when_there_is_one(monkeypatch):
-    from bp_core.training import Trainer
-
-    seen = []
-    monkeypatch.setattr(Trainer, "with_data", lambda self, data: seen.append(data), raising=False)
-    lab = _ss()["lab"]
+def test_a_drawn_point_keeps_the_optimizers_memory():
+    ss = _ss(optimizer="momentum", alpha=0.1)
+    lab = ss["lab"]
     tr = lab.trainer
+    tr.run_epochs(3)
+    v = tr.optimizer_state["v"].copy()
+    assert np.any(v != 0)
     drawing.draw_point(lab, (0.2, 0.2), 0)
-    assert lab.trainer is tr and seen == [lab.dataset]  # went on in place
+    assert lab.trainer is tr  # went on in place (Trainer.with_data)
+    assert np.array_equal(tr.optimizer_state["v"], v)
+    assert tr.m == len(lab.dataset.X_train)

@@ -425,3 +425,68 @@ def test_going_on_from_any_restored_point_is_never_having_stopped(
     assert np.array_equal(tr.theta_vec, straight.theta_vec)
     assert tr.rng.bit_generator.state == straight.rng.bit_generator.state
     assert _history_rows(tr.history) == _history_rows(straight.history)
+
+
+# --------------------------------------------------------------------------------------
+# with_data: going on after a point was drawn or removed
+# --------------------------------------------------------------------------------------
+
+
+def _plus_one_point(data: Data, x=(0.5, -0.25), label=1) -> Data:
+    return Data(
+        np.vstack([data.X_train, [x]]),
+        np.append(data.y_train, label),
+        data.X_test,
+        data.y_test,
+    )
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
+@pytest.mark.parametrize("batch_size", [None, 4])
+def test_with_data_keeps_theta_optimizer_memory_counts_and_history(optimizer, batch_size):
+    data = toy_data()
+    tr = make_trainer(data=data, optimizer=optimizer, batch_size=batch_size, alpha=0.1)
+    tr.run_epochs(5)
+    tr.step()  # mid-epoch (with mini-batches): the next pass must start over
+    Theta, state = [T.copy() for T in tr.Theta], tr.optimizer_state
+    epoch, steps, rows = tr.epoch, tr.steps, len(tr.history)
+    new = _plus_one_point(data)
+    tr.with_data(new)
+    assert [np.array_equal(T, U) for T, U in zip(tr.Theta, Theta, strict=True)] == [True] * 2
+    for k, v in state.items():
+        assert np.array_equal(tr.optimizer_state[k], v)
+    assert (tr.epoch, tr.steps, len(tr.history)) == (epoch, steps, rows)
+    assert tr.m == 13 and tr.steps_per_epoch == (1 if batch_size is None else 4)
+    assert all(s.batch == 0 for s in tr.snapshots)  # mid-epoch orders were of the old data
+
+    # going on equals a trainer that had these Θ, this optimizer memory and this generator
+    ref = make_trainer(data=new, optimizer=optimizer, batch_size=batch_size, alpha=0.1)
+    ref.theta_vec = tr.theta_vec.copy()
+    ref.Theta = tuple(T.copy() for T in tr.Theta)
+    ref._opt_state = tr.optimizer_state
+    ref.rng.bit_generator.state = tr.rng.bit_generator.state
+    ref.epoch, ref.steps = tr.epoch, tr.steps
+    tr.run_epochs(3)
+    ref.run_epochs(3)
+    assert np.array_equal(tr.theta_vec, ref.theta_vec)
+    assert tr.history.epoch[-1] == ref.epoch  # the new epochs are recorded on the new data
+
+
+def test_with_data_refuses_data_that_do_not_fit_and_changes_nothing():
+    tr = make_trainer()
+    tr.run_epochs(2)
+    before = tr.theta_vec.copy()
+    bad = Data(np.zeros((5, 3)), np.zeros(5, dtype=np.int64), None, None)  # 3 features, not 2
+    with pytest.raises(ValueError):
+        tr.with_data(bad)
+    assert np.array_equal(tr.theta_vec, before) and tr.m == 12
+
+
+def test_with_data_while_rewound_replaces_the_later_states():
+    tr = make_trainer()
+    tr.run_epochs(10)
+    tr.restore(4)
+    assert tr.rewound
+    tr.with_data(_plus_one_point(toy_data()))
+    assert not tr.rewound
+    assert tr.timeline()[-1] == (4, tr.steps)
