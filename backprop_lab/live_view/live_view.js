@@ -159,6 +159,36 @@ function button(label, role, title) {
   return b;
 }
 
+// The keys of the live view, listed by "?" (and the ? button); a clicker's PageDown is →.
+const KEYS = [
+  ["Space", "Play / Pause"],
+  ["→  .  PageDown", "one mini-batch (one gradient step)"],
+  ["Shift + →", "one epoch (the rest of the current one)"],
+  ["R", "Reset: back to epoch 0 with the same initial Θ"],
+  ["?", "show or hide this list (Esc hides it)"],
+];
+
+function buildKeyList() {
+  const box = document.createElement("div");
+  box.className = "bp-keylist";
+  box.dataset.role = "keylist";
+  box.hidden = true;
+  const title = document.createElement("div");
+  title.className = "bp-keylist-title";
+  title.textContent = "Keys (not while typing in a box)";
+  box.append(title);
+  for (const [k, what] of KEYS) {
+    const row = document.createElement("div");
+    const key = document.createElement("kbd");
+    key.textContent = k;
+    const text = document.createElement("span");
+    text.textContent = what;
+    row.append(key, text);
+    box.append(row);
+  }
+  return box;
+}
+
 function buildDom(parent) {
   const root = document.createElement("div");
   root.className = "bp-live";
@@ -189,7 +219,8 @@ function buildDom(parent) {
   const notice = document.createElement("div");
   notice.className = "bp-notice";
   notice.dataset.role = "notice";
-  root.append(bar, status, notice);
+  const keyList = buildKeyList();
+  root.append(bar, keyList, status, notice);
   const card = (cls, title, role) => {
     const c = document.createElement("div");
     c.className = "bp-card " + cls;
@@ -251,7 +282,7 @@ function buildDom(parent) {
   root.append(top, chain.card, maps.c, bottom, tip);
   parent.appendChild(root);
   return {
-    root, status, conn, play, stepB, stepE, reset, keys, sharedInput,
+    root, status, conn, play, stepB, stepE, reset, keys, keyList, sharedInput,
     boundary: bnd.cv, boundaryTitle: bnd.t, boundaryCard: bnd.c,
     net: net.cv, netTitle: net.t, netLegend: legend,
     maps: maps.cv, mapsTitle: maps.t, mapsCard: maps.c,
@@ -1510,9 +1541,11 @@ function attachControls(view) {
     view.sharedScale = d.sharedInput.checked;
     if (view.drawnFrame) drawNet(view, view.drawnFrame);
   });
-  d.keys.addEventListener("click", () => {
-    d.conn.textContent = d.conn.textContent ? "" : d.keys.title;
-  });
+  const toggleKeys = (show = d.keyList.hidden) => {
+    d.keyList.hidden = !show;
+    d.keys.setAttribute("aria-expanded", String(show));
+  };
+  d.keys.addEventListener("click", () => toggleKeys());
   view.onKey = (ev) => {
     if (!d.root.isConnected) { document.removeEventListener("keydown", view.onKey); return; }
     const el = ev.target;
@@ -1522,7 +1555,8 @@ function attachControls(view) {
     else if (ev.key === "ArrowRight" && ev.shiftKey) { ev.preventDefault(); step("epoch"); }
     else if (ev.key === "ArrowRight" || ev.key === "." || ev.key === "PageDown") { ev.preventDefault(); step("batch"); }
     else if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); reset(); }
-    else if (ev.key === "?") { d.conn.textContent = d.keys.title; }
+    else if (ev.key === "?") { toggleKeys(); }
+    else if (ev.key === "Escape" && !d.keyList.hidden) { toggleKeys(false); }
   };
   document.addEventListener("keydown", view.onKey);
 }

@@ -66,9 +66,15 @@ def test_playground_keys_in_presenter_mode_and_a_clicker(hd, app_url):
     page.keyboard.press("r")
     _wait(page, "d.epoch === '0' && d.step === '0'")
     page.keyboard.press("?")
-    conn = page.locator(f"{ROOT} .bp-conn")
-    assert conn.is_visible() and "PageDown" in conn.inner_text() and "Reset" in conn.inner_text()
+    keylist = page.locator(f"{ROOT} .bp-keylist")
+    assert keylist.is_visible()
+    rows = keylist.locator("kbd").all_inner_texts()
+    assert rows[0] == "Space" and any("PageDown" in r for r in rows) and "R" in rows
+    assert "Reset" in keylist.inner_text()
+    assert float(keylist.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 24
     page.screenshot(path=str(SHOTS / "keys-playground-presenter.png"))
+    page.keyboard.press("Escape")
+    assert not keylist.is_visible()
 
 
 def test_step_through_keys_move_the_walk_through(hd, app_url):
