@@ -336,6 +336,42 @@ function boundaryImage(view, f) {
 
 const plain = (s) => String(s || "").replace(/<[^>]*>/g, "");
 
+// The data points of the boundary plot: training (white rim), test (dark rim), and a thin
+// black ring around each point drawn by hand.
+function drawPoints(ctx, f, b, pts, X, Y, W, H) {
+  ctx.clearRect(0, 0, W, H);
+  const splits = [["train", f.task === "regression" ? "#777" : "#fff", 1]];
+  if (f.view.show_test) splits.push(["test", "#222", 1.6]);
+  for (const [split, rim, lw] of splits) {
+    const s = pts[split];
+    if (!s) continue;
+    ctx.lineWidth = lw;
+    ctx.strokeStyle = rim;
+    for (let i = 0; i < s.x.length; i++) {
+      const v = s.label[i];
+      let c;
+      if (f.task === "regression") c = divRGB((2 * (v - b.lo)) / (b.hi - b.lo || 1) - 1);
+      else c = CLASS_RGB[v % CLASS_RGB.length];
+      ctx.fillStyle = css(c);
+      ctx.beginPath();
+      ctx.arc(X(s.x[i]), Y(s.y[i]), 3.6, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+  if (pts.drawn && pts.drawn.length) {
+    ctx.lineWidth = 1.2;
+    ctx.strokeStyle = "#111";
+    ctx.beginPath();
+    for (const i of pts.drawn) {
+      const px = X(pts.train.x[i]), py = Y(pts.train.y[i]);
+      ctx.moveTo(px + 5.6, py);
+      ctx.arc(px, py, 5.6, 0, 2 * Math.PI);
+    }
+    ctx.stroke();
+  }
+}
+
 function drawBoundary(view, f) {
   const b = f.boundary;
   const canvas = view.dom.boundary;
@@ -355,39 +391,22 @@ function drawBoundary(view, f) {
   ctx.imageSmoothingEnabled = true;
   const x0 = X(b.img_x[0]), x1 = X(b.img_x[1]), y0 = Y(b.img_y[1]), y1 = Y(b.img_y[0]);
   ctx.drawImage(view.bCanvas, x0, y0, x1 - x0, y1 - y0);
-  // data points: training (white rim), test (dark rim)
+  // data points: drawn once per data set, zoom and size into their own layer, then copied
+  // (hundreds of arcs each frame cost more than the rest of the plot)
   const pts = view.points;
   if (pts) {
-    const splits = [["train", f.task === "regression" ? "#777" : "#fff", 1]];
-    if (f.view.show_test) splits.push(["test", "#222", 1.6]);
-    for (const [split, rim, lw] of splits) {
-      const s = pts[split];
-      if (!s) continue;
-      ctx.lineWidth = lw;
-      ctx.strokeStyle = rim;
-      for (let i = 0; i < s.x.length; i++) {
-        const v = s.label[i];
-        let c;
-        if (f.task === "regression") c = divRGB((2 * (v - b.lo)) / (b.hi - b.lo || 1) - 1);
-        else c = CLASS_RGB[v % CLASS_RGB.length];
-        ctx.fillStyle = css(c);
-        ctx.beginPath();
-        ctx.arc(X(s.x[i]), Y(s.y[i]), 3.6, 0, 2 * Math.PI);
-        ctx.fill();
-        ctx.stroke();
-      }
+    const key = [ext.join(), W, H, f.view.show_test, f.task,
+      f.task === "regression" ? `${b.lo},${b.hi}` : "", window.devicePixelRatio].join("|");
+    if (!view.pLayer || view.pLayerPts !== pts || view.pLayerKey !== key) {
+      view.pLayer = view.pLayer || document.createElement("canvas");
+      drawPoints(sizeCanvas(view.pLayer, W, H), f, b, pts, X, Y, W, H);
+      view.pLayerPts = pts;
+      view.pLayerKey = key;
     }
-    if (pts.drawn && pts.drawn.length) { // points drawn by hand: a thin black ring around each
-      ctx.lineWidth = 1.2;
-      ctx.strokeStyle = "#111";
-      ctx.beginPath();
-      for (const i of pts.drawn) {
-        const px = X(pts.train.x[i]), py = Y(pts.train.y[i]);
-        ctx.moveTo(px + 5.6, py);
-        ctx.arc(px, py, 5.6, 0, 2 * Math.PI);
-      }
-      ctx.stroke();
-    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(view.pLayer, 0, 0);
+    const dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   }
   if (f.marked) { // the training example i the diagram shows
     const mx = X(f.marked[0]), my = Y(f.marked[1]);
@@ -1423,7 +1442,7 @@ function receive(view, f) {
   const rt = (window.__bpRecvTimes = window.__bpRecvTimes || []);
   rt.push(performance.now());
   if (rt.length > 5000) rt.splice(0, rt.length - 5000);
-  (view.queue = view.queue || []).push(f); // at most two: the server's window
+  (view.queue = view.queue || []).push(f); // at most three: the server's window
   schedule(view);
 }
 

@@ -32,10 +32,14 @@ import numpy as np
 from lab_ui import drawing, frames, text
 from lab_ui.lab import status_line, train_for_frame
 
-#: Frames a client may have unpainted: the one it is drawing and the next, built while it
-#: draws (with one, the server's work and the browser's drawing take turns and a frame
-#: misses every other screen refresh).  A client draws them in order: none is skipped.
-WINDOW = 2
+#: Frames a client may have unpainted: the one it is drawing and the next two, built while
+#: it draws.  With one, the server's work and the browser's drawing take turns and a frame
+#: misses every other screen refresh; with two, a frame whose round trip (ack → scheduler
+#: thread → socket) waits for the CPU more than two refreshes still misses one: measured
+#: with bench/bench_browser.py on 2 cores, 36.9–41.9 painted frames/s with 2 against
+#: 48.4–55.5 with 3 (painted = the browser's rAF rate).  A client draws them in order, one
+#: per screen refresh: none is skipped.
+WINDOW = 3
 #: Frames built per second are measured over this many seconds.
 RATE_WINDOW_S = 2.0
 
