@@ -116,15 +116,26 @@ def browser():
             b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1500, "height": 1300})
+def _page_of_size(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     try:
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _page_of_size(browser, 1500, 1300)
+
+
+@pytest.fixture
+def hd(browser):
+    """A page at a projector's 1920 × 1080 (presenter mode, keys)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield from _page_of_size(browser, 1920, 1080)
 
 
 @pytest.fixture(scope="session")

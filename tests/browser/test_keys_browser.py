@@ -15,19 +15,8 @@ from tests.browser.conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("BP_SHOTS_DIR") or ARTIFACTS)
+SHOTS.mkdir(parents=True, exist_ok=True)
 ROOT = ".bp-live"
-
-
-@pytest.fixture
-def hd(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        yield pg
-    finally:
-        context.close()
 
 
 def _wait(page, cond: str) -> None:

@@ -17,6 +17,7 @@ from tests.browser.conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("BP_SHOTS_DIR") or ARTIFACTS)
+SHOTS.mkdir(parents=True, exist_ok=True)
 ROOT = ".bp-live"
 MIN_PX = 24
 #: The body text of a page in presenter mode: Streamlit's elements and the live view's own.
@@ -46,19 +47,6 @@ SIZES_JS = """(selectors) => {
   }
   return out;
 }"""
-
-
-@pytest.fixture
-def hd(browser):
-    """A page at the projector's 1920 × 1080."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        yield pg
-    finally:
-        context.close()
 
 
 def _sizes(page) -> dict[str, float]:
