@@ -7,6 +7,14 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "lab_ui" / "main.py")
+MAIN = APP  # the script every page runs under (lab_ui/main.py)
+#: The four pages, as ``AppTest.switch_page`` names them (relative to lab_ui/main.py).
+PAGES = [
+    "../pages/1_Playground.py",
+    "../pages/2_Step_through.py",
+    "../pages/3_Gradients.py",
+    "../pages/4_Derivation.py",
+]
 TIMEOUT = 60
 WIDGET_KINDS = (
     "selectbox",

@@ -16,16 +16,10 @@ from streamlit.testing.v1 import AppTest
 from bp_core.presets import PRESETS
 from lab_ui import presenter_ui, schema
 from lab_ui.live_view import COMPONENT as LIVE_VIEW
-from tests.apptest_helpers import APP, ok, open_app
+from tests.apptest_helpers import APP, PAGES, ok, open_app
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-PAGES = [
-    "../pages/1_Playground.py",
-    "../pages/2_Step_through.py",
-    "../pages/3_Gradients.py",
-    "../pages/4_Derivation.py",
-]
 #: Playground controls that presenter mode does not draw (the sidebar's and the toolbar's).
 HIDDEN = ("w_dataset", "w_alpha", "w_units_0", "w_preset", "w_example", "w_show_test")
 HIDDEN += ("w_run_file",)  # the Export and import expander

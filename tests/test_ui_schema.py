@@ -10,26 +10,17 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from streamlit.testing.v1 import AppTest
 
 from lab_ui import schema
+from tests.apptest_helpers import MAIN, PAGES
 from tests.apptest_helpers import widget as _widget
 from tests.strategies import valid_values
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-ROOT = Path(__file__).resolve().parents[1]
-MAIN = str(ROOT / "lab_ui" / "main.py")
-PAGES = [
-    "../pages/1_Playground.py",
-    "../pages/2_Step_through.py",
-    "../pages/3_Gradients.py",
-    "../pages/4_Derivation.py",
-]
 
 
 def _ok(at: AppTest) -> None:

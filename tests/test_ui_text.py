@@ -14,7 +14,6 @@ import csv
 import io
 import os
 import re
-from pathlib import Path
 
 import pytest
 from google.protobuf.json_format import MessageToDict
@@ -23,17 +22,10 @@ from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from lab_ui import text
+from tests.apptest_helpers import MAIN, PAGES
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-ROOT = Path(__file__).resolve().parents[1]
-MAIN = str(ROOT / "lab_ui" / "main.py")
-PAGES = [
-    "../pages/1_Playground.py",
-    "../pages/2_Step_through.py",
-    "../pages/3_Gradients.py",
-    "../pages/4_Derivation.py",
-]
 LONG = "Zq" * 50_000  # 100,000 characters (not a run base64 would produce)
 SPACED = "lorem ipsum " * 8_400  # 100,800 characters with spaces
 PAYLOADS = {
