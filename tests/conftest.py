@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -19,3 +20,23 @@ settings.register_profile(
 )
 settings.register_profile("ci", parent=settings.get_profile("default"))
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """nginx in front of two Streamlit processes on loopback (``deploy.run_cluster``), for
+    the module's tests; every process is stopped after them.  Under CI=true nginx must be
+    there; elsewhere the tests skip without it."""
+    from deploy.run_cluster import Cluster, find_nginx
+
+    if find_nginx() is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("the proxy test must run under CI=true, but nginx is not installed")
+        pytest.skip("nginx is not installed (apt-get install nginx; /usr/sbin/nginx)")
+    c = Cluster(processes=2)
+    try:
+        c.start(timeout=90)
+        yield c
+    finally:
+        c.stop()
+        assert not c.alive()

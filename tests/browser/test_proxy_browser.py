@@ -8,37 +8,15 @@ page paints advancing epochs.  Without nginx it is skipped, except under ``CI=tr
 
 from __future__ import annotations
 
-import os
 import re
 import time
-
-import pytest
-
-from deploy.run_cluster import Cluster, find_nginx
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture(scope="module")
-def proxied_url():
-    if find_nginx() is None:
-        if IN_CI:
-            pytest.fail("the proxy test must run under CI=true, but nginx is not installed")
-        pytest.skip("nginx is not installed (apt-get install nginx; /usr/sbin/nginx)")
-    c = Cluster(processes=2)
-    try:
-        c.start(timeout=90)
-        yield c
-    finally:
-        c.stop()
 
 
 def _epoch(page) -> int:
     return int(page.evaluate("window.__bpLast ? window.__bpLast.epoch : -1"))
 
 
-def test_two_browsers_each_on_their_own_process(browser, proxied_url):
-    cluster = proxied_url
+def test_two_browsers_each_on_their_own_process(browser, cluster):
     contexts = []
     try:
         pages = []
