@@ -563,6 +563,7 @@ SESSION_KEYS: dict[str, str] = {
     "_replay": "the link's (epoch, step), to replay once the first Lab is built",
     "_csv": "the uploaded CSV file (lab_ui.lab.CsvFile) or None",
     "_csv_error": "why the last uploaded file was not loaded",
+    "_live_first": "the Playground's first run in a browser waited for the live view",
     "_csv_seen": "hash of the last file handled, so one upload is handled once",
     # widgets that are not settings
     "w_csv": "the CSV file uploader",

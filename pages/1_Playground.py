@@ -11,7 +11,7 @@ from lab_ui import playground_ui, presenter_ui, presets_ui, schema, text, timeli
 from lab_ui.entry import session_lab_ui
 from lab_ui.export_ui import export_ui
 from lab_ui.health_ui import health_ui
-from lab_ui.live_view import live_session_ui, live_view_ui
+from lab_ui.live_view import live_first_paint_ui, live_session_ui, live_view_ui
 
 ss = st.session_state
 
@@ -30,6 +30,7 @@ st.caption(
 presets_ui.story_ui(ss["preset"])  # the applied preset's story, above the live view
 bar = st.container()
 live = live_view_ui(lab)  # Play, Pause and Step are answered over its own channel
+live_first_paint_ui(live)  # a browser's first run: the view is drawn before the sidebar
 presenting = presenter_ui.presenting()  # presenter mode: no sidebar, a short toolbar
 if not presenting:
     playground_ui.sidebar_ui(lab)

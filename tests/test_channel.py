@@ -226,6 +226,17 @@ def test_a_forged_token_gets_nothing(client):
             ws.receive_bytes()
         assert err.value.code == endpoint.CLOSE_FORBIDDEN
     assert live.outlet is None and live.rev == 0
+    assert not live.connected.is_set()  # the page would not stop waiting for a forger
+
+
+def test_connected_is_set_by_the_sessions_own_hello(client):
+    """The Playground's first run in a browser waits on ``connected`` (so the live view is
+    drawn before the sidebar): only the session's own client sets it."""
+    live = _session()
+    assert not live.connected.is_set()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        _hello(ws, live)
+        assert live.connected.wait(timeout=5)
 
 
 def test_another_origin_is_refused_before_the_socket_opens(client):

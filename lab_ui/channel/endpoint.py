@@ -101,6 +101,7 @@ async def live_socket(ws: WebSocket) -> None:
         session.acked = session.rev  # the new client wants a frame at once
         session.dirty = True
         session.sent = type(session.sent)()  # a new client has nothing yet
+    session.connected.set()
     if old is not None:
         await old.close(CLOSE_REPLACED)
     SCHEDULER.wake(session)

@@ -111,6 +111,7 @@ class LiveSession:
         # for the page (each re-runs it): "paused", "diverged", "stepped", "edited"
         self.events: deque[str] = deque(maxlen=8)
         self.outlet: Any = None  # the client's socket (endpoint.Outlet) or None
+        self.connected = threading.Event()  # set once a client's socket has said hello
         self.sent = Sent()
         self.counters = Counters()
         self._rate: deque[tuple[float, float]] = deque(maxlen=64)
