@@ -25,21 +25,21 @@ st.caption(
     "Superscripts count layers from 1 (the input), as in the course."
 )
 
-# The live view is put on the page first (below the toolbar's place): the browser starts
-# loading it while the sidebar's widgets are still arriving.
+# The live view and what stands above it come first; on a browser's first run the page then
+# waits for the view's socket, so the browser draws the view before the sidebar's widgets.
 presets_ui.story_ui(ss["preset"])  # the applied preset's story, above the live view
 bar = st.container()
 live = live_view_ui(lab)  # Play, Pause and Step are answered over its own channel
-live_first_paint_ui(live)  # a browser's first run: the view is drawn before the sidebar
 presenting = presenter_ui.presenting()  # presenter mode: no sidebar, a short toolbar
+with bar:  # above the live view, so nothing moves it once it is drawn
+    playground_ui.toolbar_ui(lab, compact=presenting)
+    if lab.trainer.diverged:
+        st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
+live_first_paint_ui(live)
 if not presenting:
     playground_ui.sidebar_ui(lab)
 timeline_ui.timeline_ui(lab, live.playing)  # Epoch slider, the link, edit a weight (paused)
 st.query_params.from_dict(schema.settings_to_query(ss))
-with bar:
-    playground_ui.toolbar_ui(lab, compact=presenting)
-    if lab.trainer.diverged:
-        st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
 if not live.playing:  # below the live view only while paused
     health_ui(lab)  # bp_core.health's findings, one sentence each
     playground_ui.classification_ui(lab)  # the test confusion matrix (and digit images)
