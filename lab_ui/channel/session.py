@@ -244,10 +244,12 @@ class LiveSession:
                     self.playing = False
                     self.events.append("diverged")
             t1 = time.perf_counter()
+            # cleared before the frame is built: a Pause (or any command) that arrives on the
+            # event loop while it is built sets it again, so its frame follows this one
+            self.dirty = False
             frame = self._frame(lab)
             self.rev += 1
             frame["rev"] = self.rev
-            self.dirty = False
             events = []
             while self.events:  # deque: the event loop may append meanwhile
                 events.append(self.events.popleft())
