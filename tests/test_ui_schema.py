@@ -16,7 +16,7 @@ from hypothesis import given
 from streamlit.testing.v1 import AppTest
 
 from lab_ui import schema
-from tests.apptest_helpers import MAIN, PAGES
+from tests.apptest_helpers import MAIN, PAGES, WIDGET_KINDS
 from tests.apptest_helpers import widget as _widget
 from tests.strategies import valid_values
 
@@ -116,20 +116,7 @@ def test_the_check_catches_an_undeclared_key():
 def test_every_widget_on_every_page_is_keyed_by_the_schema():
     for page in PAGES:
         at = _start(page)
-        keys = [
-            w.key
-            for kind in (
-                "selectbox",
-                "slider",
-                "select_slider",
-                "number_input",
-                "multiselect",
-                "toggle",
-                "radio",
-                "button",
-            )
-            for w in getattr(at, kind)
-        ]
+        keys = [w.key for kind in (*WIDGET_KINDS, "button") for w in getattr(at, kind)]
         assert keys and all(k is not None and schema.is_declared(k) for k in keys), page
 
 
