@@ -2,7 +2,7 @@
 
 This file is the ASGI application that ``streamlit run`` serves: Streamlit's own routes for
 the script ``lab_ui/main.py`` (page config, the session's state, navigation over
-``pages/``) plus the live view's routes (:mod:`lab_ui.routes`).  Everything here is public
+``pages/``) plus the live view's routes (:mod:`lab_ui.live.routes`).  Everything here is public
 Streamlit API (``st.App``).
 """
 
@@ -16,6 +16,6 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from lab_ui.routes import live_routes  # noqa: E402
+from lab_ui.live.routes import live_routes  # noqa: E402
 
 app = st.App("lab_ui/main.py", routes=live_routes())

@@ -359,7 +359,7 @@ class StreamlitSession:
 
 
 def frame_header(data: bytes) -> dict[str, Any]:
-    """A frame's JSON header only (``lab_ui.channel.protocol.unpack`` without the arrays)."""
+    """A frame's JSON header only (``lab_ui.live.channel.protocol.unpack`` without the arrays)."""
     (n,) = struct.unpack_from("<I", data, 0)
     return json.loads(data[4 : 4 + n])
 

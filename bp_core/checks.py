@@ -5,7 +5,7 @@ loss's J and ∂J/∂h, the layer's own g') and a side got by nudging the input 
 ±ε and recomputing (``gradcheck.central_difference``, the one finite-difference loop).  The
 functions here return both sides as numbers, with the layer, the g and the weights they used
 (``LineCheck``).  The LaTeX and the prose that go with each line live in
-``lab_ui.derivation``; nothing here is text for a page.
+``lab_ui.derivation.derivation``; nothing here is text for a page.
 
 Arguments named ``layer`` are course layer numbers (2 … L); a weight is the course's
 (l, j, k) — see the index rule in ``bp_core.network``.

@@ -14,7 +14,7 @@ points (n, 2) to network inputs X (n, s_1); ``features_fn(dataset)`` builds it f
 ``bp_core.datasets.Dataset``.
 
 (Packing a grid into bytes for the browser is not the engine's job: ``quantize`` /
-``dequantize`` live in ``lab_ui/transport.py``.)
+``dequantize`` live in ``lab_ui/live/transport.py``.)
 """
 
 from __future__ import annotations
@@ -283,4 +283,4 @@ def prediction_grid(
 
 
 # quantize / dequantize (one byte per grid value, for the browser) are a transport concern:
-# they moved to lab_ui/transport.py.
+# they moved to lab_ui/live/transport.py.

@@ -6,19 +6,19 @@ train, and a :class:`Claim` about the outcome.  Most presets also name a *compar
 same settings with a few changed (the "try next"), and the claim compares the two runs.
 
 The settings use the names and values of the Playground's settings schema
-(``lab_ui.schema``: ``dataset``, ``noise``, ``n_points``, ``train_pct``, ``n_classes``,
+(``lab_ui.shared.schema``: ``dataset``, ``noise``, ``n_points``, ``train_pct``, ``n_classes``,
 ``seed``, ``features``, ``standardize``, ``hidden``, ``acts``, ``output``, ``loss``, ``init``,
 ``alpha``, ``lambda_``, ``batch``, ``optimizer``, and the view's ``speed``).  Every preset
 sets every one of ``TRAINING_SETTINGS``, so what it does never depends on the app's
 defaults; ``acts`` has one activation per hidden layer.
 
-How a preset becomes a network — the rule of the Playground (``lab_ui.lab.build_lab``), so
+How a preset becomes a network — the rule of the Playground (``lab_ui.shared.lab.build_lab``), so
 the app, these functions and the tests train the very same network, bit for bit:
 
 * data: ``make_dataset(dataset, n=n_points, noise=noise, train_fraction=train_pct / 100,
   rng=default_rng(seed), features=features, n_classes=n_classes if dataset == "blobs" else
   None, standardize=standardize)``;
-* the output layer s_L (``output_units``, the rule of ``lab_ui.frames.n_outputs``): 1 unit
+* the output layer s_L (``output_units``, the rule of ``lab_ui.live.frames.n_outputs``): 1 unit
   for regression, 1 for two classes (unless the output is softmax), else one per class K;
 * ``NetConfig(layer_sizes=(n_features, *hidden, s_L), activations=acts, output=output,
   loss=loss, lambda_=lambda_)``;
@@ -76,7 +76,7 @@ VIEW_SETTINGS: tuple[str, ...] = ("speed",)
 def output_units(task: str, n_classes: int, output: str) -> int:
     """Output units s_L: 1 for regression or two classes (unless softmax), else K.
 
-    The Playground's rule (``lab_ui.frames.n_outputs``): the course's logistic output uses
+    The Playground's rule (``lab_ui.live.frames.n_outputs``): the course's logistic output uses
     one unit for two classes and one unit per class (one-vs-all) for K > 2; softmax always
     has one unit per class.
     """

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lab_ui import presenter_ui, state
+from lab_ui.shared import presenter_ui, schema
 
 st.set_page_config(
     page_title="Backprop Lab",
@@ -19,7 +19,7 @@ st.set_page_config(
     layout="wide",
 )
 
-state.init_session(st.session_state, st.query_params.to_dict())
+schema.init_session(st.session_state, st.query_params.to_dict())
 
 pages = [
     st.Page("../pages/1_Playground.py", title="Playground", icon=":material/tune:", default=True),
@@ -29,7 +29,7 @@ pages = [
     st.Page("../pages/3_Gradients.py", title="Gradients", icon=":material/trending_down:"),
     st.Page("../pages/4_Derivation.py", title="Derivation", icon=":material/edit_note:"),
 ]
-# Presenter mode (lab_ui.presenter_ui): no sidebar, no navigation menu, large text; its
+# Presenter mode (lab_ui.shared.presenter_ui): no sidebar, no navigation menu, large text; its
 # switch and the page links at the top of every page.  Off: the switch tops the sidebar.
 presenting = presenter_ui.presenting()
 navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")

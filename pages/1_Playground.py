@@ -1,17 +1,20 @@
 """Playground: train a small network on toy data and watch a, δ and D change live.
 
-Thin page: widgets (lab_ui.playground_ui, drawn from lab_ui.schema) → the session's Lab
-(lab_ui.lab, built by bp_core) → the live view (lab_ui.live_view), whose frames travel over
-the session's own channel (lab_ui.channel).  This page re-runs only when a control changes.
+Thin page: widgets (lab_ui.playground.playground_ui, drawn from lab_ui.shared.schema) → the
+session's Lab
+(lab_ui.shared.lab, built by bp_core) → the live view (lab_ui.live.live_view), whose frames travel
+over
+the session's own channel (lab_ui.live.channel).  This page re-runs only when a control changes.
 """
 
 import streamlit as st
 
-from lab_ui import playground_ui, presenter_ui, presets_ui, schema, text, timeline_ui
-from lab_ui.entry import session_lab_ui
-from lab_ui.export_ui import export_ui
-from lab_ui.health_ui import health_ui
-from lab_ui.live_view import live_first_paint_ui, live_session_ui, live_view_ui
+from lab_ui.live.live_view import live_first_paint_ui, live_session_ui, live_view_ui
+from lab_ui.playground import playground_ui, presets_ui, timeline_ui
+from lab_ui.playground.export_ui import export_ui
+from lab_ui.playground.health_ui import health_ui
+from lab_ui.shared import presenter_ui, schema, text
+from lab_ui.shared.entry import session_lab_ui
 
 ss = st.session_state
 

@@ -1,16 +1,18 @@
 """Step through backprop: one example (or the current mini-batch), one course equation per step.
 
-Widgets (lab_ui.widgets, from the schema) → bp_core.backprop → lab_ui.stepper (the steps)
-→ lab_ui.step_ui (the equation, the diagram, the matrices) → render.
+Widgets (lab_ui.shared.widgets, from the schema) → bp_core.backprop → lab_ui.step.stepper (the
+steps)
+→ lab_ui.step.step_ui (the equation, the diagram, the matrices) → render.
 """
 
 import streamlit as st
 
 import bp_core as bp
-from lab_ui import lab as lab_mod
-from lab_ui import step_ui, stepper, text
-from lab_ui.entry import session_lab_ui
-from lab_ui.widgets import setting_ui
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared import text
+from lab_ui.shared.entry import session_lab_ui
+from lab_ui.shared.widgets import setting_ui
+from lab_ui.step import step_ui, stepper
 
 lab = session_lab_ui()
 cfg, tr = lab.cfg, lab.trainer

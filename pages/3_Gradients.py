@@ -1,16 +1,19 @@
 """Gradients: Θ, Δ and D per layer, the gradient check (with planted bugs), per-example
 contributions to one weight's gradient, and histograms of a and δ (saturation).
 
-Widgets (lab_ui.widgets) → bp_core (backprop, the check; via lab_ui.lab) → lab_ui.figures
+Widgets (lab_ui.shared.widgets) → bp_core (backprop, the check; via lab_ui.shared.lab) →
+lab_ui.shared.figures
 → render.
 """
 
 import streamlit as st
 
-from lab_ui import figures, gradients_ui, keys_ui, presenter_ui, text
-from lab_ui import lab as lab_mod
-from lab_ui.entry import session_lab_ui
-from lab_ui.widgets import setting_ui, weight_ui
+from lab_ui.gradients import gradients_ui
+from lab_ui.live import keys_ui
+from lab_ui.shared import figures, presenter_ui, text
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared.entry import session_lab_ui
+from lab_ui.shared.widgets import setting_ui, weight_ui
 
 lab = session_lab_ui()
 cfg, tr = lab.cfg, lab.trainer

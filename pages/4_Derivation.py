@@ -1,19 +1,20 @@
 """Derivation: the backprop equations as LaTeX, each checked numerically on the current network.
 
-Widgets (lab_ui.widgets) → bp_core.checks (both sides of each line) with their text from
-lab_ui.derivation → lab_ui.derivation_ui / lab_ui.figures → render.
+Widgets (lab_ui.shared.widgets) → bp_core.checks (both sides of each line) with their text from
+lab_ui.derivation.derivation → lab_ui.derivation.derivation_ui / lab_ui.shared.figures → render.
 """
 
 import streamlit as st
 
 import bp_core as bp
 from bp_core import checks as bp_checks
-from lab_ui import derivation_ui, figures, keys_ui, presenter_ui, schema, text
-from lab_ui import lab as lab_mod
-from lab_ui.derivation import derivation_lines
-from lab_ui.entry import session_lab_ui
-from lab_ui.step_ui import show_code_ui
-from lab_ui.widgets import setting_ui, weight_ui
+from lab_ui.derivation import derivation_ui
+from lab_ui.derivation.derivation import derivation_lines
+from lab_ui.live import keys_ui
+from lab_ui.shared import figures, presenter_ui, schema, text
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared.entry import session_lab_ui
+from lab_ui.shared.widgets import setting_ui, show_code_ui, weight_ui
 
 lab = session_lab_ui()
 cfg, tr = lab.cfg, lab.trainer

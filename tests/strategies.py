@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as hs
 
-from lab_ui import schema
+from lab_ui.shared import schema
 
 
 def valid_values(s: schema.Setting) -> hs.SearchStrategy:

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import bp_core as bp
-from lab_ui.stepper import n_backward_steps, n_forward_steps
+from lab_ui.step.stepper import n_backward_steps, n_forward_steps
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 

@@ -29,11 +29,11 @@ def _lab(at: AppTest):
 
 def _reset(at: AppTest) -> AppTest:
     """The live view's Reset (a Streamlit event from the component) re-runs the page after
-    ``state.reset_lab``; AppTest cannot send component events, so call it directly."""
-    from lab_ui import state
+    ``reset_lab``; AppTest cannot send component events, so call it directly."""
+    from lab_ui.shared import lab as lab_mod
 
     with at.session_state["live"].lock:
-        state.reset_lab(at.session_state)
+        lab_mod.reset_lab(at.session_state)
     return at.run()
 
 
@@ -262,7 +262,7 @@ def test_step_through_writes_the_chosen_regularization():
 
     import bp_core as bp
     from bp_core.config import REGULARIZATIONS
-    from lab_ui.stepper import build_steps
+    from lab_ui.step.stepper import build_steps
 
     cfg = bp.NetConfig((2, 3, 1), ("sigmoid",), "sigmoid", "cross_entropy", lambda_=0.1)
     rng = np.random.default_rng(0)

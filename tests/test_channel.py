@@ -17,18 +17,20 @@ from starlette.routing import WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from lab_ui import frames, state
-from lab_ui.channel import HUB, LiveSession, endpoint, protocol
-from lab_ui.channel.scheduler import SCHEDULER, TRAIN_BUDGET_S
-from lab_ui.channel.session import WINDOW, ViewSettings
+from lab_ui.live import frames
+from lab_ui.live.channel import HUB, LiveSession, endpoint, protocol
+from lab_ui.live.channel.scheduler import SCHEDULER, TRAIN_BUDGET_S
+from lab_ui.live.channel.session import WINDOW, ViewSettings
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared import schema
 
 ORIGIN = {"origin": "http://testserver"}
 
 
 def _lab(**settings):
     ss: dict = {}
-    state.init_session(ss, {k: str(v) for k, v in settings.items()})
-    return state.sync_lab(ss)
+    schema.init_session(ss, {k: str(v) for k, v in settings.items()})
+    return lab_mod.sync_lab(ss)
 
 
 def _session(**settings) -> LiveSession:
@@ -406,7 +408,7 @@ def test_a_point_message_changes_the_labs_data_and_the_points_are_sent_again(cli
 
 
 def test_points_the_data_cannot_take_are_refused_with_a_reason(client, monkeypatch):
-    from lab_ui import drawing
+    from lab_ui.live import drawing
 
     monkeypatch.setattr(drawing, "MAX_DRAWN", 2)
     live = _session()

@@ -9,7 +9,7 @@ import pytest
 import bp_core as bp
 import bp_core.gradcheck
 from bp_core import checks as nc
-from lab_ui.derivation import derivation_lines
+from lab_ui.derivation.derivation import derivation_lines
 
 
 def _problem(sizes, act="sigmoid", out="sigmoid", loss="cross_entropy", lam=1.0, m=10, seed=0):
@@ -176,7 +176,7 @@ def test_old_names_are_still_importable_from_checks():
 
 
 def test_checks_module_has_no_latex_or_prose():
-    """LaTeX and sentences for students live in lab_ui.derivation, not in the core."""
+    """LaTeX and sentences for students live in lab_ui.derivation.derivation, not in the core."""
     src = (pathlib.Path(nc.__file__)).read_text()
     code = src[src.index('"""', 3) + 3 :]  # after the module docstring
     for needle in (r"\frac", r"\delta", r"\partial", r"\hat", "unit {j} of layer"):

@@ -1,4 +1,4 @@
-"""Hand edits from the live view on a real Lab (lab_ui.drawing): drawn points survive the
+"""Hand edits from the live view on a real Lab (lab_ui.live.drawing): drawn points survive the
 page's next runs, Reset and network changes, and go with a new data set; training goes on
 from the current Θ; the cap; a weight set by hand."""
 
@@ -7,14 +7,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lab_ui import drawing, state, text
-from lab_ui.lab import reset_lab
+from lab_ui.live import drawing
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared import schema, text
+from lab_ui.shared.lab import reset_lab
 
 
 def _ss(**settings):
     ss: dict = {}
-    state.init_session(ss, {k: str(v) for k, v in settings.items()})
-    state.sync_lab(ss)
+    schema.init_session(ss, {k: str(v) for k, v in settings.items()})
+    lab_mod.sync_lab(ss)
     return ss
 
 
@@ -47,14 +49,14 @@ def test_drawn_points_survive_page_runs_reset_and_network_changes_not_new_data()
     drawing.draw_point(lab, (0.5, 0.5), 0)
     drawing.draw_point(lab, (-0.5, 0.5), 1)
     drawn = lab.dataset
-    assert state.sync_lab(ss) is lab and lab.dataset is drawn  # the page's next run
+    assert lab_mod.sync_lab(ss) is lab and lab.dataset is drawn  # the page's next run
     assert reset_lab(ss).dataset is drawn  # Reset: epoch 0, same (drawn) data
     ss["hidden"] = (3,)
-    relaid = state.sync_lab(ss)
+    relaid = lab_mod.sync_lab(ss)
     assert relaid.dataset is drawn and relaid.cfg.layer_sizes == (2, 3, 1)
     assert drawing.drawn_count(relaid.dataset) == 2
     ss["noise"] = 0.3  # a data setting: a new data set, the drawn points go
-    fresh = state.sync_lab(ss)
+    fresh = lab_mod.sync_lab(ss)
     assert fresh.dataset is not drawn and drawing.drawn_count(fresh.dataset) == 0
     assert fresh.dataset.m_train == drawn.m_train - 2
 

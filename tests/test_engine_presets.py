@@ -26,9 +26,9 @@ from bp_core.presets import (
     output_units,
     train_preset,
 )
-from lab_ui import schema
-from lab_ui.frames import n_outputs
-from lab_ui.lab import build_lab
+from lab_ui.live.frames import n_outputs
+from lab_ui.shared import schema
+from lab_ui.shared.lab import build_lab
 
 NAMES = list(PRESETS)
 

@@ -144,7 +144,7 @@ def test_a_removed_activation_is_refused_again():
 def test_alpha_caps_come_from_the_optimizer_registry():
     """The Playground's α cap per optimizer is the registry's ``max_alpha`` (one place)."""
     from bp_core.optimizers import OPTIMIZERS
-    from lab_ui import schema
+    from lab_ui.shared import schema
 
     assert OPTIMIZERS["adam"].max_alpha == 0.01
     assert OPTIMIZERS["gd"].max_alpha is None

@@ -1,4 +1,5 @@
-"""Export and import (lab_ui.runs): every file holds what the Lab has, and a run file comes back
+"""Export and import (lab_ui.playground.runs): every file holds what the Lab has, and a run file
+comes back
 as the same Lab.
 
 * run files (JSON and .npz): Θ, the history, the optimizer state and the data set re-import to
@@ -27,8 +28,9 @@ from hypothesis import strategies as st
 
 from bp_core import datasets as bp_datasets
 from bp_core import io as bio
-from lab_ui import figures, runs, schema
-from lab_ui import lab as lab_mod
+from lab_ui.playground import runs
+from lab_ui.shared import figures, schema
+from lab_ui.shared import lab as lab_mod
 from tests.test_png import decode as decode_png
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""lab_ui.figures: pure plotly builders; titles in course notation, diverging scales at 0."""
+"""lab_ui.shared.figures: pure plotly builders; titles in course notation, diverging scales at 0."""
 
 import numpy as np
 import plotly.graph_objects as go
@@ -6,7 +6,7 @@ import pytest
 
 import bp_core as bp
 from bp_core import checks as nc
-from lab_ui import figures as F  # noqa: N812
+from lab_ui.shared import figures as F  # noqa: N812
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from bp_core import NetConfig, backprop, encode_targets, forward, init_weights
 from bp_core.datasets import make_dataset
 from bp_core.training import Trainer, TrainSettings
-from lab_ui import frames
+from lab_ui.live import frames
 
 
 @pytest.fixture(scope="module")

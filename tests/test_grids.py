@@ -1,5 +1,5 @@
 """Tests for bp_core.grids: the plane grid, output / neuron grids.  (Byte quantization moved
-with quantize / dequantize to lab_ui.transport: tests/test_transport.py.)"""
+with quantize / dequantize to lab_ui.live.transport: tests/test_transport.py.)"""
 
 from __future__ import annotations
 

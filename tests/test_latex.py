@@ -1,9 +1,10 @@
-"""lab_ui.latex: matrices as LaTeX, abbreviated when large, with 1-based course superscripts."""
+"""lab_ui.shared.latex: matrices as LaTeX, abbreviated when large, with 1-based course
+superscripts."""
 
 import numpy as np
 import pytest
 
-from lab_ui.latex import (
+from lab_ui.shared.latex import (
     dimension_lines,
     is_abbreviated,
     matrix_latex,

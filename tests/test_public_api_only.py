@@ -41,7 +41,7 @@ def test_the_live_view_is_declared_in_the_project_manifest():
     (entry,) = [c for c in comps if c["name"] == "live_view"]
     assets = ROOT / "backprop_lab" / entry["asset_dir"]
     assert (assets / "live_view.js").is_file() and (assets / "live_view.css").is_file()
-    from lab_ui.live_view import COMPONENT
+    from lab_ui.live.live_view import COMPONENT
 
     assert COMPONENT == f"{meta['project']['name']}.live_view"
     assert "backprop_lab" in meta["tool"]["setuptools"]["packages"]
@@ -56,8 +56,8 @@ def test_the_installed_project_is_found_by_streamlits_scan():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_string(
-        "from lab_ui.channel import LiveSession\n"
-        "from lab_ui.live_view import live_view\n"
+        "from lab_ui.live.channel import LiveSession\n"
+        "from lab_ui.live.live_view import live_view\n"
         "live_view(LiveSession())\n"
     ).run(timeout=30)
     assert not at.exception

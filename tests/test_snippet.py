@@ -1,7 +1,8 @@
 """bp_core.io.snippet: the Python script reproduces the Lab's run, Θ bit for bit.
 
-Each case builds a Lab from Playground settings (``lab_ui.lab``), trains it a number of
-gradient steps, writes its script (``lab_ui.runs.snippet`` → ``python_snippet``), runs the
+Each case builds a Lab from Playground settings (``lab_ui.shared.lab``), trains it a number of
+gradient steps, writes its script (``lab_ui.playground.runs.snippet`` → ``python_snippet``), runs
+the
 script in a fresh Python process and compares the final Θ with the Lab's
 (``np.array_equal``: the same arithmetic in the same order gives the same bits).
 """
@@ -20,8 +21,9 @@ import pytest
 from bp_core import NetConfig
 from bp_core.io.snippet import DataSpec, python_snippet
 from bp_core.training import TrainSettings
-from lab_ui import lab as lab_mod
-from lab_ui import runs, schema
+from lab_ui.playground import runs
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

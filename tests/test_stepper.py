@@ -1,4 +1,4 @@
-"""lab_ui.stepper: the ordered forward/backward steps of one pass, from a bp_core trace."""
+"""lab_ui.step.stepper: the ordered forward/backward steps of one pass, from a bp_core trace."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from test_ui_registry import softplus  # noqa: F401 (a fixture)
 
 import bp_core as bp
 from bp_core.network import reshape_params, unroll
-from lab_ui.stepper import build_steps, matrix_table, n_backward_steps, n_forward_steps
+from lab_ui.step.stepper import build_steps, matrix_table, n_backward_steps, n_forward_steps
 
 ARCHS = [
     ((2, 1), "sigmoid", "sigmoid", "cross_entropy"),

@@ -1,4 +1,4 @@
-"""lab_ui.transport: one byte per value for the browser (moved from bp_core.grids)."""
+"""lab_ui.live.transport: one byte per value for the browser (moved from bp_core.grids)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from bp_core import grids
-from lab_ui.transport import dequantize, quantize
+from lab_ui.live.transport import dequantize, quantize
 
 # --------------------------------------------------------------------------------------
 # Quantization
@@ -55,7 +55,7 @@ def test_quantize_left_the_engine():
     assert not hasattr(grids, "quantize") and not hasattr(grids, "dequantize")
     import ast
 
-    import lab_ui.transport as transport
+    import lab_ui.live.transport as transport
 
     tree = ast.parse(open(transport.__file__, encoding="utf-8").read())
     imported = {

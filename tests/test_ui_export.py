@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from lab_ui import lab as lab_mod
-from lab_ui import runs, schema
+from lab_ui.playground import runs
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared import schema
 from tests.apptest_helpers import ok, open_app, widget
 
 

@@ -8,7 +8,7 @@ import os
 from streamlit.testing.v1 import AppTest
 
 from bp_core.health import Finding
-from lab_ui import health_ui
+from lab_ui.playground import health_ui
 from tests.apptest_helpers import live as _live
 from tests.apptest_helpers import ok as _ok
 from tests.apptest_helpers import open_app as _open

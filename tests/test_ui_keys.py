@@ -1,4 +1,4 @@
-"""Keys on the pages without a live view (lab_ui.keys_ui): a key's trigger does what the
+"""Keys on the pages without a live view (lab_ui.live.keys_ui): a key's trigger does what the
 page's button does.
 
 AppTest cannot press a key, so :func:`press` sends what the key component sends: the
@@ -18,7 +18,7 @@ import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
-from lab_ui import keys_ui
+from lab_ui.live import keys_ui
 from tests.apptest_helpers import APP, ok
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -1,4 +1,4 @@
-"""The session's Lab (lab_ui.lab) and the defects a new user met, each with its fix.
+"""The session's Lab (lab_ui.shared.lab) and the defects a new user met, each with its fix.
 
 λ is a training setting (history and Θ kept), the CSV is parsed once, the course's network
 is the default, discretize does not apply to regression, Adam gets a small α, the status
@@ -17,8 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bp_core import datasets as bp_datasets
-from lab_ui import frames, schema, text
-from lab_ui import lab as lab_mod
+from lab_ui.live import frames
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared import schema, text
 from tests.apptest_helpers import live as _live
 from tests.apptest_helpers import ok as _ok
 
@@ -234,13 +235,13 @@ def test_train_for_frame_at_every_speed(speed):
 
 
 def test_snapshots_fit_a_memory_budget_per_session():
-    from lab_ui.lab import SNAPSHOT_BYTES, build_lab
+    from lab_ui.shared.lab import SNAPSHOT_BYTES, build_lab
 
     for hidden, acts in (("4,2", "sigmoid"), (",".join(["32"] * 8), "sigmoid")):
         ss: dict = {}
-        from lab_ui import state
+        from lab_ui.shared import schema
 
-        state.init_session(ss, {"hidden": hidden, "acts": acts})
+        schema.init_session(ss, {"hidden": hidden, "acts": acts})
         lab = build_lab(ss)
         tr = lab.trainer
         for _ in range(600):
@@ -260,8 +261,8 @@ def test_the_default_network_learns_its_default_data(seed):
     """With the defaults (circle, 2-4-2-1 sigmoid, full batch) the test accuracy passes 95 %
     within 1,000 epochs (~2 s of playing) for every seed tried; the old default (±0.12,
     α = 1) stayed at J = 0.693 and 50 % for 1,600 epochs."""
-    from lab_ui import lab as lab_mod
-    from lab_ui import schema
+    from lab_ui.shared import lab as lab_mod
+    from lab_ui.shared import schema
 
     state: dict = {}
     schema.init_session(state, {})

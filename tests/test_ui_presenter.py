@@ -1,4 +1,4 @@
-"""Presenter mode (lab_ui.presenter_ui): read from the URL, turned off and on again, the
+"""Presenter mode (lab_ui.shared.presenter_ui): read from the URL, turned off and on again, the
 sidebar and the chosen controls gone, the story, the live view and its text size kept.
 
 The sizes themselves are measured in a real browser (tests/browser/test_presenter_browser.py).
@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bp_core.presets import PRESETS
-from lab_ui import presenter_ui, schema
-from lab_ui.live_view import COMPONENT as LIVE_VIEW
+from lab_ui.live.live_view import COMPONENT as LIVE_VIEW
+from lab_ui.shared import presenter_ui, schema
 from tests.apptest_helpers import APP, PAGES, ok, open_app
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bp_core.presets import PRESETS, build_preset
-from lab_ui import schema
+from lab_ui.shared import schema
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 

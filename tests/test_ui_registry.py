@@ -89,7 +89,7 @@ def test_the_playground_switches_one_layer_to_a_new_activation(softplus):
 
 
 def test_the_frame_builder_takes_a_new_activation(softplus):
-    from lab_ui import frames
+    from lab_ui.live import frames
 
     ds = make_dataset("circle", n=100, noise=0.1, rng=np.random.default_rng(0), standardize=True)
     cfg = bp.NetConfig((2, 4, 3, 1), ("softplus", "tanh"))
@@ -108,13 +108,13 @@ def test_the_frame_builder_takes_a_new_activation(softplus):
 
 
 DELETED = {
-    "lab_ui/stepper.py": "G_LATEX",
-    "lab_ui/frames.py": "ACT_RANGE",
-    "lab_ui/playground_ui.py": "DATASET_LABELS",
+    "lab_ui/step/stepper.py": "G_LATEX",
+    "lab_ui/live/frames.py": "ACT_RANGE",
+    "lab_ui/playground/playground_ui.py": "DATASET_LABELS",
 }
 
 
-@pytest.mark.parametrize("path", sorted({*DELETED, "lab_ui/playground_ui.py"}))
+@pytest.mark.parametrize("path", sorted({*DELETED, "lab_ui/playground/playground_ui.py"}))
 def test_no_ui_table_keyed_by_a_registry_name(path):
     """No dict literal in the UI whose keys are activation, output, loss or dataset names."""
     names = {*bp.ACTIVATIONS, *bp.OUTPUTS, *bp.LOSSES}

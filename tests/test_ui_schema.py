@@ -1,4 +1,4 @@
-"""One settings schema: every setting and every session key declared once (lab_ui.schema).
+"""One settings schema: every setting and every session key declared once (lab_ui.shared.schema).
 
 * A page that writes a session key the schema does not declare fails here: every page is run
   in AppTest, its controls driven, and ``at.session_state``'s keys compared with the schema.
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from streamlit.testing.v1 import AppTest
 
-from lab_ui import schema
+from lab_ui.shared import schema
 from tests.apptest_helpers import MAIN, PAGES, WIDGET_KINDS
 from tests.apptest_helpers import widget as _widget
 from tests.strategies import valid_values

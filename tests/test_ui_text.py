@@ -1,4 +1,4 @@
-"""User-supplied text is data; numbers have one formatter (lab_ui.text), on every page.
+"""User-supplied text is data; numbers have one formatter (lab_ui.shared.text), on every page.
 
 The fuzz part opens every page with hostile values — Markdown links and images, HTML, LaTeX,
 Streamlit directives, 100,000-character values — in the URL and, on the Playground, as a CSV
@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from lab_ui import text
+from lab_ui.shared import text
 from tests.apptest_helpers import MAIN, PAGES
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

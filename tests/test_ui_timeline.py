@@ -1,4 +1,4 @@
-"""The Playground's time line (lab_ui.timeline_ui) driven with AppTest: the Epoch slider,
+"""The Playground's time line (lab_ui.playground.timeline_ui) driven with AppTest: the Epoch slider,
 links that replay their epoch (with a progress bar when long, refused in words beyond the
 caps), the link as text, and editing one weight by hand."""
 
@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from streamlit.delta_generator import DeltaGenerator
 
-from lab_ui import lab as lab_mod
-from lab_ui import schema, text, timeline_ui
+from lab_ui.playground import timeline_ui
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared import schema, text
 from tests.apptest_helpers import live, ok, open_app, widget
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -8,9 +8,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from lab_ui import lab as lab_mod
-from lab_ui import schema, timeline_ui
-from lab_ui.schema import URL_SETTINGS
+from lab_ui.playground import timeline_ui
+from lab_ui.shared import lab as lab_mod
+from lab_ui.shared import schema
+from lab_ui.shared.schema import URL_SETTINGS
 from tests.strategies import valid_values
 
 

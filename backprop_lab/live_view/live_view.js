@@ -1098,9 +1098,9 @@ function attachTip(view, canvas, fn) {
 }
 
 // ---------- hand edits: drawing points, the chain rule of one weight, PNG ------------------
-// Edits go to the server as messages (lab_ui/channel/protocol.py validates them); it applies
+// Edits go to the server as messages (lab_ui/live/channel/protocol.py validates them); it applies
 // them under its lock and the next frame shows the result.  Every number of the chain-rule
-// panel comes from bp_core (lab_ui/frames.py: chain_part); this code only writes it out, as
+// panel comes from bp_core (lab_ui/live/frames.py: chain_part); this code only writes it out, as
 // text nodes.
 
 const DRAG_PX = 4; // a press that moves further than this pans; a shorter one is a click

@@ -10,7 +10,7 @@ from ._checks import _TASK_NAMES
 #: The output unit and loss the app starts with for each task, ``(output, loss)`` names of
 #: ``bp_core.OUTPUTS`` and ``bp_core.LOSSES``.  Classification uses the course's logistic
 #: units: sigmoid outputs with cross-entropy, one unit for two classes and one unit per class
-#: (one-vs-all) for K > 2, which is how ``lab_ui.frames.n_outputs`` sizes the output layer;
+#: (one-vs-all) for K > 2, which is how ``lab_ui.live.frames.n_outputs`` sizes the output layer;
 #: softmax is the student's choice, not the default.  Regression uses a linear output with
 #: squared error.
 DEFAULT_HEADS: dict[str, tuple[str, str]] = {

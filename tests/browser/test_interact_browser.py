@@ -10,7 +10,7 @@ import struct
 import numpy as np
 import pytest
 
-from lab_ui import frames
+from lab_ui.live import frames
 
 pytestmark = pytest.mark.browser
 

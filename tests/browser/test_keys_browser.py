@@ -1,5 +1,5 @@
 """Keys in a real browser at 1920 × 1080: the Playground's live view in presenter mode (and a
-clicker's PageDown), the Step-through's key listener (lab_ui.keys_ui), keys typed into a
+clicker's PageDown), the Step-through's key listener (lab_ui.live.keys_ui), keys typed into a
 widget left alone, and the listener gone when its page is left."""
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The Gradients page's UI. Imports lab_ui.shared and lab_ui.live."""

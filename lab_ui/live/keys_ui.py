@@ -1,0 +1,222 @@
+"""Keyboard shortcuts on the pages without a live view: one small listener component.
+
+The Playground's live view answers its keys itself (``backprop_lab/live_view``: Space,
+→ or "." or PageDown, Shift+→, R, "?").  The other pages mount :func:`keys_ui`: a
+components-v2 element in the main document (``backprop_lab/keys``, registered in
+``pyproject.toml``) with one ``keydown`` listener, removed when the element is unmounted.
+A key it knows is sent to Python as the trigger value ``key``; the ``on_key_change``
+callback runs the same function as the page's button for it, before the page re-runs.
+"?" shows the list of the page's keys (drawn by the component, visible on the page).
+
+What each page's keys do is declared once here (:data:`STEP_KEYS`, :data:`TRAIN_KEYS`,
+:data:`PLAYGROUND_KEYS`), and the list "?" shows is built from the same entries.  A
+presentation clicker sends PageDown / PageUp (some send → / ←): PageDown is "next" on
+every page, PageUp "previous" where there is one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from lab_ui.live.live_view import component_value, live_session_ui
+from lab_ui.shared import lab as lab_mod
+
+ss = st.session_state
+
+COMPONENT = "backprop-lab.keys"  # "<project name>.<component name>" in pyproject.toml
+KEY = "bp_keys"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One shortcut: the key names it answers (``KeyboardEvent.key``; a letter in lower
+    case; ``"Shift+ArrowRight"`` for Shift with a named key), the action it sends, and how
+    the list shows it."""
+
+    keys: tuple[str, ...]
+    action: str
+    shown: str
+    what: str
+
+
+#: The Playground's keys (answered by the live view itself; here for the list and the docs).
+PLAYGROUND_KEYS: tuple[Binding, ...] = (
+    Binding((" ",), "play", "Space", "Play / Pause"),
+    Binding(("ArrowRight", ".", "PageDown"), "batch", "→  .  PageDown", "one mini-batch"),
+    Binding(("Shift+ArrowRight",), "epoch", "Shift+→", "one epoch"),
+    Binding(("r",), "reset", "R", "Reset (epoch 0, the same initial Θ)"),
+    Binding(("?",), "keys", "?", "show or hide this list"),
+)
+
+#: Step through backprop: the walk-through's steps.
+STEP_KEYS: tuple[Binding, ...] = (
+    Binding(("ArrowRight", ".", "PageDown"), "next", "→  .  PageDown", "next step"),
+    Binding(("ArrowLeft", ",", "PageUp"), "prev", "←  ,  PageUp", "previous step"),
+    Binding(("r", "Home"), "first", "R  Home", "back to step 1"),
+    Binding(("End",), "last", "End", "the last step (the update)"),
+    Binding(("?",), "keys", "?", "show or hide this list"),
+)
+
+#: Gradients and Derivation: train the session's network (the Playground's) a little and
+#: see every number on the page recomputed for the new Θ.  Space does nothing here: there
+#: is no live training on these pages.
+TRAIN_KEYS: tuple[Binding, ...] = (
+    Binding(("ArrowRight", ".", "PageDown"), "batch", "→  .  PageDown", "train one mini-batch"),
+    Binding(("Shift+ArrowRight",), "epoch", "Shift+→", "train one epoch"),
+    Binding(("r",), "reset", "R", "back to epoch 0 (the same initial Θ)"),
+    Binding(("?",), "keys", "?", "show or hide this list"),
+)
+
+
+def key_map(bindings: Sequence[Binding]) -> dict[str, str]:
+    """Key name → action, for the component (``"?"`` is the component's own)."""
+    return {k: b.action for b in bindings if b.action != "keys" for k in b.keys}
+
+
+def legend(bindings: Sequence[Binding]) -> list[list[str]]:
+    """The list "?" shows: [keys as shown, what they do] per binding."""
+    return [[b.shown, b.what] for b in bindings]
+
+
+def legend_text(bindings: Sequence[Binding]) -> str:
+    """The same list in one line (a help text, the README)."""
+    return " · ".join(f"{b.shown}: {b.what}" for b in bindings)
+
+
+def _mounter() -> Any:
+    return st.components.v2.component(
+        COMPONENT,
+        html='<div class="bp-keyboard-host" data-testid="bp-keyboard-host"></div>',
+        js="keys.js",
+        css="keys.css",
+        isolate_styles=False,
+    )
+
+
+def pressed(key: str = KEY) -> str | None:
+    """The action of the key just pressed (inside the ``on_key_change`` callback), or None."""
+    value = component_value("key", key)
+    if isinstance(value, dict) and isinstance(value.get("a"), str):
+        return value["a"]
+    return None
+
+
+def keys_ui(
+    bindings: Sequence[Binding],
+    actions: Mapping[str, Callable[[], None]],
+    *,
+    title: str = "Keys on this page",
+    where: Any = None,
+    key: str = KEY,
+) -> None:
+    """Mount the key listener: each binding's action runs ``actions[action]`` (an action
+    without an entry does nothing), as a Streamlit callback before the page re-runs."""
+
+    def on_key() -> None:
+        fn = actions.get(pressed(key) or "")
+        if fn is not None:
+            fn()
+
+    data = {"map": key_map(bindings), "legend": legend(bindings), "title": title}
+    where = st if where is None else where
+    with where.container():
+        _mounter()(
+            key=key,
+            data=json.dumps(data, separators=(",", ":")).encode("utf-8"),
+            width="stretch",
+            height="content",
+            on_key_change=on_key,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Training from the Gradients and Derivation pages
+# ---------------------------------------------------------------------------------------------
+
+
+def train(n: str) -> None:
+    """One mini-batch (``"batch"``) or one epoch (``"epoch"``) of the session's Lab, as the
+    live view's Step buttons do (the channel's scheduler shares the Lab: its lock is held)."""
+    live = live_session_ui()
+    with live.lock:
+        lab = ss.get("lab")
+        if lab is None or lab.trainer.diverged:
+            return
+        if n == "batch":
+            lab.trainer.step()
+        else:
+            lab.trainer.run_epoch()
+        live.playing = False
+        ss["playing"] = False
+
+
+def reset() -> None:
+    """Back to epoch 0 with the same initial Θ (the live view's Reset)."""
+    live = live_session_ui()
+    with live.lock:
+        lab_mod.reset_lab(ss)
+        live.playing = False
+
+
+TRAIN_ACTIONS: dict[str, Callable[[], None]] = {
+    "batch": lambda: train("batch"),
+    "epoch": lambda: train("epoch"),
+    "reset": reset,
+}
+
+
+def training_keys_ui(lab: lab_mod.Lab) -> None:
+    """Gradients and Derivation: Step 1 mini-batch, Step 1 epoch, Reset (buttons and keys);
+    the page below is computed for the Θ they leave."""
+    tr = lab.trainer
+    c = st.columns([2, 2, 2, 5], vertical_alignment="center")
+    c[0].button(
+        "Step 1 mini-batch",
+        key="b_train_batch",
+        on_click=train,
+        args=("batch",),
+        disabled=tr.diverged,
+        width="stretch",
+        help="One gradient step on the next mini-batch (→, . or PageDown).",
+    )
+    c[1].button(
+        "Step 1 epoch",
+        key="b_train_epoch",
+        on_click=train,
+        args=("epoch",),
+        disabled=tr.diverged,
+        width="stretch",
+        help="One pass over the training set (Shift+→).",
+    )
+    c[2].button(
+        "↺ Reset",
+        key="b_train_reset",
+        on_click=reset,
+        width="stretch",
+        help="Back to epoch 0 with the same initial Θ (R).",
+    )
+    keys_ui(TRAIN_KEYS, TRAIN_ACTIONS, title="Keys on this page", where=c[3])
+
+
+__all__ = [
+    "Binding",
+    "COMPONENT",
+    "KEY",
+    "PLAYGROUND_KEYS",
+    "STEP_KEYS",
+    "TRAIN_ACTIONS",
+    "TRAIN_KEYS",
+    "key_map",
+    "keys_ui",
+    "legend",
+    "legend_text",
+    "pressed",
+    "reset",
+    "train",
+    "training_keys_ui",
+]
