@@ -49,8 +49,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-# the same server start/stop the browser tests use
-from tests.browser.conftest import (  # noqa: E402
+# the one harness the browser tests use too
+from bench.harness import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,

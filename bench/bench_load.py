@@ -59,14 +59,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.streamlit_client import LiveClient, StreamlitSession  # noqa: E402
-from tests.browser.conftest import (  # noqa: E402
+from bench.harness import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
     start_app,
     stop_app,
 )
+from bench.streamlit_client import LiveClient, StreamlitSession  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CLK_TCK = os.sysconf("SC_CLK_TCK")

@@ -44,8 +44,8 @@ from bench.bench_load import (  # noqa: E402
     load_average,
     rss_mb,
 )
+from bench.harness import free_port, start_app, stop_app  # noqa: E402
 from bench.streamlit_client import LiveClient, StreamlitSession  # noqa: E402
-from tests.browser.conftest import free_port, start_app, stop_app  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 

@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 # the same Chromium and arguments as the browser tests and bench_browser.py
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_TFP_DIST = Path("/work/peer/tfp/dist")

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import free_port, start_app, stop_app
+from bench.harness import free_port, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 

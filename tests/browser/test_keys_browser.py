@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from bench.harness import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
