@@ -2,8 +2,9 @@
 
 This file is the ASGI application that ``streamlit run`` serves: Streamlit's own routes for
 the script ``lab_ui/main.py`` (page config, the session's state, navigation over
-``pages/``) plus the live view's routes (:mod:`lab_ui.live.routes`).  Everything here is public
-Streamlit API (``st.App``).
+``pages/``) plus the live view's routes (:mod:`lab_ui.live.routes`).  The plugin modules
+named in ``BACKPROP_LAB_PLUGINS`` (:mod:`lab_ui.plugins`) are loaded first.  Everything
+here is public Streamlit API (``st.App``).
 """
 
 import os
@@ -16,6 +17,19 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
+from lab_ui.live.headers import security_middleware  # noqa: E402
+from lab_ui.live.preload import preload_middleware  # noqa: E402
 from lab_ui.live.routes import live_routes  # noqa: E402
+from lab_ui.plugins import load_plugins  # noqa: E402
 
-app = st.App("lab_ui/main.py", routes=live_routes())
+# Registry entries from outside (``BACKPROP_LAB_PLUGINS``, see lab_ui/plugins.py), loaded
+# once as the server starts, so a bad module name shows in the server's log at once.
+load_plugins()
+
+# Every answer carries the security headers of lab_ui/live/headers.py (CSP, nosniff, framing);
+# a page's HTML preloads its component's JavaScript (lab_ui/live/preload.py).
+app = st.App(
+    "lab_ui/main.py",
+    routes=live_routes(),
+    middleware=[security_middleware(), preload_middleware()],
+)

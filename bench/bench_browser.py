@@ -4,7 +4,7 @@ with TF Playground and this app's own earlier version measured in the same run.
 For each scenario it starts ``streamlit run app.py`` on a free loopback port, opens the
 Playground at 1440×900, presses Play and reports:
 
-* frames/s actually painted (``window.__bpPaintTimes``, one entry per painted frame) and the
+* frames/s actually painted (``window.__bp.paintTimes``, one entry per painted frame) and the
   page's requestAnimationFrame rate;
 * epochs/s trained (the root's ``data-epoch`` over the same window);
 * blank frames (sampled every animation frame: live view missing, a canvas empty) and
@@ -15,7 +15,16 @@ Playground at 1440×900, presses Play and reports:
 * latency of Pause and of "Step 1 mini-batch" clicked *while playing* (click → the frame
   that shows it painted), measured in the page;
 * the server's CPU per painted frame (from /proc over the window: training included) and
-  its own build-and-send time per frame (``server_ms`` in every frame: training excluded).
+  its own build-and-send time per frame (``server_ms`` in every frame: training excluded);
+* **first full frame**: navigation start → every part of the live view painted (boundary,
+  diagram, maps, curves: the hook's ``marks.firstFull``), in a new browser context each time,
+  beside **Streamlit's own minimal page** (a one-line ``st.write`` script served by a second
+  ``streamlit run`` started here): navigation start → its text painted; the two are loaded
+  in turn, ``--repeats`` times each, medians and their ratio;
+* **a key answered** on every page (default scenario): key down → the first visible change of
+  what the key changes (Playground: → and Space, answered by the live view; Step through: →,
+  the step number; Gradients and Derivation: →, one mini-batch: the epoch shown), and key down
+  → the whole page settled (nothing of it stale any more).
 
 Peers in the same run (each skipped with the reason if it cannot be had):
 
@@ -30,6 +39,7 @@ It prints a table and writes JSON to ``bench/results/``.  Usage::
 
     python bench/bench_browser.py                       # default + deep-sigmoid scenarios
     python bench/bench_browser.py --seconds 8 --scenarios default --no-baseline
+    python bench/bench_browser.py --only-start --no-tfp --no-baseline   # first frame and keys
 """
 
 from __future__ import annotations
@@ -70,9 +80,9 @@ SCENARIOS: dict[str, str] = {
 
 # Installed in the page before anything runs: samples every animation frame.
 SAMPLER = """
-window.__bpBench = { frames: 0, blank: 0, reasons: {}, on: false };
+window.__rafSampler = { frames: 0, blank: 0, reasons: {}, on: false };
 (function loop() {
-  const b = window.__bpBench;
+  const b = window.__rafSampler;
   if (b.on) {
     b.frames++;
     const root = document.querySelector('.bp-live');
@@ -105,14 +115,12 @@ def cpu_seconds(pid: int) -> float:
 
 def first_boundary(browser, url: str) -> tuple[float, object, object]:
     """Seconds from goto(url) to the boundary painted, in a new context; (s, context, page)."""
-    ctx = browser.new_context(viewport=VIEWPORT)
+    ctx = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
     page = ctx.new_page()
     page.add_init_script(SAMPLER)
     t0 = time.perf_counter()
     page.goto(url)
-    page.wait_for_function(
-        "window.__bpMarks && window.__bpMarks.firstBoundary", timeout=120_000, polling="raf"
-    )
+    page.wait_for_function("window.__bp?.marks?.firstBoundary", timeout=120_000, polling="raf")
     return time.perf_counter() - t0, ctx, page
 
 
@@ -120,13 +128,223 @@ def page_marks(page) -> dict:
     """Milliseconds after navigation start: DOM ready, component mounted, first paint."""
     m = page.evaluate(
         "({dom: performance.timing.domContentLoadedEventEnd - performance.timing.navigationStart,"
-        " ...window.__bpMarks})"
+        " ...window.__bp?.marks})"
     )
     return {k: round(v) for k, v in m.items() if isinstance(v, (int, float))}
 
 
+# ---------- first full frame, beside Streamlit's own minimal page ---------------------------
+
+MINIMAL_TEXT = "Backprop Lab bench: Streamlit's minimal page"
+
+# Installed before the page runs: the time (after navigation start) of the animation frame
+# in which Streamlit's minimal page first shows its text.
+TEXT_SEEN = """
+window.__textSeen = null;
+(function () {
+  const want = __WANT__;
+  const check = () => {
+    for (const el of document.querySelectorAll('[data-testid="stMarkdownContainer"]')) {
+      if (el.textContent.includes(want)) {
+        requestAnimationFrame(() => { window.__textSeen = performance.now(); });
+        return true;
+      }
+    }
+    return false;
+  };
+  new MutationObserver((_, obs) => { if (check()) obs.disconnect(); })
+    .observe(document, { subtree: true, childList: true, characterData: true });
+})();
+""".replace("__WANT__", json.dumps(MINIMAL_TEXT))
+
+
+def start_minimal_page() -> tuple[subprocess.Popen, str, Path]:
+    """Streamlit's own minimal page: a one-line ``st.write`` script, its own server on a free
+    loopback port (the harness's settings); returns (process, URL, its folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="bp-minimal-"))
+    (folder / "app.py").write_text(f"import streamlit as st\n\nst.write({MINIMAL_TEXT!r})\n")
+    port = free_port()
+    proc = start_app(port, extra=["--server.fileWatcherType", "none"], root=folder)
+    return proc, f"http://127.0.0.1:{port}/", folder
+
+
+def minimal_page_ms(browser, url: str) -> float:
+    """Navigation start → the minimal page's text painted (ms), in a new browser context."""
+    ctx = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+    try:
+        page = ctx.new_page()
+        page.add_init_script(TEXT_SEEN)
+        page.goto(url)
+        page.wait_for_function("window.__textSeen", timeout=60_000, polling="raf")
+        return float(page.evaluate("window.__textSeen"))
+    finally:
+        ctx.close()
+
+
+def first_full_marks(browser, url: str) -> dict:
+    """Navigation start → each mark of the live view (ms), in a new browser context; firstFull:
+    every part painted."""
+    ctx = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+    try:
+        page = ctx.new_page()
+        page.goto(url)
+        page.wait_for_function("window.__bp?.marks?.firstFull", timeout=120_000, polling="raf")
+        return page_marks(page)
+    finally:
+        ctx.close()
+
+
+def measure_first_full(browser, url: str, minimal_url: str | None, repeats: int) -> dict:
+    """The Playground's first full frame and the minimal page's text, loaded in turn."""
+    ours, base = [], []
+    for _ in range(repeats):
+        if minimal_url:
+            base.append(minimal_page_ms(browser, minimal_url))
+        ours.append(first_full_marks(browser, url))
+    out: dict = {}
+    for mark in ("dom", "mounted", "firstPaint", "firstBoundary", "firstFull"):
+        vals = [m[mark] for m in ours if mark in m]
+        if vals:
+            out[f"{mark}_ms_median"] = round(statistics.median(vals))
+    out["first_full_ms_all"] = [m.get("firstFull") for m in ours]
+    if base:
+        out["minimal_page_ms_median"] = round(statistics.median(base))
+        out["minimal_page_ms_all"] = [round(b) for b in base]
+        if "firstFull_ms_median" in out:
+            out["first_full_vs_minimal"] = round(
+                out["firstFull_ms_median"] / out["minimal_page_ms_median"], 2
+            )
+    return out
+
+
+# ---------- a key answered, on every page ----------------------------------------------------
+
+# Installed by probe_key before the key: on key down (the event's own timeStamp) it watches
+# every animation frame for the first visible change of what the key changes ("shown") and
+# for the whole page settled ("settled": that change on the page itself and no element of the
+# page stale).  kind: which page's change to watch.
+KEY_PROBE = """
+(kind) => {
+  const live = () => document.querySelector('.bp-live');
+  const texts = (sel) => [...document.querySelectorAll(sel)].map(e => e.textContent).join('\\n');
+  const where = () => texts('[data-role=where]');  // the key listener's own line, if any
+  const stepOf = (sel) => [...document.querySelectorAll(sel)]
+    .map(e => (e.textContent.match(/^Step (\\d+) of/) || [])[1]).filter(Boolean).join(',');
+  const noStale = () => !document.querySelector('[data-stale="true"]');
+  const probes = {
+    live_step: { snap: () => live().dataset.step, shown: (b) => live().dataset.step !== b },
+    live_play: { snap: () => live().dataset.playing, shown: (b) => live().dataset.playing !== b },
+    step: {
+      snap: () => [stepOf('[data-role=where]'), stepOf('h3')],
+      shown: (b) => stepOf('[data-role=where]') !== b[0] || stepOf('h3') !== b[1],
+      settled: (b) => stepOf('h3') !== b[1] && noStale(),
+    },
+    epoch: {
+      snap: () => [where(), texts('[data-testid=stCaptionContainer]')],
+      shown: (b) => where() !== b[0] || texts('[data-testid=stCaptionContainer]') !== b[1],
+      settled: (b) => texts('[data-testid=stCaptionContainer]') !== b[1] && noStale(),
+    },
+    numbers: {  // the page's metrics (its other numbers are in data grids: canvases)
+      snap: () => [where(), texts('[data-testid=stMetricValue]')],
+      shown: (b) => where() !== b[0] || texts('[data-testid=stMetricValue]') !== b[1],
+      settled: (b) => texts('[data-testid=stMetricValue]') !== b[1] && noStale(),
+    },
+  };
+  const p = probes[kind];
+  const before = p.snap();
+  const r = (window.__keyProbe = { t0: null, shown: null, settled: null, done: false });
+  const settled = p.settled || p.shown;
+  const watch = () => {
+    const now = performance.now();
+    if (r.shown === null && p.shown(before)) r.shown = now - r.t0;
+    if (r.settled === null && settled(before)) r.settled = now - r.t0;
+    if (r.shown !== null && r.settled !== null) r.done = true;
+    else if (now - r.t0 > 20000) { r.done = true; r.timeout = true; }
+    else requestAnimationFrame(watch);
+  };
+  window.addEventListener('keydown', (ev) => {
+    r.t0 = ev.timeStamp;
+    requestAnimationFrame(watch);
+  }, { capture: true, once: true });
+}
+"""
+
+
+def probe_key(page, key: str, kind: str) -> dict:
+    """Press ``key``; key down → the change shown and → the page settled (ms)."""
+    page.evaluate(KEY_PROBE, kind)
+    page.keyboard.press(key)
+    page.wait_for_function("window.__keyProbe && window.__keyProbe.done", timeout=60_000)
+    r = page.evaluate("window.__keyProbe")
+    if r.get("timeout"):
+        raise RuntimeError(f"{key} on {page.url}: no change within 20 s ({kind})")
+    return {"shown": r["shown"], "settled": r["settled"]}
+
+
+def settle(page, ms: int = 400) -> None:
+    """Wait until nothing on the page is stale (a run finished), then a little more."""
+    page.wait_for_function("!document.querySelector('[data-stale=true]')", timeout=60_000)
+    page.wait_for_timeout(ms)
+
+
+def _key_stats(name: str, probes: list[dict]) -> dict:
+    shown = [p["shown"] for p in probes]
+    settled = [p["settled"] for p in probes]
+    return {
+        f"key_{name}_shown_ms_median": round(statistics.median(shown), 1),
+        f"key_{name}_shown_ms_max": round(max(shown), 1),
+        f"key_{name}_settled_ms_median": round(statistics.median(settled), 1),
+    }
+
+
+def measure_keys(browser, base: str, repeats: int = 4) -> dict:
+    """A key answered on every page: key down → its visible change (and → the page settled)."""
+    out: dict = {}
+    ctx = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+    try:
+        page = ctx.new_page()
+        # Playground: → one mini-batch (25 a epoch), Space Play / Pause: the live view's own
+        page.goto(base + "/?batch=10")
+        page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
+        page.locator(".bp-live .bp-status").click()  # the page has the focus, no widget
+        page.wait_for_timeout(500)
+        steps = []
+        for _ in range(repeats):
+            steps.append(probe_key(page, "ArrowRight", "live_step"))
+            page.wait_for_timeout(300)
+        out.update(_key_stats("playground_next", steps))
+        plays = []
+        for _ in range(repeats):
+            plays.append(probe_key(page, " ", "live_play"))
+            page.wait_for_timeout(400)
+        out.update(_key_stats("playground_space", plays))
+        if page.evaluate("document.querySelector('.bp-live').dataset.playing") == "1":
+            page.keyboard.press(" ")
+        # the pages whose keys go through Streamlit
+        for path, heading, name, kind in (
+            ("/Step_through", "Step through backprop", "step_through_next", "step"),
+            ("/Gradients", "Gradients", "gradients_next", "epoch"),
+            ("/Derivation", "Derivation", "derivation_next", "numbers"),
+        ):
+            try:
+                page.goto(base + path)
+                page.locator(".bp-keyboard").wait_for(timeout=60_000)
+                settle(page, 800)
+                page.get_by_role("heading", name=heading).first.click()  # focus the page
+                got = []
+                for _ in range(repeats):
+                    got.append(probe_key(page, "ArrowRight", kind))
+                    settle(page)
+                out.update(_key_stats(name, got))
+            except Exception as err:  # noqa: BLE001 (reported, the other pages go on)
+                out[f"key_{name}_error"] = f"{type(err).__name__}: {err}"[:300]
+    finally:
+        ctx.close()
+    return out
+
+
 EPOCH_JS = (
-    "+(document.querySelector('.bp-live')?.dataset.epoch || (window.__bpLast||{}).epoch || 0)"
+    "+(document.querySelector('.bp-live')?.dataset.epoch || (window.__bp?.last||{}).epoch || 0)"
 )
 
 
@@ -137,20 +355,20 @@ def measure_playing(page, seconds: float, server_pid: int) -> dict:
     )
     time.sleep(1.5)  # warm-up
     start = page.evaluate(
-        "(() => { window.__bpBench.on = true; window.__bpBench.frames = 0;"
-        " window.__bpBench.blank = 0; window.__bpBench.reasons = {};"
+        "(() => { window.__rafSampler.on = true; window.__rafSampler.frames = 0;"
+        " window.__rafSampler.blank = 0; window.__rafSampler.reasons = {};"
         f" return {{t: performance.now(), e: {EPOCH_JS},"
-        " n: window.__bpPainted, mounts: window.__bpMounts}; })()"
+        " n: window.__bp?.painted, mounts: window.__bp?.mounts}; })()"
     )
     cpu0 = cpu_seconds(server_pid)
     time.sleep(seconds)
     cpu1 = cpu_seconds(server_pid)
     end = page.evaluate(
-        "(() => { window.__bpBench.on = false;"
-        f" return {{t: performance.now(), e: {EPOCH_JS}, n: window.__bpPainted,"
-        " times: window.__bpPaintTimes.slice(-4000), mounts: window.__bpMounts,"
-        " stats: (window.__bpStats || []).slice(-4000),"
-        " bench: window.__bpBench}; })()"
+        "(() => { window.__rafSampler.on = false;"
+        f" return {{t: performance.now(), e: {EPOCH_JS}, n: window.__bp?.painted,"
+        " times: window.__bp.paintTimes.slice(-4000), mounts: window.__bp?.mounts,"
+        " stats: (window.__bp.stats || []).slice(-4000),"
+        " bench: window.__rafSampler}; })()"
     )
     dt = (end["t"] - start["t"]) / 1000
     painted = end["n"] - start["n"]
@@ -187,10 +405,7 @@ def measure_zoom(page, seconds: float = 3.0) -> dict:
         page.mouse.wheel(0, -120)
         time.sleep(0.05)
     time.sleep(0.5)
-    read = (
-        "(() => { const v = document.querySelector('.bp-live').parentElement.__bpView;"
-        " return [v.zoom, v.drawnFrame.boundary.x]; })()"
-    )
+    read = "(() => { const v = window.__bp.state; return [v.zoom, v.drawn.boundary.x]; })()"
     zoom0, _ = page.evaluate(read)
     time.sleep(seconds)
     zoom1, drawn_x = page.evaluate(read)
@@ -203,7 +418,7 @@ async ([label, test]) => {
   const btn = [...document.querySelectorAll('.bp-live button')]
     .find(b => b.innerText.trim().endsWith(label));
   const root = document.querySelector('.bp-live');
-  const before = {step: +root.dataset.step, painted: window.__bpPainted};
+  const before = {step: +root.dataset.step, painted: window.__bp?.painted};
   const t0 = performance.now();
   btn.click();
   await new Promise((resolve, reject) => {
@@ -239,7 +454,17 @@ def measure_latency(page, repeats: int = 5) -> dict:
     return out
 
 
-def run_scenario(name: str, seconds: float, app_dir: Path = ROOT, label: str = "") -> dict:
+def run_scenario(
+    name: str,
+    seconds: float,
+    app_dir: Path = ROOT,
+    label: str = "",
+    *,
+    minimal_url: str | None = None,
+    repeats: int = 5,
+    keys: bool = False,
+    only_start: bool = False,
+) -> dict:
     from playwright.sync_api import sync_playwright
 
     query = SCENARIOS[name]
@@ -247,7 +472,8 @@ def run_scenario(name: str, seconds: float, app_dir: Path = ROOT, label: str = "
     proc = start_server(app_dir, port)
     url = f"http://127.0.0.1:{port}/{query}"
     out: dict = {"scenario": name + label, "url_query": query}
-    new_design = (app_dir / "lab_ui" / "channel").is_dir()
+    # the live channel (round 2 on): lab_ui/channel, later lab_ui/live/channel
+    new_design = any((app_dir / "lab_ui" / d / "channel").is_dir() for d in ("", "live"))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -259,18 +485,21 @@ def run_scenario(name: str, seconds: float, app_dir: Path = ROOT, label: str = "
             out["marks_warm_ms"] = page_marks(page)
             t0 = time.perf_counter()
             page.reload()
-            page.wait_for_function(
-                "window.__bpMarks && window.__bpMarks.firstBoundary", timeout=120_000
-            )
+            page.wait_for_function("window.__bp?.marks?.firstBoundary", timeout=120_000)
             out["boundary_reload_s"] = round(time.perf_counter() - t0, 2)
-            out.update(measure_playing(page, seconds, proc.pid))
-            if new_design:
-                out.update(measure_zoom(page))
-                out.update(measure_latency(page))
+            if not only_start:
+                out.update(measure_playing(page, seconds, proc.pid))
+                if new_design:
+                    out.update(measure_zoom(page))
+                    out.update(measure_latency(page))
             out["exceptions_on_page"] = page.locator('[data-testid="stException"]').count()
             RESULTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(RESULTS / f"{name}{label}.png"))
             ctx.close()
+            if new_design:
+                out.update(measure_first_full(browser, url, minimal_url, repeats))
+            if keys and new_design:
+                out.update(measure_keys(browser, f"http://127.0.0.1:{port}"))
             browser.close()
     finally:
         stop_app(proc)
@@ -324,6 +553,14 @@ def main() -> None:
     ap.add_argument("--no-tfp", action="store_true")
     ap.add_argument("--baseline-rev", default=BASELINE_REV)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument(
+        "--repeats", type=int, default=5, help="loads of the first full frame (and minimal page)"
+    )
+    ap.add_argument("--no-minimal", action="store_true", help="no minimal-page baseline")
+    ap.add_argument("--no-keys", action="store_true", help="no key latencies")
+    ap.add_argument(
+        "--only-start", action="store_true", help="no playing: first frame and keys only"
+    )
     args = ap.parse_args()
     results = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -337,8 +574,26 @@ def main() -> None:
     jobs: list[tuple[str, object]] = []
     if not args.no_tfp:
         jobs.append(("TF Playground", lambda: run_tfp(args.tfp_dist, args.seconds)))
-    for name in args.scenarios:
-        jobs.append((name, lambda name=name: run_scenario(name, args.seconds)))
+    minimal = None
+    if not args.no_minimal:
+        try:
+            minimal = start_minimal_page()
+        except (RuntimeError, OSError) as err:
+            results["runs"].append({"scenario": "minimal page", "error": f"not run: {err}"})
+    for i, name in enumerate(args.scenarios):
+        jobs.append(
+            (
+                name,
+                lambda name=name, first=i == 0: run_scenario(
+                    name,
+                    args.seconds,
+                    minimal_url=minimal[1] if minimal else None,
+                    repeats=args.repeats,
+                    keys=first and not args.no_keys,
+                    only_start=args.only_start,
+                ),
+            )
+        )
     baseline_dir = None
     if not args.no_baseline:
         try:
@@ -373,6 +628,9 @@ def main() -> None:
             print(f"  {name} failed in {step}: {type(err).__name__}", flush=True)
     if baseline_dir is not None:
         shutil.rmtree(baseline_dir, ignore_errors=True)
+    if minimal is not None:
+        stop_app(minimal[0])
+        shutil.rmtree(minimal[2], ignore_errors=True)
     results["machine"]["load_after"] = load_average()
 
     tfp = next(
@@ -401,6 +659,9 @@ def main() -> None:
         ("server_cpu_pct", "srv cpu%", 9),
         ("pause_ms_median", "pause ms", 9),
         ("step_ms_median", "step ms", 8),
+        ("firstFull_ms_median", "1st full ms", 12),
+        ("minimal_page_ms_median", "minimal ms", 11),
+        ("first_full_vs_minimal", "× minimal", 10),
     ]
     print()
     print(" ".join(h.ljust(w) for _, h, w in cols))
@@ -409,6 +670,21 @@ def main() -> None:
             print(run["scenario"].ljust(26), run["error"])
             continue
         print(" ".join(str(run.get(k)).ljust(w) for k, _, w in cols))
+    for run in results["runs"]:
+        keys = {k: v for k, v in run.items() if k.startswith("key_") and "_median" in k}
+        if keys:
+            print(f"\nkeys ({run['scenario']}): key down → shown / → page settled, median ms")
+            for page in (
+                "playground_next",
+                "playground_space",
+                "step_through_next",
+                "gradients_next",
+                "derivation_next",
+            ):
+                shown = keys.get(f"key_{page}_shown_ms_median")
+                if shown is not None:
+                    settled = keys.get(f"key_{page}_settled_ms_median")
+                    print(f"  {page:20} {shown:8} / {settled}")
     print(
         f"\nload average before/after: {results['machine']['load_before']} / "
         f"{results['machine']['load_after']} on {os.cpu_count()} CPUs"

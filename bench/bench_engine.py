@@ -511,7 +511,7 @@ def step_breakdown(setup: Setup, data, seed: int) -> list[tuple[str, float]]:
         ("    BackpropTrace(...) construction", lambda: bp_network.BackpropTrace(
             J=None, a=tuple(a), z=tuple(z), delta=trace.delta, Delta=trace.Delta, D=trace.D)),
         ("  unroll(D)", lambda: bp_network.unroll(trace.D)),
-        ("  optimizer gd update", lambda: gd.update(tr.theta_vec, grad, {}, tr._hp)),
+        ("  optimizer gd update", lambda: gd.update(tr.theta_vec, grad, {}, tr.settings)),
         ("  math.isfinite(new_vec.sum())", lambda: math.isfinite(tr.theta_vec.sum())),
         ("  reshape_params", lambda: bp_network.reshape_params(cfg, tr.theta_vec)),
         ("Trainer._record(), record_gradients=False (once per epoch)", tr._record),

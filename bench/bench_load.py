@@ -7,6 +7,7 @@ under ``bench/results/``::
     python bench/bench_load.py --sessions 1 10 --seconds 10 --no-pages
     python bench/bench_load.py --pages-only --pages 4
     python bench/bench_load.py --proxy                 # nginx + 1 and nginx + 2 processes
+    python bench/bench_load.py --flood --burst         # one big session's work vs the others
 
 **Protocol clients** (``bench/streamlit_client.py``): for each N the script starts a fresh
 ``streamlit run app.py`` on a free loopback port (the browser tests' ``start_app``), opens N
@@ -25,7 +26,7 @@ Frames also say the server's median time from an acknowledgement to the frame it
 
 **Chromium pages** (``--pages 4``): each page in its own Chromium process (as
 ``bench_tfp.py --pages``), Play pressed in all, then over the same window: frames painted
-per second (``window.__bpPainted``, counted by the live view per painted frame), the page's
+per second (``window.__bp.painted``, counted by the live view per painted frame), the page's
 requestAnimationFrame rate (a poller injected before the page's scripts), epochs/s.
 
 **Behind nginx** (``--proxy``): two of ``deploy/run_cluster.py``'s clusters side by side,
@@ -38,6 +39,16 @@ cluster: the largest N at which every session got ≥ 10 frames/s (target: 2 pro
 (``--proxy-compare-n``, 16; probed 1, 2, 2, 1).  Each probe also prints the CPU of the
 servers, nginx, the client and everything else on the machine (``/proc/stat``).
 
+**Fairness** (``--flood``, ``--burst``): a fresh server, ``--others`` (5) protocol sessions
+on the default settings playing, and one session on the largest network (10 × 32, Adam,
+batch 1, 2,000 points: :data:`BIG_QUERY`) connected and paused.  Over ``--seconds`` before,
+the others' frames/s; then the big session either floods *Step one epoch* commands at
+``--flood-rate`` (200) a second for ``--seconds`` (the endpoint takes 40 a second), or sends
+one burst of ``--burst-n`` (8) at once.  Reported: each other session's frames/s before and
+during and their ratio (median and lowest; target ≥ 0.8), the largest gap between two of
+its frames before and during (target for the burst: ≤ 0.3 s), and what the big session's
+status line and notice said (its progress, and the Steps refused beyond the bound).
+
 The machine is shared: the load average (1 min) is printed before and after each table, and
 the client's own CPU beside the server's (the clients run on the same 2 cores).
 """
@@ -46,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -61,8 +73,8 @@ if str(ROOT) not in sys.path:
 
 from bench.harness import (  # noqa: E402
     CHROMIUM,
-    CHROMIUM_ARGS,
     free_port,
+    launch_chromium,
     start_app,
     stop_app,
 )
@@ -315,10 +327,10 @@ RAF_POLLER = """
 window.__rafBench = { frames: 0 };
 (function loop() { window.__rafBench.frames++; requestAnimationFrame(loop); })();
 """
-READ_PAGE = """() => ({t: performance.now(), painted: window.__bpPainted || 0,
-  raf: window.__rafBench.frames, epoch: window.__bpLast ? window.__bpLast.epoch : 0,
-  received: window.__bpReceived || 0, visibility: document.visibilityState,
-  server_ms: window.__bpLast ? window.__bpLast.server_ms : null})"""
+READ_PAGE = """() => ({t: performance.now(), painted: window.__bp?.painted || 0,
+  raf: window.__rafBench.frames, epoch: window.__bp?.last?.epoch ?? 0,
+  received: window.__bp?.received || 0, visibility: document.visibilityState,
+  server_ms: window.__bp?.last?.server_ms ?? null})"""
 
 
 def measure_pages(url: str, n_pages: int, warmup: float, seconds: float, pid: int) -> dict:
@@ -329,13 +341,13 @@ def measure_pages(url: str, n_pages: int, warmup: float, seconds: float, pid: in
         opened = []
         try:
             for _ in range(n_pages):
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch_chromium(p)
                 page = browser.new_context(viewport={"width": 1500, "height": 1300}).new_page()
                 opened.append((browser, page))
                 page.add_init_script(RAF_POLLER)
                 page.set_default_timeout(120_000)
                 page.goto(url)
-                page.wait_for_function("window.__bpPainted > 0", polling=200)
+                page.wait_for_function("window.__bp?.painted > 0", polling=200)
             for _, page in opened:
                 page.click(".bp-live [data-role=play]")
             for _, page in opened:
@@ -558,8 +570,263 @@ def print_proxy_table(out: dict[str, Any], rate: float) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Fairness: one big session's work against the others' frames
+# --------------------------------------------------------------------------------------
+
+#: The largest network the Playground builds (its Step one epoch: 1,000 Adam steps).
+BIG_QUERY = "hidden=" + ",".join(["32"] * 10) + "&optimizer=adam&alpha=0.01&batch=1&n_points=2000"
+
+
+def _gaps(times: list[float], t0: float, t1: float) -> float:
+    """The largest gap between frames received in [t0, t1], the window's edges included
+    (no frame at all: the whole window)."""
+    inside = [t for t in times if t0 <= t <= t1]
+    edges = [t0, *inside, t1]
+    return max(b - a for a, b in zip(edges, edges[1:], strict=False))
+
+
+async def run_fairness(url: str, mode: str, args: argparse.Namespace, pid: int) -> dict:
+    """``--others`` sessions playing, one big session paused; a window before, then one
+    while the big session floods (``mode="flood"``) or after one burst (``"burst"``)."""
+    sem = asyncio.Semaphore(OPEN_CONCURRENCY)
+    fps_cap = args.fps_cap or None
+    opened = await asyncio.gather(
+        *[_open_one(url, "", fps_cap, sem) for _ in range(args.others)],
+        _open_one(url, BIG_QUERY, fps_cap, sem),
+        return_exceptions=True,
+    )
+    errors = [repr(o) for o in opened if isinstance(o, BaseException)]
+    if errors:
+        for o in opened:
+            if not isinstance(o, BaseException):
+                await o[1].close()
+                await o[0].close()
+        raise RuntimeError(f"sessions did not open: {errors[:3]}")
+    others, big = [o[1] for o in opened[:-1]], opened[-1][1]
+    seconds = args.seconds
+    big_log: list[tuple[float, str, str, int]] = []
+    sent = {"commands": 0}
+    try:
+        for live in others:
+            await live.play()
+        start = time.monotonic()
+        tb0 = start + args.warmup
+        tb1 = td0 = tb0 + seconds
+        td1 = td0 + seconds
+        cpu: dict[str, float] = {}
+
+        async def big_reader() -> None:
+            while time.monotonic() < td1:
+                try:
+                    head = await big.next_frame(min(1.0, td1 - time.monotonic() + 0.1))
+                except TimeoutError:
+                    continue
+                if head is None:
+                    return
+                big_log.append(
+                    (
+                        time.monotonic(),
+                        head.get("status", ""),
+                        head.get("notice", ""),
+                        head.get("epoch", 0),
+                    )
+                )
+
+        async def driver() -> None:
+            await asyncio.sleep(max(0.0, tb0 - time.monotonic()))
+            cpu["b0"] = cpu_seconds(pid)
+            await asyncio.sleep(max(0.0, td0 - time.monotonic()))
+            cpu["b1"] = cpu_seconds(pid)
+            if mode == "burst":
+                for _ in range(args.burst_n):
+                    await big.send({"t": "step", "n": "epoch"})
+                    sent["commands"] += 1
+            else:
+                period = 1.0 / args.flood_rate
+                nxt = time.monotonic()
+                while time.monotonic() < td1:
+                    await big.send({"t": "step", "n": "epoch"})
+                    sent["commands"] += 1
+                    nxt += period
+                    await asyncio.sleep(max(0.0, nxt - time.monotonic()))
+            await asyncio.sleep(max(0.0, td1 - time.monotonic()))
+            cpu["d1"] = cpu_seconds(pid)
+            cpu["rss"] = rss_mb(pid)
+
+        runs = [live.run(td1 - time.monotonic() + 0.3) for live in others]
+        results = await asyncio.gather(driver(), big_reader(), *runs, return_exceptions=True)
+        errors += [repr(r) for r in results if isinstance(r, BaseException)]
+    finally:
+        for live in [*others, big]:
+            with contextlib.suppress(Exception):
+                await live.pause()
+        await asyncio.gather(*[x.close() for x in [*others, big]], return_exceptions=True)
+        await asyncio.gather(*[o[0].close() for o in opened], return_exceptions=True)
+    per = []
+    for live in others:
+        times = [r[0] for r in live.stats.log]
+        before = sum(tb0 <= t <= tb1 for t in times) / seconds
+        during = sum(td0 <= t <= td1 for t in times) / seconds
+        per.append(
+            {
+                "fps_before": round(before, 2),
+                "fps_during": round(during, 2),
+                "ratio": round(during / before, 3) if before else None,
+                "max_gap_before_s": round(_gaps(times, tb0, tb1), 3),
+                "max_gap_during_s": round(_gaps(times, td0, td1), 3),
+            }
+        )
+    ratios = [p["ratio"] for p in per if p["ratio"] is not None]
+    progress = [st for t, st, _, _ in big_log if td0 <= t and (" · Training " in st)]
+    notices = sorted({n for t, _, n, _ in big_log if td0 <= t and n})
+    epochs = [e for t, _, _, e in big_log if td0 <= t]
+    return {
+        "mode": mode,
+        "others": args.others,
+        "errors": errors[:5],
+        "window_s": seconds,
+        "commands_sent": sent["commands"],
+        "fps_before_median": round(statistics.median(p["fps_before"] for p in per), 2),
+        "fps_during_median": round(statistics.median(p["fps_during"] for p in per), 2),
+        "ratio_median": round(statistics.median(ratios), 3) if ratios else None,
+        "ratio_min": round(min(ratios), 3) if ratios else None,
+        "max_gap_before_s": max(p["max_gap_before_s"] for p in per),
+        "max_gap_during_s": max(p["max_gap_during_s"] for p in per),
+        "server_cpu_before_pct": round(100 * (cpu["b1"] - cpu["b0"]) / seconds, 1),
+        "server_cpu_during_pct": round(100 * (cpu["d1"] - cpu["b1"]) / seconds, 1),
+        "server_rss_mb": round(cpu["rss"], 1),
+        "big_frames_during": len(epochs),
+        "big_epochs_trained": (max(epochs) - min(epochs)) if epochs else 0,
+        "big_progress_seen": progress[:1] + progress[-1:],
+        "big_notices": notices[:3],
+        "per_session": per,
+    }
+
+
+async def run_replay(url: str, args: argparse.Namespace, pid: int) -> dict[str, Any]:
+    """``--others`` sessions playing; then a browser opens a link to epoch
+    ``--replay-epoch`` on the largest network: how long its first script run took (the
+    replay's cap is 60 s), what the page said, and the others' frames meanwhile."""
+    sem = asyncio.Semaphore(OPEN_CONCURRENCY)
+    fps_cap = args.fps_cap or None
+    opened = await asyncio.gather(
+        *[_open_one(url, "", fps_cap, sem) for _ in range(args.others)], return_exceptions=True
+    )
+    ok = [o for o in opened if not isinstance(o, BaseException)]
+    others = [o[1] for o in ok]
+    out: dict[str, Any] = {"mode": "replay", "others": len(others), "epoch": args.replay_epoch}
+    link = StreamlitSession(url, f"{BIG_QUERY}&epoch={args.replay_epoch}")
+    try:
+        for live in others:
+            await live.play()
+        t_play = time.monotonic()
+        await asyncio.sleep(args.warmup)
+        tb0 = time.monotonic()
+        runs = [asyncio.ensure_future(live.run(10_000)) for live in others]
+        await asyncio.sleep(args.seconds)
+        td0 = time.monotonic()
+        c0 = cpu_seconds(pid)
+        try:
+            await link.open(timeout=300)
+            run = link.run
+        finally:
+            td1 = time.monotonic()
+        c1 = cpu_seconds(pid)
+        out["script_run_s"] = round(run.seconds, 2) if run else None
+        out["page_said"] = [a for a in (run.alerts if run else []) if "eplay" in a]
+        out["server_cpu_during_pct"] = round(100 * (c1 - c0) / (td1 - td0), 1)
+        for r in runs:
+            r.cancel()
+        await asyncio.gather(*runs, return_exceptions=True)
+        per = []
+        for live in others:
+            times = [r[0] for r in live.stats.log]
+            before = sum(tb0 <= t <= td0 for t in times) / (td0 - tb0)
+            during = sum(td0 <= t <= td1 for t in times) / (td1 - td0)
+            per.append((before, during, _gaps(times, td0, td1)))
+        out["fps_before_median"] = round(statistics.median(b for b, _, _ in per), 2)
+        out["fps_during_median"] = round(statistics.median(d for _, d, _ in per), 2)
+        out["ratio_min"] = round(min(d / b for b, d, _ in per if b), 3)
+        out["max_gap_during_s"] = round(max(g for _, _, g in per), 3)
+        out["played_s"] = round(td1 - t_play, 1)
+    finally:
+        await link.close()
+        for live in others:
+            with contextlib.suppress(Exception):
+                await live.pause()
+        await asyncio.gather(*[x.close() for x in others], return_exceptions=True)
+        await asyncio.gather(*[o[0].close() for o in ok], return_exceptions=True)
+    return out
+
+
+def print_replay(r: dict[str, Any]) -> None:
+    print(
+        f"replay: a link to epoch {r['epoch']} on the largest network, {r['others']} others "
+        f"playing; load {r['load_before']} / {r['load_after']}"
+    )
+    print(f"  its first script run took {r['script_run_s']} s (cap 60 s); the page said:")
+    for a in r["page_said"]:
+        print(f"    {a}")
+    print(
+        f"  others' frames/s (median) before {r['fps_before_median']}, during "
+        f"{r['fps_during_median']} (lowest ratio {r['ratio_min']}); largest gap "
+        f"{r['max_gap_during_s']} s; server CPU during {r['server_cpu_during_pct']} %"
+    )
+
+
+def run_fairness_fresh(mode: str, args: argparse.Namespace) -> dict[str, Any]:
+    """``run_fairness`` against a fresh ``streamlit run app.py`` of its own."""
+    port = free_port()
+    proc = start_app(port)
+    try:
+        time.sleep(1.0)
+        load0 = load_average()
+        url = f"http://127.0.0.1:{port}"
+        if mode == "replay":
+            out = asyncio.run(run_replay(url, args, proc.pid))
+        else:
+            out = asyncio.run(run_fairness(url, mode, args, proc.pid))
+        out["load_before"], out["load_after"] = load0, load_average()
+        return out
+    finally:
+        stop_app(proc)
+
+
+def print_fairness(r: dict[str, Any]) -> None:
+    target = "ratio ≥ 0.8" if r["mode"] == "flood" else "max gap ≤ 0.3 s"
+    print(
+        f"{r['mode']}: {r['others']} others playing, {r['commands_sent']} step-epoch commands "
+        f"from the big session; load {r['load_before']} / {r['load_after']}"
+    )
+    print(
+        f"  others' frames/s (median) before {r['fps_before_median']}, during "
+        f"{r['fps_during_median']}; ratio median {r['ratio_median']}, lowest {r['ratio_min']}"
+    )
+    print(
+        f"  largest frame gap of any other session: before {r['max_gap_before_s']} s, during "
+        f"{r['max_gap_during_s']} s   (target: {target})"
+    )
+    print(
+        f"  server CPU before {r['server_cpu_before_pct']} %, during "
+        f"{r['server_cpu_during_pct']} %; RSS {r['server_rss_mb']} MB"
+    )
+    print(
+        f"  big session: {r['big_frames_during']} frames, {r['big_epochs_trained']} epochs "
+        f"trained in the window; status {r['big_progress_seen']}; notices {r['big_notices']}"
+    )
+    if r["errors"]:
+        print(f"  errors: {r['errors']}")
+
+
+# --------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------
+
+
+def _kind(args: argparse.Namespace) -> str:
+    if args.flood or args.burst or args.replay:
+        return "fair_"
+    return "proxy_" if args.proxy else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -581,6 +848,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--proxy-compare-n", type=int, default=16, help="N for the throughput comparison (16)"
     )
+    ap.add_argument("--flood", action="store_true", help="only: a big session floods Steps")
+    ap.add_argument("--burst", action="store_true", help="only: a big session's burst of Steps")
+    ap.add_argument("--others", type=int, default=5, help="sessions playing beside it (5)")
+    ap.add_argument("--flood-rate", type=float, default=200.0, help="Steps a second (200)")
+    ap.add_argument("--burst-n", type=int, default=8, help="Steps in the burst (8)")
+    ap.add_argument("--replay", action="store_true", help="only: a long link's replay")
+    ap.add_argument("--replay-epoch", type=int, default=60, help="the link's epoch (60)")
     ap.add_argument("--json", type=Path, default=None, help="default bench/results/load_*.json")
     args = ap.parse_args(argv)
 
@@ -589,7 +863,14 @@ def main(argv: list[str] | None = None) -> int:
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
-    if args.proxy:
+    if args.flood or args.burst or args.replay:
+        results["fairness"] = []
+        for mode in [m for m in ("flood", "burst", "replay") if getattr(args, m)]:
+            print(f"{mode} …", flush=True)
+            r = run_fairness_fresh(mode, args)
+            results["fairness"].append(r)
+            (print_replay if mode == "replay" else print_fairness)(r)
+    elif args.proxy:
         print(f"behind nginx: processes {args.proxy_processes}, ramp step {args.proxy_step}")
         results["proxy"] = run_proxy(args)
         print()
@@ -611,10 +892,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n{args.pages} Chromium pages …", flush=True)
                 results["pages"] = run_pages(args)
                 print_pages_table(results["pages"])
-    path = (
-        args.json
-        or RESULTS / f"load_{'proxy_' if args.proxy else ''}{time.strftime('%Y%m%d_%H%M%S')}.json"
-    )
+    path = args.json or RESULTS / f"load_{_kind(args)}{time.strftime('%Y%m%d_%H%M%S')}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2))
     print(f"wrote {path}")

@@ -14,6 +14,7 @@ Server logs go to ``test-artifacts/`` (git-ignored).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -89,6 +90,32 @@ def stop_app(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
+_FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|\([\w\s,]*\)\s*=>|\w+\s*=>)")
+
+
+def _predicates_as_functions() -> None:
+    """``wait_for_function("window.x > 0")`` keeps working under the app's
+    Content-Security-Policy (lab_ui/live/headers.py: no 'unsafe-eval'): playwright polls an
+    expression with eval in the page, which the policy refuses, but calls a function
+    directly, so an expression is passed on as ``() => (expression)``."""
+    from playwright.sync_api import Frame, Page
+
+    for cls in (Page, Frame):
+        method = cls.wait_for_function
+        if getattr(method, "_bp_wrapped", False):
+            continue
+
+        def wait_for_function(self, expression, *args, _method=method, **kwargs):
+            if isinstance(expression, str) and not _FUNCTION.match(expression):
+                expression = f"() => ({expression})"
+            return _method(self, expression, *args, **kwargs)
+
+        wait_for_function._bp_wrapped = True
+        cls.wait_for_function = wait_for_function
+
+
 def launch_chromium(playwright: Any) -> Any:
-    """Debian's headless Chromium through a running ``sync_playwright()`` (or async) object."""
+    """Debian's headless Chromium through a running ``sync_playwright()`` object, with string
+    predicates of ``wait_for_function`` passed as functions (see above)."""
+    _predicates_as_functions()
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

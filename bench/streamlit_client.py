@@ -210,6 +210,7 @@ class ScriptRun:
     live_data: dict[str, Any] | None = None
     session_id: str | None = None
     exceptions: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # st.info / st.warning / … bodies
     finished: int | None = None  # ForwardMsg.script_finished status
     seconds: float = 0.0
 
@@ -320,6 +321,8 @@ class StreamlitSession:
                         run.live_data = json.loads(bc.json)
                 elif which == "exception":
                     run.exceptions.append(el.exception.message)
+                elif which == "alert":
+                    run.alerts.append(el.alert.body)
             elif kind == "script_finished":
                 run.finished = msg.script_finished
                 if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:

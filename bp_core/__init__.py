@@ -5,14 +5,17 @@ course superscript − 1, so ``Theta[l - 1]`` is Θ^(l)) and the (l, j, k) numbe
 weight are stated once, in the docstring of ``bp_core.network``; ``bp_core.indexing``
 converts and names weights.  Rows are examples; everything is float64.
 
-Besides the engine: ``bp_core.presets`` (ready-made lessons with a checked claim each),
-``bp_core.health`` (what the gradients say, in words), ``bp_core.io`` (saving runs) and
-``bp_core.datasets``.
+Besides the engine: ``bp_core.runs`` (settings → data set, network and trainer, the one
+builder: ``RunSettings``, ``build_run``), ``bp_core.presets`` (ready-made lessons with a
+checked claim each), ``bp_core.health`` (what the gradients say, in words), ``bp_core.io``
+(saving runs) and ``bp_core.datasets``.  A new data set or optimizer is one registry entry:
+``register_dataset``, ``register_optimizer``.  A new activation too: ``register_activation``.
 """
 
-from .activations import ACTIVATIONS, Activation
+from .activations import ACTIVATIONS, Activation, register_activation, unregister_activation
 from .bugs import PLANTED_BUGS, PlantedBug
 from .config import DEFAULT_REGULARIZATION, REGULARIZATIONS, NetConfig, Regularization
+from .datasets import DATASET_INFO, DatasetInfo, register_dataset, unregister_dataset
 from .gradcheck import GradientCheck, gradient_check, numerical_gradient, relative_difference
 from .health import HEALTH_KINDS, Finding, dead_units, diagnose
 from .indexing import weight_from_index, weight_name, weight_to_index
@@ -34,6 +37,7 @@ from .network import (
     reshape_params,
     unroll,
 )
+from .optimizers import OPTIMIZERS, Optimizer, register_optimizer, unregister_optimizer
 from .presets import (
     PRESETS,
     Claim,
@@ -46,22 +50,38 @@ from .presets import (
     misclassified,
     train_preset,
 )
+from .runs import (
+    SNAPSHOT_BYTES,
+    SNAPSHOT_OVERHEAD,
+    BuiltRun,
+    RunSettings,
+    build_run,
+    csv_dataset,
+    snapshots_kept,
+)
+from .training import Trainer, TrainSettings
 
 __all__ = [
     "ACTIVATIONS",
     "CORRECT_STEPS",
+    "DATASET_INFO",
     "DEFAULT_REGULARIZATION",
     "HEALTH_KINDS",
     "INITIALIZERS",
     "LOSSES",
+    "OPTIMIZERS",
     "OUTPUTS",
     "PLANTED_BUGS",
     "PRESETS",
     "REGULARIZATIONS",
+    "SNAPSHOT_BYTES",
+    "SNAPSHOT_OVERHEAD",
     "Activation",
     "BackpropTrace",
     "BackwardSteps",
+    "BuiltRun",
     "Claim",
+    "DatasetInfo",
     "Finding",
     "ForwardTrace",
     "GradientCheck",
@@ -69,17 +89,23 @@ __all__ = [
     "Loss",
     "Mistake",
     "NetConfig",
+    "Optimizer",
     "Output",
     "PlantedBug",
     "Preset",
     "PresetOutcome",
     "PresetRun",
     "Regularization",
+    "RunSettings",
+    "TrainSettings",
+    "Trainer",
     "add_bias",
     "backprop",
     "build_preset",
+    "build_run",
     "check_inputs",
     "cost",
+    "csv_dataset",
     "dead_units",
     "debug_weights",
     "decode_outputs",
@@ -92,9 +118,16 @@ __all__ = [
     "misclassified",
     "numerical_gradient",
     "predict",
+    "register_activation",
+    "register_dataset",
+    "register_optimizer",
     "relative_difference",
     "reshape_params",
+    "snapshots_kept",
     "train_preset",
+    "unregister_activation",
+    "unregister_dataset",
+    "unregister_optimizer",
     "unroll",
     "weight_from_index",
     "weight_name",

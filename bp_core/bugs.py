@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .activations import Activation
+from .config import DEFAULT_REGULARIZATION, REGULARIZATIONS
 from .losses import Loss, Output
 from .network import CORRECT_STEPS, BackwardSteps, output_delta
 
@@ -65,18 +66,26 @@ def _keep_bias_row(
 def _penalty_slope(Theta_l: Array, regularization: str) -> Array:
     """The regularization's slope per weight: Θ for L2, sign(Θ) for L1 (the correct step
     is ``network.gradient``; these bugs get it wrong in one other way each)."""
-    return np.sign(Theta_l) if regularization == "l1" else Theta_l
+    return REGULARIZATIONS[regularization].slope(Theta_l)
 
 
 def _regularize_bias(
-    Delta_l: Array, Theta_l: Array, m: int, lambda_: float, regularization: str = "l2"
+    Delta_l: Array,
+    Theta_l: Array,
+    m: int,
+    lambda_: float,
+    regularization: str = DEFAULT_REGULARIZATION,
 ) -> Array:
     # bias column regularized too
     return Delta_l / m + (lambda_ / m) * _penalty_slope(Theta_l, regularization)
 
 
 def _drop_one_over_m(
-    Delta_l: Array, Theta_l: Array, m: int, lambda_: float, regularization: str = "l2"
+    Delta_l: Array,
+    Theta_l: Array,
+    m: int,
+    lambda_: float,
+    regularization: str = DEFAULT_REGULARIZATION,
 ) -> Array:
     D_l = Delta_l.copy()  # 1/m forgotten
     D_l[:, 1:] += lambda_ * _penalty_slope(Theta_l[:, 1:], regularization)
@@ -84,7 +93,11 @@ def _drop_one_over_m(
 
 
 def _forget_regularization(
-    Delta_l: Array, Theta_l: Array, m: int, lambda_: float, regularization: str = "l2"
+    Delta_l: Array,
+    Theta_l: Array,
+    m: int,
+    lambda_: float,
+    regularization: str = DEFAULT_REGULARIZATION,
 ) -> Array:
     return Delta_l / m  # (λ/m) Θ forgotten (L1: (λ/m) sign(Θ))
 

@@ -4,7 +4,7 @@ regularization (L2, the course's, or L1)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,7 +26,7 @@ DEFAULT_ACTIVATION = "sigmoid"
 class Regularization:
     """A penalty on the weights, added to J with strength λ (the bias column is never
     penalized).  ``bp_core.network.regularization`` and ``bp_core.network.gradient`` compute
-    it; this entry carries what the UI shows.
+    it with this entry's ``cost`` and ``slope``; the entry also carries what the UI shows.
 
     Attributes
     ----------
@@ -40,6 +40,12 @@ class Regularization:
         The term added to J in plain text, e.g. "λ/(2m) ΣΘ²".
     description : str
         One sentence for a student.
+    cost : callable
+        ``cost(weights, lambda_, m) -> float``: the term added to J, given the non-bias
+        weights Θ^(l)_{jk}, k ≥ 1, of every layer (an iterable of arrays).
+    slope : callable
+        ``slope(W) -> array of W's shape``: the penalty's derivative per weight before the
+        factor λ/m (Θ for L2, sign(Θ) for L1), so D^(l)_{jk} gets + (λ/m) slope(Θ^(l)_{jk}).
     """
 
     name: str
@@ -48,6 +54,31 @@ class Regularization:
     D_term: str
     formula: str
     description: str
+    cost: Callable[[Iterable[np.ndarray], float, int], float]
+    slope: Callable[[np.ndarray], np.ndarray]
+    #: The penalty of one ``torch.nn.Linear`` ``layer`` (its weights, not its bias) as a
+    #: PyTorch expression, without the factor λ/m ("" when there is none).
+    torch: str = ""
+
+
+def _l2_cost(weights: Iterable[np.ndarray], lambda_: float, m: int) -> float:
+    # λ/(2m) Σ_l Σ_{j,k≥1} (Θ^(l)_{jk})²
+    return lambda_ / (2 * m) * sum(float(np.sum(W**2)) for W in weights)
+
+
+def _l2_slope(W: np.ndarray) -> np.ndarray:
+    # ∂/∂Θ ½Θ² = Θ
+    return W
+
+
+def _l1_cost(weights: Iterable[np.ndarray], lambda_: float, m: int) -> float:
+    # (λ/m) Σ_l Σ_{j,k≥1} |Θ^(l)_{jk}|
+    return lambda_ / m * sum(float(np.sum(np.abs(W))) for W in weights)
+
+
+def _l1_slope(W: np.ndarray) -> np.ndarray:
+    # ∂|Θ|/∂Θ = sign(Θ) (the subgradient 0 at exactly Θ = 0)
+    return np.sign(W)
 
 
 #: The regularizations ``NetConfig(regularization=...)`` accepts; "l2" is the course's.
@@ -61,6 +92,9 @@ REGULARIZATIONS: dict[str, Regularization] = {
             r"\frac{\lambda}{m}\Theta^{(l)}_{jk}",
             "λ/(2m) ΣΘ²",
             "Large weights cost their square: every weight shrinks in proportion to its size.",
+            _l2_cost,
+            _l2_slope,
+            torch="0.5 * (layer.weight ** 2).sum()",
         ),
         Regularization(
             "l1",
@@ -70,6 +104,9 @@ REGULARIZATIONS: dict[str, Regularization] = {
             "(λ/m) Σ|Θ|",
             "Every weight costs its size: each is pulled towards 0 by the same step λ/m "
             "whatever its size, so the weights the data do not need end up near 0.",
+            _l1_cost,
+            _l1_slope,
+            torch="layer.weight.abs().sum()",
         ),
     )
 }
@@ -101,7 +138,8 @@ class NetConfig:
         ``"l2"`` (default, the course's: J gets + λ/(2m) ΣΘ²) or ``"l1"`` (J gets
         + (λ/m) Σ|Θ|); the bias column is excluded either way (see ``REGULARIZATIONS``).
     hidden_activation : str or sequence of str, optional
-        Old name of ``activations`` (keyword only); give one of the two, not both.
+        Old name of ``activations`` (keyword only; the README's engine example uses it); give
+        one of the two, not both.
 
     Raises
     ------
@@ -110,10 +148,10 @@ class NetConfig:
 
     Notes
     -----
-    ``activations`` is the one canonical name.  The older names all still work and read it:
-    ``hidden_activation`` (the value as it was given, a name or a tuple),
-    ``hidden_activations`` (the tuple), ``hidden_units`` (their ``Activation`` entries) and
-    ``layer_g`` (g of layers 2 … L).  ``unit(layer)`` gives the entry of any course layer.
+    ``activations`` is the one canonical name.  ``hidden_activation`` (the value as it was
+    given, a name or a tuple) is its old name, kept because the README's engine example
+    passes it; ``hidden_units`` (their ``Activation`` entries) and ``layer_g`` (g of layers
+    2 … L) are derived from it.  ``unit(layer)`` gives the entry of any course layer.
     """
 
     layer_sizes: tuple[int, ...]
@@ -199,15 +237,13 @@ class NetConfig:
         if self.loss not in LOSSES:
             raise ValueError(f"Unknown loss {self.loss!r}; choose one of {_names(LOSSES)}.")
         if self.output not in LOSSES[self.loss].outputs:
+            raise ValueError(LOSSES[self.loss].output_error(self.output))
+        out = OUTPUTS[self.output]
+        if clean[-1] < out.min_units:
             raise ValueError(
-                f"Cross-entropy needs outputs that are probabilities between 0 and 1 "
-                f"(sigmoid or softmax), but the output unit is {self.output!r}. "
-                "Use squared error (mse) with a linear or tanh output."
-            )
-        if self.output == "softmax" and clean[-1] < 2:
-            raise ValueError(
-                "A softmax output needs at least 2 output units (one per class); "
-                "with 1 unit it always outputs 1. Use a sigmoid output for two classes."
+                f"A {out.short} output needs at least {out.min_units} output units (one per "
+                f"class), but the output layer has {clean[-1]}. Use a sigmoid output for two "
+                "classes."
             )
         try:
             lam = float(self.lambda_)
@@ -222,18 +258,16 @@ class NetConfig:
             raise ValueError(f"Unknown regularization {reg!r}; choose {choices}.")
 
     # ----------------------------------------------------------------------------------
-    # The old names of ``activations``, kept working (read-only)
+    # The old name of ``activations``, kept working (read-only)
     # ----------------------------------------------------------------------------------
 
+    # Kept because the README's engine example passes ``hidden_activation="sigmoid"`` and the
+    # README's public names are a contract (an alias is allowed where the README lists the old
+    # name); the other old alias, ``hidden_activations``, is gone: use ``activations``.
     @property
     def hidden_activation(self) -> str | tuple[str, ...]:
         """Old name of ``activations``: the value as given (one name, or one per layer)."""
         return self._given_activation
-
-    @property
-    def hidden_activations(self) -> tuple[str, ...]:
-        """Old name of ``activations``: entry l − 2 is g for course layer l."""
-        return self.activations
 
     @cached_property
     def hidden_units(self) -> tuple[Activation, ...]:

@@ -9,11 +9,21 @@ and one plain sentence for a student.  The kinds (``HEALTH_KINDS``):
   sigmoid or tanh layer have g'(z) below 5 % of its peak, the rule of
   ``bp_core.training.History.saturation``.  Only activations with a bounded range saturate
   (``Activation.value_range``); a ReLU's flat side is a *dead* unit instead.
-* **dead** — a unit j of hidden layer l has a^(l)_j = 0 and g'(z^(l)_j) = 0 for every one of
-  the m training examples (a ReLU whose z ≤ 0 everywhere): it passes nothing forward, its δ
-  is 0, and its weights can never change again.
+* **dead** — at least ``DEAD_FRACTION`` (half) of the units of a hidden layer l are dead: a
+  unit j is dead when a^(l)_j = 0 and g'(z^(l)_j) = 0 for every one of the m training
+  examples (a ReLU whose z ≤ 0 everywhere): it passes nothing forward, its δ is 0, and its
+  weights can never change again.
 * **exploding** — the latest ‖D^(l)‖ of the history is ``EXPLODING_RATIO`` (100) times or
-  more its median over the earlier records, or training diverged (``Trainer.divergence``).
+  more its median over the earlier records *and* J has risen to ``EXPLODING_J_RISE`` (1.1)
+  times its lowest recorded value or more; or training diverged (``Trainer.divergence``).
+
+Calibration (``tests/test_health_calibrated.py`` trains every preset to each of its stops
+and asserts exactly the findings it expects; the thresholds' reasons are on the constants):
+each finding fires on the preset that exists to show it at every recorded epoch where that
+preset's claim holds (vanishing on ``deep_sigmoid_vanishing``, dead on ``dying_relu``,
+exploding on ``alpha_too_large``), and none fires on the runs that learn well
+(``xor_hidden_layer``, ``circle_squares``, ``spiral_depth``, ``softmax_blobs``,
+``ex4_digits``) at their stops.
 
 Layer numbers follow the course (the index rule of ``bp_core.network``): a finding about
 D^(l) (vanishing, exploding) names the l of Θ^(l), 1 … L − 1; a finding about units
@@ -39,19 +49,35 @@ from .training import Divergence, Trainer
 
 Array = np.ndarray
 
-#: ‖D^(L−1)‖ / ‖D^(l)‖ at or above this is a vanishing gradient.
+#: ‖D^(L−1)‖ / ‖D^(l)‖ at or above this is a vanishing gradient.  Why 100: two orders of
+#: magnitude is what a log-scale chart shows at a glance, and it separates the presets well —
+#: the 8 × 32 sigmoid net sits at 10⁴–10⁶ up to its stop (epoch 60), while every preset that
+#: learns well stays below 10 at its stop (the spiral's 3 ReLU layers: 7.6 at epoch 400).
 VANISHING_RATIO = 100.0
 #: Below this the last layer's ‖D^(L−1)‖ is rounding noise (a dead or converged network),
 #: and no layer is said to vanish against it.
 MIN_LAST_NORM = 1e-12
 #: A sigmoid or tanh layer with a larger fraction of saturated (example, unit) pairs is
-#: reported.
+#: reported.  Why a half: most of the layer's δ is then nearly 0; a few saturated units are
+#: normal late in training, when the network is sure of most points.
 SATURATION_LIMIT = 0.5
 #: A unit counts as saturated where g'(z) is below this fraction of g's peak slope (the rule
 #: of ``History.saturation``).
 SATURATED_SLOPE = 0.05
-#: The latest ‖D^(l)‖ at or above this many times its earlier median is an exploding gradient.
+#: The latest ‖D^(l)‖ at or above this many times its earlier median is an exploding gradient
+#: (when J rises too, see ``EXPLODING_J_RISE``).  Why 100: with α too large ‖D‖ grows about
+#: 140-fold an epoch (``alpha_too_large``), so it passes 100 within one or two records; a
+#: network that learns well stays below 10 (the spiral's and XOR's largest: 10 and 9.3).
 EXPLODING_RATIO = 100.0
+#: …and J at the latest record must be at least this many times its lowest recorded value:
+#: overshooting makes J rise.  Why: a gradient may grow a hundredfold while J falls — a ReLU
+#: network sharpening its boundary with Adam — and that is learning, not exploding.
+EXPLODING_J_RISE = 1.1
+#: At least this fraction of a hidden layer's units dead is reported.  Why a half: a few dead
+#: ReLUs are normal with He initialization and Adam, the other units carry the signal (the
+#: spiral reaches 98 % with 3 of layer 4's 8 units dead); with half or more dead the layer has
+#: lost most of its width (``dying_relu``: 69 %, 75 % and 100 % of its three layers).
+DEAD_FRACTION = 0.5
 #: Earlier history records needed before growth of ‖D‖ is judged.
 MIN_EARLIER_RECORDS = 3
 
@@ -216,12 +242,24 @@ def dead_units(cfg: NetConfig, Theta: Sequence[Array], X: Array) -> dict[int, tu
     return out
 
 
-def find_dead_units(cfg: NetConfig, Theta: Sequence[Array], X: Array) -> list[Finding]:
-    """One "dead" finding per hidden layer with units that output 0 for every row of X."""
+def find_dead_units(
+    cfg: NetConfig, Theta: Sequence[Array], X: Array, fraction: float = DEAD_FRACTION
+) -> list[Finding]:
+    """One "dead" finding per hidden layer with at least ``fraction`` of its units dead
+    (output 0 for every row of X).
+
+    Parameters
+    ----------
+    fraction : float
+        The least fraction of a layer's units dead that is reported (``DEAD_FRACTION``;
+        pass 0 for every layer with a dead unit).
+    """
     out = []
     for l, units in dead_units(cfg, Theta, X).items():
         s_l = cfg.layer_sizes[l - 1]
         n = len(units)
+        if n < fraction * s_l:
+            continue
         listed = ", ".join(str(j) for j in units[:8]) + (", …" if n > 8 else "")
         if n == 1:
             which = f"Unit {listed} of layer {l} is dead: it outputs"
@@ -246,9 +284,10 @@ def find_exploding(
     grad_norm: Sequence[Sequence[float]],
     divergence: Divergence | None = None,
     ratio: float = EXPLODING_RATIO,
+    J: Sequence[float] | None = None,
 ) -> list[Finding]:
-    """Layers whose latest ‖D^(l)‖ is ``ratio`` times or more its earlier median, and the
-    divergence, if training diverged.
+    """Layers whose latest ‖D^(l)‖ is ``ratio`` times or more its earlier median while J
+    rises, and the divergence, if training diverged.
 
     Parameters
     ----------
@@ -258,6 +297,9 @@ def find_exploding(
         ``MIN_EARLIER_RECORDS`` finite rows must come before it.
     divergence : bp_core.training.Divergence or None
         ``Trainer.divergence``.
+    J : sequence of float or None
+        ``History.J_train``, a value per row: when given, growth of ‖D‖ is reported only
+        while the latest finite J is at least ``EXPLODING_J_RISE`` times the lowest before it.
     """
     out = []
     if divergence is not None:
@@ -279,6 +321,10 @@ def find_exploding(
     ]
     if len(rows) <= MIN_EARLIER_RECORDS:
         return out
+    if J is not None:
+        costs = [float(x) for x in J if math.isfinite(float(x))]
+        if len(costs) < 2 or not costs[-1] >= EXPLODING_J_RISE * min(costs[:-1]):
+            return out  # J is not rising: a larger gradient is the network learning
     latest, earlier = rows[-1], np.array(rows[:-1])  # (records − 1, L − 1)
     median = np.median(earlier, axis=0)  # (L − 1,)
     for l, (now, med) in enumerate(zip(latest, median, strict=True), start=1):
@@ -322,7 +368,9 @@ def diagnose(trainer: Trainer) -> list[Finding]:
         trace = backprop(cfg, trainer.Theta, trainer.X_train, trainer.Y_train)
         grad_norm = [float(np.linalg.norm(D)) for D in trace.D]  # ‖D^(l)‖ at entry l − 1
         found = [
-            *find_exploding(trainer.history.grad_norm, trainer.divergence),
+            *find_exploding(
+                trainer.history.grad_norm, trainer.divergence, J=trainer.history.J_train
+            ),
             *find_vanishing(grad_norm),
             *find_dead_units(cfg, trainer.Theta, trainer.X_train),
             *find_saturated(cfg, saturation_fractions(cfg, trace)),
@@ -331,6 +379,8 @@ def diagnose(trainer: Trainer) -> list[Finding]:
 
 
 __all__ = [
+    "DEAD_FRACTION",
+    "EXPLODING_J_RISE",
     "EXPLODING_RATIO",
     "HEALTH_KINDS",
     "MIN_EARLIER_RECORDS",

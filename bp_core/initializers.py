@@ -16,13 +16,24 @@ Array = np.ndarray
 class Initializer:
     """A way to draw one Θ given fan-in L_in = s_l and fan-out L_out = s_{l+1}.
 
-    ``draw(L_in, L_out, rng) -> Theta`` of shape (L_out, L_in + 1).
+    Attributes
+    ----------
+    name, label : str
+        Registry key and what the UI shows.
+    draw : callable
+        ``draw(L_in, L_out, rng) -> Theta`` of shape (L_out, L_in + 1).
+    description : str
+        One sentence for a student.
+    for_training : bool
+        False for a fixed pattern meant for checking gradients (the course's
+        debugInitializeWeights), which the Playground does not offer for training.
     """
 
     name: str
     label: str
     draw: Callable[[int, int, np.random.Generator], Array]
     description: str
+    for_training: bool = True
 
 
 def _uniform(eps: float, L_in: int, L_out: int, rng: np.random.Generator) -> Array:
@@ -100,6 +111,7 @@ INITIALIZERS: dict[str, Initializer] = {
             "debug (sin, deterministic)",
             lambda i, o, rng: debug_weights(i, o),
             "The course's debugInitializeWeights: sin(1), sin(2), … / 10.",
+            for_training=False,
         ),
     )
 }

@@ -4,15 +4,19 @@ Output units (``OUTPUTS``) map z^(L) to the hypothesis h = a^(L).  Each also giv
 vector–Jacobian product ``vjp(z, a, v) = (∂a/∂z)ᵀ v`` per example, which is v .* g'(z) for an
 elementwise unit (``elementwise_vjp``, built from the activation's own g') and
 a .* (v − Σ_k v_k a_k) for softmax.  Like an ``Activation``, an output carries its LaTeX,
-the LaTeX of ∂a/∂z and its range.
+the LaTeX of ∂a/∂z, its symbols and its range; also how many units it needs
+(``min_units``, :meth:`Output.units_for`) and, for an output whose values are probabilities,
+its own form of cross-entropy (:class:`CrossEntropyForm`: per unit for sigmoid, over the
+classes for softmax).
 
 Losses (``LOSSES``) return the per-example cost and δ^(L) = ∂J_i/∂z^(L), and also the two
 things the derivation differentiates by hand: the textbook J_i as a function of h alone
-(``J_of_h``) and ∂J_i/∂h (``dJ_dh``):
+(``J_of_h``) and ∂J_i/∂h (``dJ_dh``), and whether, with a given output unit, δ^(L) is
+simply ŷ − y (:meth:`Loss.delta_is_residual`) and why:
 
 * cross-entropy with a sigmoid or softmax output: δ^(L) = a^(L) − y (the course's result);
 * squared error: δ^(L) = (∂a/∂z)ᵀ (a^(L) − y), i.e. (ŷ − y) .* g'(z^(L)) for an elementwise
-  output, which shrinks when the output saturates.
+  output, which shrinks when the output saturates (ŷ − y again for a linear output).
 
 Numerical safety: cross-entropy is computed from z^(L) in log-sum-exp form, never from
 log(h), so log(0) cannot occur: for a sigmoid unit −y log σ(z) − (1−y) log(1−σ(z)) =
@@ -29,6 +33,33 @@ import numpy as np
 from .activations import ACTIVATIONS, Activation, _fill_latex_defaults
 
 Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class CrossEntropyForm:
+    """Cross-entropy for one kind of output unit: −log of the probability the output gives
+    the target (per unit for independent sigmoid units, over the classes for softmax).
+
+    Attributes
+    ----------
+    cost : callable
+        ``cost(z, Y) -> (m,)``, computed from z^(L) in log-sum-exp form, so log 0 never
+        occurs (what training uses).
+    J_of_h : callable
+        ``J_of_h(h, Y) -> (m,)``: the textbook J_i in the output h alone (it takes log h, so
+        it is for checking, not for training).
+    dJ_dh : callable
+        ``dJ_dh(h, Y) -> (m, K)``: ∂J_i/∂h, the derivative of ``J_of_h``.
+    dJ_dh_latex : str
+        LaTeX of ∂J_i/∂ŷ_k (the right side only, in ŷ_k and y_k).
+    """
+
+    cost: Callable[[Array, Array], Array]
+    J_of_h: Callable[[Array, Array], Array]
+    dJ_dh: Callable[[Array, Array], Array]
+    dJ_dh_latex: str
+    #: The summed cost Σ_i J_i as a PyTorch expression in tensors ``z`` (m, K) and ``y``.
+    torch_cost: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +87,14 @@ class Output:
     elementwise : bool
         True when each a_k depends on z_k alone (∂a/∂z diagonal, so (∂a/∂z)ᵀ v = v .* g'(z));
         False for softmax.
+    short : str
+        The symbol as plain text ("σ", "softmax").  Default: made from ``symbol``.
+    min_units : int
+        The fewest output units it works with: 2 for softmax (with 1 unit it always outputs
+        1), else 1.
+    cross_entropy : CrossEntropyForm or None
+        Its form of cross-entropy, when its outputs are probabilities (sigmoid, softmax);
+        None otherwise.
     """
 
     name: str
@@ -69,9 +108,20 @@ class Output:
     value_range: tuple[float, float] | None = None
     symbol: str = ""
     elementwise: bool = True
+    short: str = ""
+    min_units: int = 1
+    cross_entropy: CrossEntropyForm | None = None
+    #: h = g(z) as a PyTorch expression in a tensor ``z`` ("" when there is none).
+    torch: str = ""
 
     def __post_init__(self) -> None:
         _fill_latex_defaults(self)
+
+    def units_for(self, n_classes: int) -> int:
+        """Output units s_L for a classification problem with ``n_classes`` classes: the
+        course's one unit for two classes and one per class (one-vs-all) for more; never
+        fewer than ``min_units`` (softmax: one per class, always)."""
+        return max(self.min_units, n_classes) if n_classes > 2 else self.min_units
 
 
 def elementwise_vjp(act: Activation) -> Callable[[Array, Array, Array], Array]:
@@ -94,7 +144,12 @@ def elementwise_output(act: Activation, label: str, **facts) -> Output:
     ``facts`` override or add ``Output`` fields (e.g. ``target_low=-1.0``).
     """
     fields = dict(
-        latex=act.latex, latex_prime=act.latex_prime, value_range=act.value_range, symbol=act.symbol
+        latex=act.latex,
+        latex_prime=act.latex_prime,
+        value_range=act.value_range,
+        symbol=act.symbol,
+        short=act.short,
+        torch=act.torch,
     )
     fields.update(facts)
     return Output(act.name, label, act.g, elementwise_vjp(act), **fields)
@@ -111,10 +166,66 @@ def _softmax_vjp(z: Array, a: Array, v: Array) -> Array:
     return a * (v - (v * a).sum(axis=1, keepdims=True))  # (m, K)
 
 
+def _bernoulli_cost(z: Array, Y: Array) -> Array:
+    # −y log σ(z) − (1 − y) log(1 − σ(z)) = log(1 + e^z) − y z, summed over the K units
+    return (np.logaddexp(0.0, z) - Y * z).sum(axis=1)  # (m,)
+
+
+def _bernoulli_J_of_h(h: Array, Y: Array) -> Array:
+    # J_i = −Σ_k [y_k log h_k + (1 − y_k) log(1 − h_k)]
+    return -(Y * np.log(h) + (1.0 - Y) * np.log(1.0 - h)).sum(axis=1)  # (m,)
+
+
+def _bernoulli_dJ_dh(h: Array, Y: Array) -> Array:
+    # ∂J_i/∂h_k = −y_k/h_k + (1 − y_k)/(1 − h_k) = (h_k − y_k) / (h_k (1 − h_k))
+    return (h - Y) / (h * (1.0 - h))  # (m, K)
+
+
+#: Cross-entropy of independent sigmoid units: each is the probability of its class.
+BERNOULLI_CROSS_ENTROPY = CrossEntropyForm(
+    _bernoulli_cost,
+    _bernoulli_J_of_h,
+    _bernoulli_dJ_dh,
+    r"\frac{\hat y_k - y_k}{\hat y_k(1-\hat y_k)}",
+    "torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction='sum')",
+)
+
+
+def _categorical_cost(z: Array, Y: Array) -> Array:
+    # −Σ_k y_k log softmax(z)_k = Σ_k y_k (logsumexp(z) − z_k)
+    z_max = z.max(axis=1, keepdims=True)  # (m, 1)
+    lse = z_max + np.log(np.exp(z - z_max).sum(axis=1, keepdims=True))  # (m, 1)
+    return (Y * (lse - z)).sum(axis=1)  # (m,)
+
+
+def _categorical_J_of_h(h: Array, Y: Array) -> Array:
+    # J_i = −Σ_k y_k log h_k
+    return -(Y * np.log(h)).sum(axis=1)  # (m,)
+
+
+def _categorical_dJ_dh(h: Array, Y: Array) -> Array:
+    # ∂J_i/∂h_k = −y_k / h_k
+    return -Y / h  # (m, K)
+
+
+#: Cross-entropy of a softmax output: one distribution over the K classes.
+CATEGORICAL_CROSS_ENTROPY = CrossEntropyForm(
+    _categorical_cost,
+    _categorical_J_of_h,
+    _categorical_dJ_dh,
+    r"-\frac{y_k}{\hat y_k}",
+    "-(y * torch.log_softmax(z, dim=1)).sum()",
+)
+
+
 OUTPUTS: dict[str, Output] = {
     out.name: out
     for out in (
-        elementwise_output(ACTIVATIONS["sigmoid"], "sigmoid (one probability per output unit)"),
+        elementwise_output(
+            ACTIVATIONS["sigmoid"],
+            "sigmoid (one probability per output unit)",
+            cross_entropy=BERNOULLI_CROSS_ENTROPY,
+        ),
         Output(
             "softmax",
             "softmax (probabilities over classes)",
@@ -125,6 +236,10 @@ OUTPUTS: dict[str, Output] = {
             value_range=(0.0, 1.0),
             symbol=r"\mathrm{softmax}",
             elementwise=False,
+            short="softmax",
+            min_units=2,
+            cross_entropy=CATEGORICAL_CROSS_ENTROPY,
+            torch="torch.softmax(z, dim=1)",
         ),
         elementwise_output(ACTIVATIONS["linear"], "linear (regression)"),
         elementwise_output(ACTIVATIONS["tanh"], "tanh (targets −1 / +1)", target_low=-1.0),
@@ -161,6 +276,16 @@ class Loss:
         ``delta_latex(output) -> str``: LaTeX of δ^(L) in its simplest form for that output
         unit (the right side only, in ŷ, y and g'(z^{(L)}), with the literal superscript
         ``(L)``), e.g. ``\\hat y - y`` for cross-entropy.
+    delta_text : callable or None
+        ``delta_text(output) -> str``: the same as plain text ("ŷ − y").
+    residual_outputs : tuple of (str, str)
+        The output units with which δ^(L) is exactly ŷ − y, each with one sentence for a
+        student saying why (the output's slope cancels, or is 1).
+    delta_note : str
+        One sentence on δ^(L) with any other output unit.
+    outputs_note : str
+        Which outputs the loss needs and what to use instead, for the message that refuses
+        any other output (e.g. cross-entropy with a linear output).
     """
 
     name: str
@@ -173,16 +298,45 @@ class Loss:
     dJ_dh: Callable[[Output, Array, Array], Array] | None = None
     dJ_dh_latex: Callable[[Output], str] | None = None
     delta_latex: Callable[[Output], str] | None = None
+    delta_text: Callable[[Output], str] | None = None
+    residual_outputs: tuple[tuple[str, str], ...] = ()
+    delta_note: str = ""
+    outputs_note: str = ""
+    #: ``torch_cost(output) -> str``: Σ_i J_i as a PyTorch expression in tensors ``z``, ``h``
+    #: and ``y`` (the PyTorch export writes it; None when there is none).
+    torch_cost: Callable[[Output], str] | None = None
+
+    def delta_is_residual(self, output: Output) -> bool:
+        """True when, with this output unit, δ^(L) = ŷ − y exactly (the output's g' cancels
+        or is 1): cross-entropy with sigmoid or softmax, squared error with a linear output."""
+        return any(name == output.name for name, _ in self.residual_outputs)
+
+    def delta_why(self, output: Output) -> str:
+        """One sentence for a student: why δ^(L) takes its form with this output unit."""
+        for name, why in self.residual_outputs:
+            if name == output.name:
+                return why
+        return self.delta_note
+
+    def output_error(self, output: str) -> str:
+        """The sentence that refuses ``output`` for this loss (it is not in ``outputs``)."""
+        allowed = ", ".join(f"'{name}'" for name in self.outputs)
+        note = self.outputs_note or f"The {self.label} loss needs one of the outputs {allowed}."
+        return f"{note} The output unit is {output!r}."
+
+
+def _cross_entropy_form(output: Output) -> CrossEntropyForm:
+    if output.cross_entropy is None:
+        raise ValueError(
+            f"Cross-entropy needs an output whose values are probabilities; {output.label!r} "
+            "has no cross-entropy form."
+        )
+    return output.cross_entropy
 
 
 def _cross_entropy_cost(output: Output, z: Array, a: Array, Y: Array) -> Array:
-    if output.name == "softmax":
-        # −Σ_k y_k log softmax(z)_k = Σ_k y_k (logsumexp(z) − z_k)
-        z_max = z.max(axis=1, keepdims=True)  # (m, 1)
-        lse = z_max + np.log(np.exp(z - z_max).sum(axis=1, keepdims=True))  # (m, 1)
-        return (Y * (lse - z)).sum(axis=1)  # (m,)
-    # −y log σ(z) − (1 − y) log(1 − σ(z)) = log(1 + e^z) − y z, summed over the K units
-    return (np.logaddexp(0.0, z) - Y * z).sum(axis=1)  # (m,)
+    # the output's own form: per sigmoid unit, or over the classes for softmax
+    return _cross_entropy_form(output).cost(z, Y)  # (m,)
 
 
 def _cross_entropy_delta(output: Output, z: Array, a: Array, Y: Array) -> Array:
@@ -191,19 +345,11 @@ def _cross_entropy_delta(output: Output, z: Array, a: Array, Y: Array) -> Array:
 
 
 def _cross_entropy_J_of_h(output: Output, h: Array, Y: Array) -> Array:
-    if output.name == "softmax":
-        # J_i = −Σ_k y_k log h_k
-        return -(Y * np.log(h)).sum(axis=1)  # (m,)
-    # J_i = −Σ_k [y_k log h_k + (1 − y_k) log(1 − h_k)]
-    return -(Y * np.log(h) + (1.0 - Y) * np.log(1.0 - h)).sum(axis=1)  # (m,)
+    return _cross_entropy_form(output).J_of_h(h, Y)  # (m,)
 
 
 def _cross_entropy_dJ_dh(output: Output, h: Array, Y: Array) -> Array:
-    if output.name == "softmax":
-        # ∂J_i/∂h_k = −y_k / h_k
-        return -Y / h  # (m, K)
-    # ∂J_i/∂h_k = −y_k/h_k + (1 − y_k)/(1 − h_k) = (h_k − y_k) / (h_k (1 − h_k))
-    return (h - Y) / (h * (1.0 - h))  # (m, K)
+    return _cross_entropy_form(output).dJ_dh(h, Y)  # (m, K)
 
 
 def _mse_cost(output: Output, z: Array, a: Array, Y: Array) -> Array:
@@ -227,6 +373,18 @@ def _mse_dJ_dh(output: Output, h: Array, Y: Array) -> Array:
     return h - Y  # (m, s_L)
 
 
+def _mse_delta_latex(output: Output) -> str:
+    if output.elementwise:
+        return r"(\hat y - y)\,.\!*\,g'(z^{(L)})"
+    return r"\Big(\frac{\partial \hat y}{\partial z^{(L)}}\Big)^T(\hat y - y)"
+
+
+def _mse_delta_text(output: Output) -> str:
+    if output.elementwise:
+        return f"(ŷ − y) .* {output.short}′(z)"
+    return "(∂ŷ/∂z)ᵀ (ŷ − y)"
+
+
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
@@ -240,12 +398,24 @@ LOSSES: dict[str, Loss] = {
             r" - (1-y_k^{(i)})\log(1-h_k)\right]",
             _cross_entropy_J_of_h,
             _cross_entropy_dJ_dh,
-            lambda out: (
-                r"-\frac{y_k}{\hat y_k}"
-                if out.name == "softmax"
-                else r"\frac{\hat y_k - y_k}{\hat y_k(1-\hat y_k)}"
-            ),
+            lambda out: _cross_entropy_form(out).dJ_dh_latex,
             lambda out: r"\hat y - y",
+            lambda out: "ŷ − y",
+            residual_outputs=(
+                (
+                    "sigmoid",
+                    "With cross-entropy the sigmoid's slope ŷ(1 − ŷ) cancels the denominator "
+                    "of ∂J/∂ŷ, leaving ŷ − y.",
+                ),
+                (
+                    "softmax",
+                    "With cross-entropy the softmax's Jacobian turns −y/ŷ into ŷ − y, because "
+                    "the targets yₖ add up to 1.",
+                ),
+            ),
+            torch_cost=lambda out: _cross_entropy_form(out).torch_cost,
+            outputs_note="Cross-entropy needs outputs that are probabilities between 0 and 1 "
+            "(sigmoid or softmax). Use squared error (mse) with a linear or tanh output.",
         ),
         Loss(
             "mse",
@@ -257,11 +427,14 @@ LOSSES: dict[str, Loss] = {
             _mse_J_of_h,
             _mse_dJ_dh,
             lambda out: r"\hat y_k - y_k",
-            lambda out: (
-                r"(\hat y - y)\,.\!*\,g'(z^{(L)})"
-                if out.elementwise
-                else r"\Big(\frac{\partial \hat y}{\partial z^{(L)}}\Big)^T(\hat y - y)"
+            _mse_delta_latex,
+            _mse_delta_text,
+            residual_outputs=(
+                ("linear", "With squared error and a linear output g′(z) = 1, leaving ŷ − y."),
             ),
+            torch_cost=lambda out: "0.5 * ((h - y) ** 2).sum()",
+            delta_note="With squared error the output's slope g′(z) stays in, so δ shrinks "
+            "when the output saturates.",
         ),
     )
 }

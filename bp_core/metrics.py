@@ -1,6 +1,10 @@
-"""How well the network does: accuracy, confusion matrix, R²."""
+"""How well the network does: accuracy, confusion matrix, R²; and which of them a kind of
+problem is scored by (``TASK_METRICS``), with what a page needs to show it."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,3 +68,41 @@ def r2(y_true: Array, y_pred: Array) -> float:
     if ss_tot == 0.0:
         return 1.0 if ss_res == 0.0 else 0.0
     return 1.0 - ss_res / ss_tot
+
+
+@dataclass(frozen=True)
+class Metric:
+    """The score a kind of problem is measured by.
+
+    Attributes
+    ----------
+    name : str
+        As shown and stored in a run's history ("accuracy", "R²").
+    file_name : str
+        The name in a CSV column header (ASCII: "accuracy", "R2").
+    score : callable
+        ``score(y_true, y_pred) -> float``, both (m,).
+    percent : bool
+        A fraction in [0, 1], shown as a percentage.
+    """
+
+    name: str
+    file_name: str
+    score: Callable[[Array, Array], float]
+    percent: bool
+
+
+#: The score of each task: classification by accuracy, regression by R².
+TASK_METRICS: dict[str, Metric] = {
+    "classification": Metric("accuracy", "accuracy", accuracy, percent=True),
+    "regression": Metric("R²", "R2", r2, percent=False),
+}
+
+
+def metric_named(name: str) -> Metric:
+    """The :class:`Metric` whose ``name`` a history stores.  Raises ValueError."""
+    for m in TASK_METRICS.values():
+        if m.name == name:
+            return m
+    names = ", ".join(repr(m.name) for m in TASK_METRICS.values())
+    raise ValueError(f"Unknown metric {name!r}; a run is scored by {names}.")

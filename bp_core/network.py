@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation
-from .config import NetConfig
+from .config import DEFAULT_REGULARIZATION, REGULARIZATIONS, NetConfig
 from .losses import LOSSES, OUTPUTS, Loss, Output
 
 Array = np.ndarray
@@ -269,16 +269,15 @@ def forward(cfg: NetConfig, Theta: Sequence[Array], X: Array) -> ForwardTrace:
 def regularization(cfg: NetConfig, Theta: Sequence[Array], m: int) -> float:
     """The regularization term of J, the bias column (k = 0) excluded.
 
-    L2 (``cfg.regularization == "l2"``, the course's): λ/(2m) Σ_l Σ_{j,k≥1} (Θ^(l)_{jk})².
-    L1 (``"l1"``): (λ/m) Σ_l Σ_{j,k≥1} |Θ^(l)_{jk}|.
+    The term is the entry's own (``REGULARIZATIONS[cfg.regularization].cost``): L2, the
+    course's, λ/(2m) Σ_l Σ_{j,k≥1} (Θ^(l)_{jk})²; L1, (λ/m) Σ_l Σ_{j,k≥1} |Θ^(l)_{jk}|.
     """
     if cfg.lambda_ == 0.0:
         return 0.0
-    if cfg.regularization == "l1":
-        # (λ/m) Σ_l Σ_{j,k≥1} |Θ^(l)_{jk}|
-        return cfg.lambda_ / m * sum(float(np.sum(np.abs(T[:, 1:]))) for T in Theta)
-    # λ/(2m) Σ_l Σ_{j,k≥1} (Θ^(l)_{jk})²
-    return cfg.lambda_ / (2 * m) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Theta)
+    # the entry's own term over the non-bias weights Θ^(l)_{jk}, k ≥ 1:
+    # λ/(2m) Σ_l Σ_{j,k≥1} (Θ^(l)_{jk})² for L2, (λ/m) Σ_l Σ_{j,k≥1} |Θ^(l)_{jk}| for L1
+    penalty = REGULARIZATIONS[cfg.regularization]
+    return penalty.cost((T[:, 1:] for T in Theta), cfg.lambda_, m)
 
 
 def _cost(cfg: NetConfig, Theta: Sequence[Array], z_L: Array, a_L: Array, Y: Array) -> float:
@@ -332,7 +331,11 @@ def accumulate(delta_next: Array, a1_l: Array) -> Array:
 
 
 def gradient(
-    Delta_l: Array, Theta_l: Array, m: int, lambda_: float, regularization: str = "l2"
+    Delta_l: Array,
+    Theta_l: Array,
+    m: int,
+    lambda_: float,
+    regularization: str = DEFAULT_REGULARIZATION,
 ) -> Array:
     """D^(l) = Δ^(l)/m + (λ/m) Θ^(l), the bias column (k = 0) not regularized.
 
@@ -342,12 +345,9 @@ def gradient(
     """
     D_l = Delta_l / m  # (s_{l+1}, s_l + 1)
     if lambda_:
-        if regularization == "l1":
-            # D^(l)_{jk} = Δ^(l)_{jk}/m + (λ/m) sign(Θ^(l)_{jk}) for k ≥ 1
-            D_l[:, 1:] += (lambda_ / m) * np.sign(Theta_l[:, 1:])  # (s_{l+1}, s_l)
-        else:
-            # D^(l)_{jk} = Δ^(l)_{jk}/m + (λ/m) Θ^(l)_{jk} for k ≥ 1
-            D_l[:, 1:] += (lambda_ / m) * Theta_l[:, 1:]  # (s_{l+1}, s_l)
+        slope = REGULARIZATIONS[regularization].slope  # Θ for L2, sign(Θ) for L1
+        # D^(l)_{jk} = Δ^(l)_{jk}/m + (λ/m) Θ^(l)_{jk} for k ≥ 1   (L1: (λ/m) sign(Θ^(l)_{jk}))
+        D_l[:, 1:] += (lambda_ / m) * slope(Theta_l[:, 1:])  # (s_{l+1}, s_l)
     return D_l
 
 
@@ -393,7 +393,7 @@ def _backprop(
     # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), the bias column not regularized
     # (L1: D^(l) = Δ^(l)/m + (λ/m) sign(Θ^(l)); only then is the 5th argument passed, so a
     # gradient step written for L2 alone, with four parameters, keeps working)
-    extra = () if cfg.regularization == "l2" else (cfg.regularization,)
+    extra = () if cfg.regularization == DEFAULT_REGULARIZATION else (cfg.regularization,)
     D = [steps.gradient(Delta[l - 1], Theta[l - 1], m, cfg.lambda_, *extra) for l in range(1, L)]
     J = _cost(cfg, Theta, z[-1], a[-1], Y) if with_cost else None
     return BackpropTrace(

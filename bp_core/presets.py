@@ -8,23 +8,15 @@ same settings with a few changed (the "try next"), and the claim compares the tw
 The settings use the names and values of the Playground's settings schema
 (``lab_ui.shared.schema``: ``dataset``, ``noise``, ``n_points``, ``train_pct``, ``n_classes``,
 ``seed``, ``features``, ``standardize``, ``hidden``, ``acts``, ``output``, ``loss``, ``init``,
-``alpha``, ``lambda_``, ``batch``, ``optimizer``, and the view's ``speed``).  Every preset
+``alpha``, ``lambda_``, ``regularization``, ``batch``, ``optimizer``, and the view's
+``speed``: ``bp_core.runs.RunSettings``' fields).  Every preset
 sets every one of ``TRAINING_SETTINGS``, so what it does never depends on the app's
 defaults; ``acts`` has one activation per hidden layer.
 
-How a preset becomes a network — the rule of the Playground (``lab_ui.shared.lab.build_lab``), so
-the app, these functions and the tests train the very same network, bit for bit:
-
-* data: ``make_dataset(dataset, n=n_points, noise=noise, train_fraction=train_pct / 100,
-  rng=default_rng(seed), features=features, n_classes=n_classes if dataset == "blobs" else
-  None, standardize=standardize)``;
-* the output layer s_L (``output_units``, the rule of ``lab_ui.live.frames.n_outputs``): 1 unit
-  for regression, 1 for two classes (unless the output is softmax), else one per class K;
-* ``NetConfig(layer_sizes=(n_features, *hidden, s_L), activations=acts, output=output,
-  loss=loss, lambda_=lambda_)``;
-* Θ: ``init_weights(cfg, default_rng([seed, 1, 0]), method=init)``;
-* ``Trainer(cfg, Θ, data, TrainSettings(alpha=alpha, batch_size=None if batch == 0 else
-  batch, optimizer=optimizer), default_rng([seed, 2]))``.
+A preset holds settings and nothing else that builds: it becomes a network through
+``bp_core.runs.build_run``, the one rule the Playground (``lab_ui.shared.lab.build_lab``), a
+link, an imported run and the exported script use too, so the app, these functions and the
+tests train the very same network, bit for bit.
 
 :func:`train_preset` builds and trains one run; :func:`evaluate_preset` trains the preset
 and its comparison and checks the claim.
@@ -40,51 +32,21 @@ from typing import Any
 
 import numpy as np
 
+from . import questions as qs
 from .config import NetConfig
-from .datasets import Dataset, make_dataset
+from .datasets import Dataset
 from .health import dead_units
-from .initializers import init_weights
 from .network import forward, predict
-from .training import History, Trainer, TrainSettings
+from .runs import RUN_SETTINGS, RunSettings, build_run, output_units
+from .training import History, Trainer
 
 Array = np.ndarray
 
-#: The settings every preset sets (the schema's data, network and training settings).
-TRAINING_SETTINGS: tuple[str, ...] = (
-    "dataset",
-    "noise",
-    "n_points",
-    "train_pct",
-    "n_classes",
-    "seed",
-    "features",
-    "standardize",
-    "hidden",
-    "acts",
-    "output",
-    "loss",
-    "init",
-    "alpha",
-    "lambda_",
-    "batch",
-    "optimizer",
-)
+#: The settings every preset sets (the schema's data, network and training settings: the
+#: fields of ``bp_core.runs.RunSettings``).
+TRAINING_SETTINGS: tuple[str, ...] = RUN_SETTINGS
 #: View settings a preset may set too.
 VIEW_SETTINGS: tuple[str, ...] = ("speed",)
-
-
-def output_units(task: str, n_classes: int, output: str) -> int:
-    """Output units s_L: 1 for regression or two classes (unless softmax), else K.
-
-    The Playground's rule (``lab_ui.live.frames.n_outputs``): the course's logistic output uses
-    one unit for two classes and one unit per class (one-vs-all) for K > 2; softmax always
-    has one unit per class.
-    """
-    if task == "regression":
-        return 1
-    if n_classes <= 2 and output != "softmax":
-        return 1
-    return max(2, n_classes)
 
 
 # --------------------------------------------------------------------------------------
@@ -155,11 +117,49 @@ class Claim:
         (``comparison`` is None for a preset without one).
     holds : callable
         ``holds(numbers) -> bool``: whether those numbers bear the claim out.
+    since : int
+        The first epoch the claim holds at: it holds at every epoch from ``since`` to the
+        preset's stop epoch (``tests/test_lessons_hold.py`` checks each one), and the
+        statement says so.
     """
 
     statement: str
     measure: Callable[[PresetRun, PresetRun | None], dict[str, float]]
     holds: Callable[[Mapping[str, float]], bool]
+    since: int = 1
+
+
+@dataclass(frozen=True)
+class Stop:
+    """An epoch where Play pauses by itself, and what to look at there.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch (≥ 1) at which the live view pauses: training lands exactly on it.
+    message : str
+        One line for a student: what the run shows now and where to look.
+    claim : Claim or None
+        A later beat's own check, measured on the run alone (``comparison`` None) at
+        ``epoch``; None for the first stop, whose claim is the preset's.
+    """
+
+    epoch: int
+    message: str
+    claim: Claim | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.epoch, bool) or not isinstance(self.epoch, int) or self.epoch < 1:
+            raise ValueError(f"A stop's epoch must be a whole number ≥ 1 (got {self.epoch!r}).")
+        if not isinstance(self.message, str) or not self.message.strip():
+            raise ValueError(f"The stop at epoch {self.epoch} needs a message (one line).")
+
+    def after(self) -> str:
+        """The line shown when Play goes on past this stop."""
+        return (
+            f"Playing on past epoch {self.epoch:,}: the lesson's claim was about the run up "
+            f"to epoch {self.epoch:,}."
+        )
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,10 @@ class Preset:
     claim : Claim
     compare : tuple of (str, value)
         The settings the comparison run changes (empty: no comparison).
+    stops : tuple of Stop
+        Where Play pauses by itself, in order: the first at ``epochs`` (the claim's epoch,
+        ``stop_epoch``), later ones for a second beat of the lesson.  Empty: one stop at
+        ``epochs`` with a plain message (``all_stops``).
     """
 
     name: str
@@ -190,6 +194,8 @@ class Preset:
     try_next: str
     claim: Claim
     compare: tuple[tuple[str, Any], ...] = field(default=())
+    questions: tuple[qs.Question, ...] = field(default=())
+    stops: tuple[Stop, ...] = field(default=())
 
     def __post_init__(self) -> None:
         names = [k for k, _ in self.values]
@@ -204,13 +210,35 @@ class Preset:
         for where in (self.settings, self.comparison_settings):
             if where is None:
                 continue
-            if len(where["acts"]) != len(where["hidden"]):
-                raise ValueError(
-                    f"Preset {self.name!r}: give one activation per hidden layer "
-                    f"({len(where['hidden'])}), not {len(where['acts'])}."
-                )
+            try:
+                RunSettings.from_mapping(where)  # every setting checked, as build_run will
+            except ValueError as err:
+                raise ValueError(f"Preset {self.name!r}: {err}") from None
         if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1:
             raise ValueError(f"Preset {self.name!r}: epochs must be a whole number ≥ 1.")
+        if not 1 <= self.claim.since <= self.epochs:
+            raise ValueError(
+                f"Preset {self.name!r}: its claim must start holding (since) between epoch 1 "
+                f"and its stop at epoch {self.epochs}."
+            )
+        at = [s.epoch for s in self.stops]
+        if at and (at[0] != self.epochs or any(b <= a for a, b in zip(at, at[1:], strict=False))):
+            raise ValueError(
+                f"Preset {self.name!r}: its stops must start at its claim's epoch "
+                f"({self.epochs}) and go up (got {at})."
+            )
+
+    @property
+    def stop_epoch(self) -> int:
+        """The epoch Play first pauses at: the claim's epoch."""
+        return self.epochs
+
+    @property
+    def all_stops(self) -> tuple[Stop, ...]:
+        """Every stop, the first at ``stop_epoch`` (a plain one when ``stops`` is empty)."""
+        if self.stops:
+            return self.stops
+        return (Stop(self.epochs, f"Epoch {self.epochs:,}: where this lesson's claim is checked."),)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -265,46 +293,16 @@ class PresetOutcome:
 
 
 def build_preset(preset: Preset | Mapping[str, Any]) -> tuple[Dataset, NetConfig, Trainer]:
-    """The data set, NetConfig and (untrained) Trainer the settings describe, by the
-    Playground's rule (see the module docstring).
+    """The data set, NetConfig and (untrained) Trainer the settings describe: a thin
+    wrapper of ``bp_core.runs.build_run``, the Playground's own rule.
 
     Parameters
     ----------
     preset : Preset or mapping
         A preset, or settings by name (every one of ``TRAINING_SETTINGS``).
     """
-    s = preset.settings if isinstance(preset, Preset) else dict(preset)
-    seed = s["seed"]
-    data = make_dataset(
-        s["dataset"],
-        n=s["n_points"],
-        noise=s["noise"],
-        train_fraction=s["train_pct"] / 100,
-        rng=np.random.default_rng(seed),
-        features=s["features"],
-        n_classes=s["n_classes"] if s["dataset"] == "blobs" else None,
-        standardize=s["standardize"],
-    )
-    hidden = tuple(s["hidden"])
-    cfg = NetConfig(
-        layer_sizes=(
-            data.n_features,
-            *hidden,
-            output_units(data.task, data.n_classes, s["output"]),
-        ),
-        activations=tuple(s["acts"]),
-        output=s["output"],
-        loss=s["loss"],
-        lambda_=s["lambda_"],
-    )
-    Theta = init_weights(cfg, np.random.default_rng([seed, 1, 0]), method=s["init"])
-    batch = s["batch"]
-    settings = TrainSettings(
-        alpha=float(s["alpha"]),
-        batch_size=None if batch == 0 else int(batch),
-        optimizer=s["optimizer"],
-    )
-    return data, cfg, Trainer(cfg, Theta, data, settings, np.random.default_rng([seed, 2]))
+    run = build_run(preset.settings if isinstance(preset, Preset) else preset)
+    return run.dataset, run.cfg, run.trainer
 
 
 def train_preset(preset: Preset, epochs: int | None = None) -> PresetRun:
@@ -406,6 +404,7 @@ def _vanishing(run: PresetRun, other: PresetRun | None) -> dict[str, float]:
     return {
         "ratio": _grad_ratio(run),
         "largest_ratio": max(ratios),
+        "smallest_ratio": min(ratios),
         "compare_ratio": _grad_ratio(other),
         "train": run.metric_train,
         "compare_train": other.metric_train,
@@ -467,6 +466,15 @@ def _saturated_start(run: PresetRun, other: PresetRun | None) -> dict[str, float
         "compare_J_fraction": other.history.J_train[-1] / other.history.J_train[0],
         "compare_train": other.metric_train,
     }
+
+
+def _plateau(run: PresetRun, other: PresetRun | None) -> dict[str, float]:
+    g = run.history.grad_norm[-1]  # ‖D^(l)‖ at entry l − 1
+    return {"largest_norm": max(g), "J": run.history.J_train[-1], "train": run.metric_train}
+
+
+def _symmetry_broken(run: PresetRun, other: PresetRun | None) -> dict[str, float]:
+    return {"spread_in": _rows_identical(run.Theta[0]), "train": run.metric_train}
 
 
 def _softmax(run: PresetRun, other: PresetRun | None) -> dict[str, float]:
@@ -531,6 +539,7 @@ def _settings(**changes: Any) -> tuple[tuple[str, Any], ...]:
         "init": "ng_uniform",
         "alpha": 1.0,
         "lambda_": 0.0,
+        "regularization": "l2",
         "batch": 0,
         "optimizer": "gd",
         "speed": "20",
@@ -555,52 +564,180 @@ _PRESET_LIST: tuple[Preset, ...] = (
         "log 2 ≈ 0.69 and the accuracy near chance. Then give the inputs x₁x₂ as a feature "
         "instead: now no hidden layer is needed.",
         Claim(
-            "After 300 epochs the 2-8-1 tanh network classifies at least 95 % of the training "
-            "set; the 2-1 network without a hidden layer stays at or below 75 %.",
+            "At every epoch from 200 to 300 the 2-8-1 tanh network classifies at least 95 % of "
+            "the training set; the 2-1 network without a hidden layer stays at or below 75 %.",
             _accuracies,
             lambda n: n["train"] >= 0.95 and n["compare_train"] <= 0.75,
+            since=200,
         ),
         compare=(("hidden", ()), ("acts", ())),
+        stops=(
+            Stop(
+                300,
+                "Epoch 300: the boundary bends around all four quadrants and J is below 0.1 — "
+                "see the boundary plot and the J curve.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "Before you press Play: with 8 tanh units in layer 2, where will J be after "
+                "300 epochs?",
+                0,
+                qs.band(qs.last_J, (0.1, 0.6)),
+                "cost",
+                "J falls below 0.1: the hidden units give the output unit new features, and "
+                "opposite quadrants end up on the same side. Without a hidden layer J would "
+                "stay near log 2 ≈ 0.69.",
+                choices=("Below 0.1", "Between 0.1 and 0.6", "Still near log 2 ≈ 0.69 or above"),
+                reveal_at=300,
+            ),
+            qs.Question(
+                "How many percent of the training points will be classified right after 300 "
+                "epochs?",
+                100,
+                qs.accuracy_percent("train"),
+                "boundary",
+                "All of them, or nearly: the boundary bends around the four quadrants, which "
+                "no single straight line could do.",
+                tolerance=5,
+                reveal_at=300,
+            ),
+        ),
     ),
     Preset(
         "circle_squares",
         "The circle from x₁² and x₂²: no hidden layer needed",
         _settings(features=("x1^2", "x2^2"), hidden=(), acts=(), speed="5"),
         100,
-        "The network is logistic regression on x₁² and x₂²: z^(2) = Θ_10 + Θ_11 x₁² + "
-        "Θ_12 x₂², and z^(2) = 0 is a circle in the (x₁, x₂) plane. Watch Θ_11 and Θ_12 turn "
-        "negative and the bias Θ_10 positive: inside the circle is class 1.",
+        "The network is logistic regression on x₁² and x₂² (scaled): z^(2) = Θ_10 + "
+        "Θ_11 x₁² + Θ_12 x₂², and z^(2) = 0 is an ellipse in the (x₁, x₂) plane, here nearly "
+        "a circle. Watch Θ_11 and Θ_12 turn negative: z^(2) is largest where x₁² and x₂² are "
+        "small, so inside the circle is class 1.",
         "Change the features back to x₁, x₂: one straight line cannot enclose the disc and "
         "the accuracy stays near two thirds. Then keep x₁, x₂ and add a hidden layer of 3 or "
         "more units instead — the network learns its own features.",
         Claim(
-            "After 100 epochs without a hidden layer, the inputs x₁², x₂² give at least 95 % "
-            "on the training and the test set; x₁, x₂ give at most 75 % on the training set.",
+            "At every epoch from 10 to 100, without a hidden layer, the inputs x₁², x₂² give at "
+            "least 95 % on the training and the test set; x₁, x₂ give at most 75 % on the "
+            "training set.",
             _accuracies,
             lambda n: n["train"] >= 0.95 and n["test"] >= 0.95 and n["compare_train"] <= 0.75,
+            since=10,
         ),
         compare=(("features", ("x1", "x2")),),
+        stops=(
+            Stop(
+                100,
+                "Epoch 100: Θ^(1)_11 and Θ^(1)_12 are both negative, so z^(2) = 0 encloses the "
+                "disc — see the diagram's weights and the boundary plot.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "The inputs are x₁² and x₂². After 100 epochs, what signs will Θ^(1)_11 and "
+                "Θ^(1)_12 have?",
+                1,
+                qs.weight_signs(1, 1, (1, 2)),
+                "theta_rows",
+                "Both negative: the output must be large inside the circle, where x₁² and x₂² "
+                "are small, and small outside, so z^(2) must fall as x₁² and x₂² grow.",
+                choices=("Both positive", "Both negative", "One positive, one negative"),
+                reveal_at=100,
+            ),
+            qs.Question(
+                "How many percent of the test points will be classified right after 100 epochs?",
+                100,
+                qs.accuracy_percent("test"),
+                "boundary",
+                "All of them, or nearly: z^(2) = 0 is a circle in the (x₁, x₂) plane, the very "
+                "shape of the data, so logistic regression on the squares is enough.",
+                tolerance=5,
+                reveal_at=100,
+            ),
+        ),
     ),
     Preset(
         "deep_sigmoid_vanishing",
         "Vanishing gradients in a deep sigmoid network",
         _settings(hidden=(32,) * 8, acts=("sigmoid",) * 8, init="ng_sqrt6", alpha=0.03, speed="1"),
         60,
-        "Look at ‖D^(l)‖ per layer (log scale): ‖D^(1)‖ sits four to six orders of magnitude "
-        "below ‖D^(9)‖. Each step back, δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l)) is multiplied "
-        "by σ'(z) ≤ 1/4, so eight sigmoid layers shrink it by 4⁸ ≈ 65,000 or more: the first "
-        "layers hardly move and J stays at log 2 ≈ 0.69.",
+        "Look at ‖D^(l)‖ per layer (log scale): up to epoch 60 ‖D^(1)‖ sits four to six "
+        "orders of magnitude below ‖D^(9)‖. Each step back, δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* "
+        "g'(z^(l)) is multiplied by σ'(z) ≤ 1/4, eight times over (4⁸ ≈ 65,000), and the "
+        "weights make up only a little of it. So the first layers hardly move, and J only "
+        "falls to log 2 ≈ 0.69, the cost of answering 0.5 for every point.",
         "Switch all eight activations to tanh (whose g'(0) = 1) with the same initialization: "
         "‖D^(1)‖ and ‖D^(9)‖ are now about the same size and the circle starts to be learnt. "
         "Or keep sigmoid and use two hidden layers.",
         Claim(
-            "After 60 epochs (and at every recorded epoch before) ‖D^(1)‖ is at least 100 "
-            "times smaller than ‖D^(9)‖ in the 8 × 32 sigmoid network; in the same network "
-            "with tanh units ‖D^(1)‖/‖D^(9)‖ is at least 1/20.",
+            "At every epoch from 1 to 60 ‖D^(1)‖ is 10⁴ to 10⁶ times smaller than ‖D^(9)‖ "
+            "in the 8 × 32 sigmoid network; in the same network with tanh units "
+            "‖D^(1)‖/‖D^(9)‖ is at least 1/20.",
             _vanishing,
-            lambda n: n["largest_ratio"] <= 1e-2 and n["compare_ratio"] >= 0.05,
+            lambda n: (
+                n["largest_ratio"] <= 1e-4
+                and n["smallest_ratio"] >= 1e-6
+                and n["compare_ratio"] >= 0.05
+            ),
+            since=1,
         ),
         compare=(("acts", ("tanh",) * 8),),
+        stops=(
+            Stop(
+                60,
+                "Epoch 60: ‖D^(1)‖ is still more than 10,000 times smaller than ‖D^(9)‖ — see "
+                "the ‖D^(l)‖ chart (log scale) and the health notes below the view.",
+            ),
+            Stop(
+                200,
+                "Epoch 200: now every ‖D^(l)‖ is below 10⁻⁶ — the output settled on answering "
+                "0.5 (J = log 2), so ‖D^(9)‖ vanished too and no layer stands out: the first "
+                "layers never learnt, and the network is stuck on a plateau.",
+                Claim(
+                    "At epoch 200 every ‖D^(l)‖ is below 10⁻⁶, J is within 0.001 of log 2 and "
+                    "the training accuracy at most 55 %.",
+                    _plateau,
+                    lambda n: (
+                        n["largest_norm"] < 1e-6
+                        and abs(n["J"] - math.log(2)) <= 1e-3
+                        and n["train"] <= 0.55
+                    ),
+                ),
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "Eight sigmoid layers of 32 units. After 10 epochs, which layer's gradient "
+                "‖D^(l)‖ will be the smallest?",
+                0,
+                qs.layer_choice((1, 5, 9)),
+                "grad_norms",
+                "‖D^(1)‖, next to the input: each step back multiplies δ by σ'(z) ≤ 1/4, so "
+                "after eight layers it is many orders of magnitude smaller than ‖D^(9)‖.",
+                choices=(
+                    "‖D^(1)‖, next to the input",
+                    "‖D^(5)‖, in the middle",
+                    "‖D^(9)‖, next to the output",
+                    "They are all about the same size",
+                ),
+                reveal_at=10,
+            ),
+            qs.Question(
+                "Keep playing: where will J be at epoch 60?",
+                2,
+                qs.band(qs.last_J, (0.3, 0.6)),
+                "cost",
+                "Still about log 2 ≈ 0.69: the first layers hardly move, so the network "
+                "learns almost nothing of the circle.",
+                choices=(
+                    "Below 0.3: the circle is learnt",
+                    "Between 0.3 and 0.6",
+                    "Still about log 2 ≈ 0.69",
+                ),
+                epoch=10,
+                reveal_at=60,
+            ),
+        ),
     ),
     Preset(
         "alpha_too_large",
@@ -624,9 +761,9 @@ _PRESET_LIST: tuple[Preset, ...] = (
         "for the largest α at which J still falls, and see how it changes when you turn on "
         "feature scaling.",
         Claim(
-            "With α = 10 J rises at each of the first 5 epochs and training diverges (the "
-            "trainer stops with `diverged` set and a message); with α = 0.03 it does not "
-            "diverge and R² on the test set is at least 0.95 after 100 epochs.",
+            "With α = 10 J rises at each of the first 5 epochs and training diverges at epoch "
+            "72 (the trainer stops with `diverged` set and a message); with α = 0.03 it does "
+            "not diverge and R² on the test set is at least 0.95 by then.",
             _divergence,
             lambda n: (
                 n["diverged"] == 1.0
@@ -635,8 +772,42 @@ _PRESET_LIST: tuple[Preset, ...] = (
                 and n["compare_diverged"] == 0.0
                 and n["compare_test_r2"] >= 0.95
             ),
+            since=72,
         ),
         compare=(("alpha", 0.03),),
+        stops=(
+            Stop(
+                100,
+                "Epoch 100: with α = 10 training diverged long before here — press Reset and "
+                "try α = 0.03.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "With α = 10, what will J do during the first 5 epochs?",
+                1,
+                qs.J_trend(5),
+                "cost",
+                "J rises at every epoch: each step Θ := Θ − α D jumps past the minimum of J by "
+                "more than it was away from it.",
+                choices=("Fall at every epoch", "Rise at every epoch", "Go up and down"),
+                reveal_at=5,
+            ),
+            qs.Question(
+                "J has grown for 5 epochs. If you keep playing, what will happen?",
+                1,
+                qs.diverged,
+                "cost",
+                "J keeps growing until it overflows; the trainer stops with a message instead "
+                "of training on numbers that are no longer numbers.",
+                choices=(
+                    "J turns round and falls to its minimum",
+                    "J keeps growing until it overflows, and training stops with a message",
+                ),
+                epoch=5,
+                reveal_at=100,
+            ),
+        ),
     ),
     Preset(
         "lambda_overfitting",
@@ -660,9 +831,9 @@ _PRESET_LIST: tuple[Preset, ...] = (
         "boundary becomes a smooth round shape; training and test accuracy move closer. "
         "With λ = 10 everything is pulled to 0 and the network underfits.",
         Claim(
-            "After 1,000 epochs with λ = 0 the training accuracy is at least 98 % and at "
-            "least 0.15 above the test accuracy; with λ = 1 that gap is at least 0.05 "
-            "smaller and ‖Θ‖ (bias columns excluded) at most half as large.",
+            "At every epoch from 100 to 1,000 with λ = 0 the training accuracy is at least "
+            "98 % and at least 0.15 above the test accuracy; with λ = 1 that gap is at least "
+            "0.05 smaller and ‖Θ‖ (bias columns excluded) at most half as large.",
             _overfitting,
             lambda n: (
                 n["train"] >= 0.98
@@ -670,8 +841,43 @@ _PRESET_LIST: tuple[Preset, ...] = (
                 and n["compare_gap"] <= n["gap"] - 0.05
                 and n["compare_weight_norm"] <= 0.5 * n["weight_norm"]
             ),
+            since=100,
         ),
         compare=(("lambda_", 1.0),),
+        stops=(
+            Stop(
+                1000,
+                "Epoch 1,000: every training point is right but the test accuracy is far lower "
+                "— see how the boundary curls around single points.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "40 noisy training points, 1,185 weights and λ = 0. After 1,000 epochs, how "
+                "far below the training accuracy will the test accuracy be?",
+                2,
+                qs.band(qs.accuracy_gap, (5, 15)),
+                "boundary",
+                "More than 15 points below: the boundary curls around single mislabelled "
+                "training points, and those curls are wrong for new points.",
+                choices=(
+                    "About the same (within 5 points)",
+                    "5 to 15 points lower",
+                    "More than 15 points lower",
+                ),
+                reveal_at=1000,
+            ),
+            qs.Question(
+                "How many percent of the training points will be right after 1,000 epochs?",
+                100,
+                qs.accuracy_percent("train"),
+                "cost",
+                "All of them, or nearly: with so many weights the network can fit every "
+                "training point, noise included.",
+                tolerance=2,
+                reveal_at=1000,
+            ),
+        ),
     ),
     Preset(
         "zero_init_symmetry",
@@ -679,15 +885,18 @@ _PRESET_LIST: tuple[Preset, ...] = (
         _settings(hidden=(4,), acts=("sigmoid",), init="zeros", alpha=3.0),
         300,
         "With Θ = 0 every unit of layer 2 computes the same a^(2)_j = σ(0) = 0.5, gets the "
-        "same δ^(2)_j and therefore the same update: the four rows of Θ^(1) stay identical "
-        "however long you train, and so do the columns of Θ^(2). Four hidden units act as "
-        "one, and one sigmoid unit draws one straight line.",
+        "same δ^(2)_j and therefore the same update: in exact arithmetic the four rows of "
+        "Θ^(1) (and the columns of Θ^(2)) would stay identical for ever, and up to epoch 300 "
+        "they agree to 9 digits. Four hidden units act as one, and one sigmoid unit draws one "
+        "straight line. Play on past the stop: float64 rounding differences of about 10⁻¹⁶ "
+        "grow epoch after epoch until, near epoch 1,700, the symmetry breaks.",
         "Choose the course's initialization (uniform ±0.12): the small random differences "
         "break the symmetry, the units specialise and the circle is learnt.",
         Claim(
-            "After 300 epochs from Θ = 0 the weights have moved but the four hidden units still "
-            "have identical incoming and outgoing weights (to 1e-9 of the largest), and the "
-            "training accuracy is at most 80 %; from uniform ±0.12 it is at least 95 %.",
+            "At every epoch from 250 to 300, from Θ = 0, the weights have moved but the four "
+            "hidden units still have identical incoming and outgoing weights (to 1e-9 of the "
+            "largest), and the training accuracy is at most 80 %; from uniform ±0.12 it is at "
+            "least 95 %.",
             _symmetry,
             lambda n: (
                 n["moved"] > 0.01
@@ -696,8 +905,54 @@ _PRESET_LIST: tuple[Preset, ...] = (
                 and n["train"] <= 0.80
                 and n["compare_train"] >= 0.95
             ),
+            since=250,
         ),
         compare=(("init", "ng_uniform"),),
+        stops=(
+            Stop(
+                300,
+                "Epoch 300: the four rows of Θ^(1) are still identical (to 9 digits) — see the "
+                "diagram: four hidden units acting as one, one straight boundary.",
+            ),
+            Stop(
+                2000,
+                "Epoch 2,000: rounding differences of 10⁻¹⁶ have grown until the symmetry broke "
+                "(near epoch 1,700) — the rows of Θ^(1) now differ, the units have specialised "
+                "and more of the circle is learnt. Exact arithmetic would never get here.",
+                Claim(
+                    "At epoch 2,000 the rows of Θ^(1) differ by at least half of its largest "
+                    "entry and the training accuracy is at least 80 %.",
+                    _symmetry_broken,
+                    lambda n: n["spread_in"] >= 0.5 and n["train"] >= 0.80,
+                ),
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "Θ starts as all zeros. After 300 epochs, how many different rows will Θ^(1) "
+                "have (it has one row per hidden unit: 4)?",
+                1,
+                qs.distinct_rows(1),
+                "theta_rows",
+                "One: the four rows are still identical. Every hidden unit computes the same "
+                "a, gets the same δ and so the same update, at every step.",
+                reveal_at=300,
+            ),
+            qs.Question(
+                "Will the network learn the circle in those 300 epochs?",
+                0,
+                qs.band(qs.accuracy_percent("train"), (80, 95)),
+                "boundary",
+                "No: four identical units act as one, and one sigmoid unit draws one straight "
+                "line, which cannot enclose the disc.",
+                choices=(
+                    "No: 80 % of the training points or fewer",
+                    "Partly: between 80 % and 95 %",
+                    "Yes: 95 % or more",
+                ),
+                reveal_at=300,
+            ),
+        ),
     ),
     Preset(
         "spiral_depth",
@@ -719,12 +974,34 @@ _PRESET_LIST: tuple[Preset, ...] = (
         "epochs it is stuck near 70 %, because one layer of ReLUs can only add up straight "
         "folds. Then try tanh units in the deep network.",
         Claim(
-            "After 400 epochs the 2-8-8-8-1 ReLU network classifies at least 95 % of the "
-            "training set; the 2-24-1 ReLU network, with as many hidden units, at most 80 %.",
+            "At every epoch from 300 to 400 the 2-8-8-8-1 ReLU network classifies at least "
+            "95 % of the training set; the 2-24-1 ReLU network, with as many hidden units, at "
+            "most 80 %.",
             _accuracies,
             lambda n: n["train"] >= 0.95 and n["compare_train"] <= 0.80,
+            since=300,
         ),
         compare=(("hidden", (24,)), ("acts", ("relu",))),
+        stops=(
+            Stop(
+                400,
+                "Epoch 400: the boundary follows both arms of the spiral round — see the "
+                "boundary plot, and the per-neuron maps for each layer's folds.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "Three hidden layers of 8 ReLU units. After 400 epochs, how much of the "
+                "spiral's training set will be right?",
+                2,
+                qs.band(qs.accuracy_percent("train"), (70, 95)),
+                "boundary",
+                "95 % or more: each layer folds the plane again, and three folds are enough to "
+                "follow the arms round.",
+                choices=("Below 70 %", "Between 70 % and 95 %", "95 % or more"),
+                reveal_at=400,
+            ),
+        ),
     ),
     Preset(
         "softmax_blobs",
@@ -747,14 +1024,46 @@ _PRESET_LIST: tuple[Preset, ...] = (
         "way, whose outputs need not sum to 1. Then raise the noise to 0.3 and see which "
         "neighbouring blobs get confused.",
         Claim(
-            "After 200 epochs at least 95 % of the training and of the test set are "
-            "classified right, and every row of a^(L) sums to 1 (within 1e-12).",
+            "At every epoch from 20 to 200 at least 95 % of the training and of the test set "
+            "are classified right, and every row of a^(L) sums to 1 (within 1e-12).",
             _softmax,
             lambda n: (
                 n["K"] == 6
                 and n["train"] >= 0.95
                 and n["test"] >= 0.95
                 and n["largest_row_sum_error"] <= 1e-12
+            ),
+            since=20,
+        ),
+        stops=(
+            Stop(
+                200,
+                "Epoch 200: six regions, one per blob, and every row of a^(L) sums to 1 — see "
+                "the boundary plot and the output layer in the diagram.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "The output is softmax over K = 6 classes. After 200 epochs, what will each "
+                "row of a^(L) (the 6 outputs for one point) add up to?",
+                1,
+                qs.output_row_sum,
+                "boundary",
+                "Exactly 1, always: softmax divides each e^z by their sum, so the outputs are a "
+                "probability distribution; the boundary colours each point by its most "
+                "probable class.",
+                tolerance=1e-9,
+                reveal_at=200,
+            ),
+            qs.Question(
+                "How many percent of the test points will be classified right after 200 epochs?",
+                100,
+                qs.accuracy_percent("test"),
+                "boundary",
+                "All of them, or nearly: the six blobs lie apart, and the boundaries between "
+                "them run through the empty space.",
+                tolerance=5,
+                reveal_at=200,
             ),
         ),
     ),
@@ -782,7 +1091,7 @@ _PRESET_LIST: tuple[Preset, ...] = (
         "the same start barely moves — J stays at 0.48 and the accuracy at 0 % for hundreds "
         "of epochs. That is why the course pairs the sigmoid with the cross-entropy cost.",
         Claim(
-            "The output starts saturated (median |z^(2)| ≥ 10); after 100 epochs "
+            "The output starts saturated (median |z^(2)| ≥ 10); at every epoch from 10 to 100 "
             "cross-entropy's J is at most 10 % of where it started, squared error's at least "
             "95 % of where it started.",
             _saturated_start,
@@ -791,8 +1100,33 @@ _PRESET_LIST: tuple[Preset, ...] = (
                 and n["J_fraction"] <= 0.10
                 and n["compare_J_fraction"] >= 0.95
             ),
+            since=10,
         ),
         compare=(("loss", "mse"),),
+        stops=(
+            Stop(
+                100,
+                "Epoch 100: cross-entropy has brought J from 16 to below 0.1 — see the J curve; "
+                "now switch the loss to squared error and press Reset.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "The output starts saturated: σ(z) is 0 or 1 and every example is "
+                "confidently wrong. With cross-entropy, what will J do in 100 epochs?",
+                0,
+                qs.band(qs.J_fraction, (0.1, 1.0)),
+                "cost",
+                "It falls to less than a tenth of where it started: with cross-entropy "
+                "δ^(2) = a − y ≈ ±1 however flat σ is there.",
+                choices=(
+                    "Fall to less than a tenth of where it started",
+                    "Fall a little, or barely move: σ is flat there",
+                    "Rise",
+                ),
+                reveal_at=100,
+            ),
+        ),
     ),
     Preset(
         "ex4_digits",
@@ -814,10 +1148,31 @@ _PRESET_LIST: tuple[Preset, ...] = (
         "Set λ = 0 and compare training and test accuracy, then try λ = 10. Or use fewer "
         "hidden units than 25: how few are enough?",
         Claim(
-            "After 100 epochs at least 95 % of the training digits and at least 90 % of the "
-            "test digits are recognised.",
+            "At every epoch from 50 to 100 at least 95 % of the training digits and at least "
+            "90 % of the test digits are recognised.",
             _digits,
             lambda n: n["train"] >= 0.95 and n["test"] >= 0.90,
+            since=50,
+        ),
+        stops=(
+            Stop(
+                100,
+                "Epoch 100: at least 95 % of the training digits are recognised — the test "
+                "digits it still gets wrong are listed below the view.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "64 inputs, 25 hidden units, 10 outputs, full batch, α = 3. After only 10 "
+                "epochs, how many of the training digits will be recognised?",
+                1,
+                qs.band(qs.accuracy_percent("train"), (50, 95)),
+                "cost",
+                "Between half and 95 %: J falls fast in the first epochs; passing 95 % takes "
+                "a few dozen more.",
+                choices=("Fewer than half", "Between half and 95 %", "95 % or more"),
+                reveal_at=10,
+            ),
         ),
     ),
     Preset(
@@ -834,9 +1189,9 @@ _PRESET_LIST: tuple[Preset, ...] = (
         "Set α = 0.3: a few units may still die, but the network learns the circle. Or try "
         "leaky ReLU, whose slope for z < 0 is small but never 0.",
         Claim(
-            "After 100 epochs with α = 3 every unit of at least one hidden layer is dead "
-            "(a = 0 for all m training examples) and the training accuracy is at most 60 %; "
-            "with α = 0.3 no layer is all dead and the accuracy is at least 95 %.",
+            "At every epoch from 30 to 100 with α = 3 every unit of at least one hidden layer "
+            "is dead (a = 0 for all m training examples) and the training accuracy is at most "
+            "60 %; with α = 0.3 no layer is all dead and the accuracy is at least 95 %.",
             _dead,
             lambda n: (
                 n["layers_all_dead"] >= 1
@@ -844,8 +1199,46 @@ _PRESET_LIST: tuple[Preset, ...] = (
                 and n["compare_layers_all_dead"] == 0
                 and n["compare_train"] >= 0.95
             ),
+            since=30,
         ),
         compare=(("alpha", 0.3),),
+        stops=(
+            Stop(
+                100,
+                "Epoch 100: a whole hidden layer outputs 0 for every point — see the diagram "
+                "and the health notes below the view: nothing can flow back through it.",
+            ),
+        ),
+        questions=(
+            qs.Question(
+                "α = 3 with three layers of 16 ReLU units. After 100 epochs, what will the "
+                "network predict?",
+                0,
+                lambda tr: 0 if qs.predicted_classes(tr) == 1 else 1,
+                "boundary",
+                "One class for every point: a hidden layer has died (z ≤ 0 for every example), "
+                "so the output no longer depends on the input.",
+                choices=(
+                    "One class for every point",
+                    "Two classes, with a boundary between them",
+                ),
+                reveal_at=100,
+            ),
+            qs.Question(
+                "What will ‖D^(1)‖ be at epoch 100?",
+                0,
+                lambda tr: 0 if qs.grad_norm(1)(tr) == 0 else 1,
+                "grad_norms",
+                "Exactly 0: a dead unit has g'(z) = 0 for every example, so no δ gets back "
+                "through it, and Θ^(1) never changes again (0 has no place on a log scale: the "
+                "line ends).",
+                choices=(
+                    "Exactly 0: no gradient reaches layer 1",
+                    "Small, but more than 0",
+                ),
+                reveal_at=100,
+            ),
+        ),
     ),
 )
 
@@ -861,6 +1254,7 @@ __all__ = [
     "Mistake",
     "Preset",
     "PresetOutcome",
+    "Stop",
     "PresetRun",
     "build_preset",
     "evaluate_preset",

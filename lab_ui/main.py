@@ -11,7 +11,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from lab_ui.plugins import load_plugins
 from lab_ui.shared import presenter_ui, schema
+
+# The entries of the plugin modules in BACKPROP_LAB_PLUGINS: loaded once per process (app.py
+# has done it already when the server started; this covers a script run on its own).
+load_plugins()
 
 st.set_page_config(
     page_title="Backprop Lab",
@@ -28,6 +33,7 @@ pages = [
     ),
     st.Page("../pages/3_Gradients.py", title="Gradients", icon=":material/trending_down:"),
     st.Page("../pages/4_Derivation.py", title="Derivation", icon=":material/edit_note:"),
+    st.Page("../pages/5_Exercise.py", title="Exercise", icon=":material/draw:"),
 ]
 # Presenter mode (lab_ui.shared.presenter_ui): no sidebar, no navigation menu, large text; its
 # switch and the page links at the top of every page.  Off: the switch tops the sidebar.

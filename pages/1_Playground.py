@@ -9,8 +9,13 @@ the session's own channel (lab_ui.live.channel).  This page re-runs only when a 
 
 import streamlit as st
 
-from lab_ui.live.live_view import live_first_paint_ui, live_session_ui, live_view_ui
-from lab_ui.playground import playground_ui, presets_ui, timeline_ui
+from lab_ui.live.live_view import (
+    live_first_paint_ui,
+    live_session_ui,
+    live_view_ui,
+    toolbar_slot_ui,
+)
+from lab_ui.playground import playground_ui, presets_ui, questions_ui, timeline_ui
 from lab_ui.playground.export_ui import export_ui
 from lab_ui.playground.health_ui import health_ui
 from lab_ui.shared import presenter_ui, schema, text
@@ -28,17 +33,20 @@ st.caption(
     "Superscripts count layers from 1 (the input), as in the course."
 )
 
-# The live view and what stands above it come first; on a browser's first run the page then
-# waits for the view's socket, so the browser draws the view before the sidebar's widgets.
+# The live view comes first: on a browser's first run the page waits until the view has
+# painted its first frame before it sends any widget, the toolbar's too (its widgets cost the
+# browser more than the whole view).  Its place above the view keeps its room, so the
+# toolbar arriving does not move the view.
 presets_ui.story_ui(ss["preset"])  # the applied preset's story, above the live view
-bar = st.container()
-live = live_view_ui(lab)  # Play, Pause and Step are answered over its own channel
+questions_ui.questions_ui(lab, live_session_ui())  # its questions: Play waits for them
 presenting = presenter_ui.presenting()  # presenter mode: no sidebar, a short toolbar
-with bar:  # above the live view, so nothing moves it once it is drawn
-    playground_ui.toolbar_ui(lab, compact=presenting)
-    if lab.trainer.diverged:
-        st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
+tools = toolbar_slot_ui(presenting)  # the toolbar's place, its room kept
+if lab.trainer.diverged:
+    st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
+live = live_view_ui(lab)  # Play, Pause and Step are answered over its own channel
 live_first_paint_ui(live)
+with tools.container():
+    playground_ui.toolbar_ui(lab, compact=presenting)
 if not presenting:
     playground_ui.sidebar_ui(lab)
 timeline_ui.timeline_ui(lab, live.playing)  # Epoch slider, the link, edit a weight (paused)

@@ -12,7 +12,7 @@ from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import text
 from lab_ui.shared.entry import session_lab_ui
 from lab_ui.shared.widgets import setting_ui
-from lab_ui.step import step_ui, stepper
+from lab_ui.step import sign_ui, step_ui, stepper
 
 lab = session_lab_ui()
 cfg, tr = lab.cfg, lab.trainer
@@ -36,11 +36,22 @@ limit = setting_ui("stp_limit", c3)
 
 try:
     trace = bp.backprop(cfg, tr.Theta, X, Y)
-    steps = stepper.build_steps(cfg, tr.Theta, trace, Y, tr.settings.alpha, limit, limit)
+    steps = stepper.build_steps(
+        cfg,
+        tr.Theta,
+        trace,
+        Y,
+        tr.settings.alpha,
+        limit,
+        limit,
+        rule=tr.settings,  # the update step is the trainer's own rule, with its memory
+        state=tr.optimizer_state,
+    )
 except ValueError as err:
     st.error(text.plain(err))
     st.stop()
 
 k, step = step_ui.position_ui(cfg, steps)
 step_ui.step_ui(step, k, len(steps), trace.m, cfg.layer_sizes)
-step_ui.matrices_ui(step)
+if not sign_ui.sign_ui(step, cfg.L, tr.steps):  # predict the sign of D first (a toggle)
+    step_ui.matrices_ui(step)

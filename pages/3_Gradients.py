@@ -58,6 +58,6 @@ st.plotly_chart(presenter_ui.figure(contrib_figure), key="grad_contrib")
 st.header("Activations and errors per layer")
 if tr.history.saturation and tr.history.saturation[-1]:
     st.caption(gradients_ui.saturation_caption(tr.history.saturation[-1]))
-hist_a, hist_d = (figures.trace_histograms_figure(trace, kind) for kind in ("a", "δ"))
+hist_a, hist_d = (figures.trace_histograms_figure(trace, kind, cfg) for kind in ("a", "δ"))
 st.plotly_chart(presenter_ui.figure(hist_a), key="grad_hist_a")
 st.plotly_chart(presenter_ui.figure(hist_d), key="grad_hist_d")

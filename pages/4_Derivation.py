@@ -46,8 +46,9 @@ derivation_ui.summary_ui(lines)
 for line in lines:
     derivation_ui.line_ui(line, cfg.layer_sizes)
 
-curves = bp_checks.output_delta_curves("sigmoid", y=1.0)
-st.plotly_chart(presenter_ui.figure(figures.output_delta_figure(curves, L)), key="der_sat")
+curves = bp_checks.output_delta_curves("sigmoid", y=1.0)  # the course's output unit
+sat = figures.output_delta_figure(curves, L, output="sigmoid")
+st.plotly_chart(presenter_ui.figure(sat), key="der_sat")
 st.markdown(
     r"With a sigmoid output and target $y = 1$, a confidently wrong output ($z^{(L)} \ll 0$, "
     r"$\hat y \approx 0$) gets $\delta \approx -1$ under cross-entropy but $\delta \approx 0$ "

@@ -8,12 +8,13 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "lab_ui" / "main.py")
 MAIN = APP  # the script every page runs under (lab_ui/main.py)
-#: The four pages, as ``AppTest.switch_page`` names them (relative to lab_ui/main.py).
+#: The five pages, as ``AppTest.switch_page`` names them (relative to lab_ui/main.py).
 PAGES = [
     "../pages/1_Playground.py",
     "../pages/2_Step_through.py",
     "../pages/3_Gradients.py",
     "../pages/4_Derivation.py",
+    "../pages/5_Exercise.py",
 ]
 TIMEOUT = 60
 WIDGET_KINDS = (
@@ -59,4 +60,17 @@ def live(at: AppTest, kind: str, n: str | None = None) -> AppTest:
     session = at.session_state["live"]
     session.command({"t": kind} if n is None else {"t": kind, "n": n})
     session.apply_pending()
+    session.wait_for_work()  # a Step is trained by the scheduler, a slice a turn
     return at.run()
+
+
+def skip_questions(at: AppTest) -> AppTest:
+    """Skip every open predict-then-reveal question (a preset's questions hold Play and Step
+    until they are answered or skipped), as a student pressing *Skip* would."""
+    for _ in range(10):
+        skips = [b for b in at.button if (b.key or "").startswith("b_q_skip_")]
+        if not skips:
+            break
+        skips[0].click().run()
+        ok(at)
+    return at

@@ -120,7 +120,7 @@ def test_architecture_editor_and_extremes():
     assert _lab(at).cfg.layer_sizes[1] == 32
     _widget(at, "w_act_1").set_value("relu").run()
     _ok(at)
-    assert _lab(at).cfg.hidden_activations[1] == "relu"
+    assert _lab(at).cfg.activations[1] == "relu"
     _button(at, "b_rm_0").click().run()
     _ok(at)
     assert _lab(at).cfg.layer_sizes == (2, 2, 2, 1)
@@ -156,7 +156,7 @@ def test_output_loss_init_and_training_controls():
     _widget(at, "w_init").set_value("xavier").run()
     _widget(at, "w_optimizer").set_value("adam").run()
     _widget(at, "w_alpha").set_value(0.01).run()
-    _widget(at, "w_speed").set_value("slow").run()
+    _widget(at, "w_speed").set_value("step").run()
     for key in ("w_show_test", "w_discretize", "w_log_cost"):
         _widget(at, key).set_value(not at.session_state[key]).run()
     _ok(at)

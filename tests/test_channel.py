@@ -17,6 +17,7 @@ from starlette.routing import WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from lab_ui.live import frame as frame_mod
 from lab_ui.live import frames
 from lab_ui.live.channel import HUB, LiveSession, endpoint, protocol
 from lab_ui.live.channel.scheduler import SCHEDULER, TRAIN_BUDGET_S
@@ -277,10 +278,38 @@ def test_a_second_tab_with_the_token_takes_the_stream_over(client):
     with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as first:
         _hello(first, live)
         with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as second:
-            assert _hello(second, live)["t"] == "frame"
+            f = _hello(second, live)
+            assert f["t"] == "frame"
+            # the new tab has nothing yet: the points and the whole history again
+            assert f["points"]["train"]["x"] and "metric_name" in f["history"]
             with pytest.raises(WebSocketDisconnect) as err:
                 first.receive_bytes()
             assert err.value.code == endpoint.CLOSE_REPLACED
+
+
+def test_a_playing_client_gets_the_history_once_then_only_new_rows(client):
+    live = _session()
+    with client.websocket_connect(endpoint.PATH, headers=ORIGIN) as ws:
+        f = _hello(ws, live)
+        kept = f["history"]
+        assert kept["epoch"] == [0] and kept["metric_name"] == "accuracy"
+        ws.send_text(json.dumps({"t": "play"}))
+        appended = 0
+        for _ in range(8):
+            ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
+            f = _frame(ws)
+            h = f["history"]
+            assert h == "same" or set(h) == {"append"}  # never the whole again
+            if h != "same":
+                appended += len(h["append"]["epoch"])
+                for c in frame_mod.HISTORY_COLUMNS:
+                    kept[c] = kept[c] + h["append"][c]
+            assert kept["epoch"][-1] == f["epoch"]  # the rows up to the frame's epoch
+            assert f["server_ms"] >= 0 and f["version"] == frame_mod.FRAME_VERSION
+        ws.send_text(json.dumps({"t": "pause"}))
+        with live.lock:
+            rows = live.lab.trainer.history.epoch
+            assert appended and kept["epoch"] == rows[: len(kept["epoch"])]
 
 
 def test_sessions_never_see_each_others_network(client):
@@ -456,8 +485,8 @@ def test_a_set_weight_message_changes_theta_in_the_next_frame(client):
 def test_a_weight_the_network_lacks_closes_the_panel_and_says_why():
     live = _session()  # 2-4-2-1: Θ^(1) … Θ^(3)
     live.command({"t": "chain", "w": [5, 1, 0]})
-    f = live._frame(live.lab)
+    f = live.frame().message()
     assert f["chain"] is None and live.chain is None
-    assert "There is no Θ^(5)" in f["notice"]
+    assert "There is no Θ^(5)" in f["notice"] and "There is no Θ^(5)" in live.notice
     live.command({"t": "chain", "w": [3, 1, 2]})
-    assert live._frame(live.lab)["chain"]["w"] == [3, 1, 2]
+    assert live.frame().message()["chain"]["w"] == [3, 1, 2]

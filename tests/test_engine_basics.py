@@ -44,11 +44,11 @@ def test_invalid_config_raises_a_sentence(kwargs, words):
 def test_config_normalizes_and_describes_itself():
     cfg = bp.NetConfig([2, 3.0, 4, 1], ["tanh", "relu"], "sigmoid", "cross_entropy", 1)
     assert cfg.layer_sizes == (2, 3, 4, 1) and cfg.L == 4
-    assert cfg.hidden_activations == ("tanh", "relu")
+    assert cfg.activations == ("tanh", "relu")
     assert cfg.theta_shapes == ((3, 3), (4, 4), (1, 5))
     assert cfg.n_weights == 9 + 16 + 5
     assert cfg.lambda_ == 1.0 and isinstance(cfg.lambda_, float)
-    assert bp.NetConfig((2, 1)).hidden_activations == ()
+    assert bp.NetConfig((2, 1)).activations == ()
 
 
 @pytest.mark.parametrize("method", sorted(bp.INITIALIZERS))

@@ -119,7 +119,10 @@ def test_a_relu_unit_below_zero_everywhere_is_dead():
     cfg, Theta = _relu_net()
     X = np.random.default_rng(0).uniform(-6, 6, (50, 2))
     assert health.dead_units(cfg, Theta, X) == {2: (2,)}
-    (f,) = health.find_dead_units(cfg, Theta, X)
+    # one dead unit of three is below DEAD_FRACTION (a few dead ReLUs are normal) …
+    assert health.find_dead_units(cfg, Theta, X) == []
+    # … and reported when every layer with a dead unit is asked for
+    (f,) = health.find_dead_units(cfg, Theta, X, fraction=0)
     assert (f.kind, f.layer, f.units) == ("dead", 2, (2,))
     assert f.numbers == {"dead": 1.0, "units": 3.0, "fraction": pytest.approx(1 / 3)}
     assert f.message.startswith("Unit 2 of layer 2 is dead")
@@ -162,6 +165,14 @@ def test_exploding_from_a_hand_made_history():
     assert len(health.find_exploding([[1.0, 2.0]] * 4 + nan * 3 + [[500.0, 2.0]])) == 1
 
 
+def test_growth_of_D_while_J_falls_is_learning_not_exploding():
+    rows = [[1.0, 2.0]] * 5 + [[150.0, 2.5]]
+    assert health.find_exploding(rows, J=[1.0, 0.9, 0.8, 0.7, 0.6, 0.5]) == []
+    assert health.find_exploding(rows, J=[1.0, 0.9, 0.8, 0.7, 0.6, 0.65]) == []  # < 1.1 × 0.6
+    (f,) = health.find_exploding(rows, J=[1.0, 0.9, 0.8, 0.7, 0.6, 0.67])  # above 1.1 × 0.6
+    assert (f.kind, f.layer) == ("exploding", 1)
+
+
 def test_divergence_is_an_exploding_finding():
     d = Divergence(epoch=7, step=13, layer=2, message="…")
     (f,) = health.find_exploding([], d)
@@ -199,12 +210,13 @@ def test_a_healthy_network_has_no_findings():
 def test_findings_come_most_urgent_first_and_are_frozen():
     cfg = bp.NetConfig((2, 3, 3, 1), ("relu", "sigmoid"))
     Theta = [
-        np.array([[-100.0, 1.0, 1.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),  # unit 1 dead
+        np.array([[-100.0, 1.0, 1.0], [-100.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),  # units 1, 2 dead
         np.full((3, 4), 30.0),  # layer 3's sigmoids pinned at 1: saturated
         np.ones((1, 4)),
     ]
     tr = _trainer(cfg, Theta)
     tr.history.grad_norm[:] = [[1.0, 1.0, 1.0]] * 5 + [[1.0, 1.0, 1e3]]  # as if D^(3) exploded
+    tr.history.J_train[:] = [0.5] * 5 + [2.0]  # while J rose
     kinds = [f.kind for f in health.diagnose(tr)]
     assert kinds[0] == "exploding" and "dead" in kinds and "saturated" in kinds
     assert kinds == sorted(kinds, key=health.HEALTH_KINDS.index)

@@ -73,7 +73,7 @@ def test_settings_are_valid_for_the_playground_schema(name):
             text = schema.to_text(setting, value)  # and survive the URL
             assert schema.validate(setting, text) == value, key
         assert len(s["acts"]) == len(s["hidden"])
-        assert s["alpha"] <= schema.OPTIMIZER_MAX_ALPHA.get(s["optimizer"], np.inf)
+        assert s["alpha"] <= (bp.OPTIMIZERS[s["optimizer"]].max_alpha or np.inf)
         assert s["dataset"] != schema.CSV_DATASET
 
 

@@ -180,7 +180,7 @@ def test_set_weight_accepts_numpy_numbers_and_ints():
 @pytest.mark.parametrize(
     ("optimizer", "keys"), [("gd", []), ("momentum", ["v"]), ("adam", ["m", "t", "v"])]
 )
-def test_optimizer_state_is_a_read_only_copy(optimizer, keys):
+def test_optimizer_state_is_a_copy_and_loads_only_what_fits(optimizer, keys):
     tr = make_trainer(optimizer=optimizer, alpha=0.01)
     tr.run_epochs(3)
     state = tr.optimizer_state
@@ -192,8 +192,14 @@ def test_optimizer_state_is_a_read_only_copy(optimizer, keys):
             assert state[k].shape == (tr.cfg.n_weights,)
             state[k][:] = 99.0  # changing the copy changes nothing in the trainer
             assert not np.any(tr.optimizer_state[k] == 99.0)
-    with pytest.raises(AttributeError):
-        tr.optimizer_state = {}
+    with pytest.raises(ValueError, match="keeps"):
+        tr.optimizer_state = {"other": np.zeros(3)}
+    if keys:
+        with pytest.raises(ValueError, match="must be like"):
+            tr.optimizer_state = {k: np.zeros(2) if k != "t" else 0 for k in keys}
+    tr.optimizer_state = state  # a state that fits is loaded, as a copy
+    for k in keys:
+        assert np.array_equal(tr.optimizer_state[k], state[k])
 
 
 # --------------------------------------------------------------------------------------
@@ -463,7 +469,7 @@ def test_with_data_keeps_theta_optimizer_memory_counts_and_history(optimizer, ba
     ref = make_trainer(data=new, optimizer=optimizer, batch_size=batch_size, alpha=0.1)
     ref.theta_vec = tr.theta_vec.copy()
     ref.Theta = tuple(T.copy() for T in tr.Theta)
-    ref._opt_state = tr.optimizer_state
+    ref.optimizer_state = tr.optimizer_state
     ref.rng.bit_generator.state = tr.rng.bit_generator.state
     ref.epoch, ref.steps = tr.epoch, tr.steps
     tr.run_epochs(3)

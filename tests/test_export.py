@@ -328,7 +328,7 @@ def test_boundary_png_decodes_to_the_picture_with_the_points():
     img = decode_png(runs.boundary_png(run, state))
     side = runs.EXPORT_RES * 4
     assert img.shape == (side, side, 3)
-    part, trace = runs._grid(run, runs.EXPORT_RES)
+    part, trace = runs.export_grid(run, runs.EXPORT_RES)
     rgb = figures.boundary_rgb(part, trace.a[-1])  # (res, res, 3), row 0 the top
     # a pixel far from every point has its grid cell's colour
     (x0, x1), (y0, y1) = part["img_x"], part["img_y"]

@@ -140,6 +140,12 @@ def test_histograms_one_panel_per_layer(net):
     ]
     big = F.histograms_figure([np.zeros(3)] * 9, range(2, 11), "a", "t")
     assert len(big.data) == 9
+    # with the network, each panel names its layer's g by the registry entry's short symbol
+    named = F.trace_histograms_figure(trace, "a", cfg)
+    shorts = [u.short for u in cfg.units[1:]]
+    assert [a.text for a in named.layout.annotations] == [
+        f"a<sup>({l})</sup> · g = {g}" for l, g in zip(range(2, cfg.L + 1), shorts, strict=True)
+    ]
 
 
 def test_cost_slice_figure_draws_both_tangents(net):
@@ -155,8 +161,12 @@ def test_cost_slice_figure_draws_both_tangents(net):
 
 def test_output_delta_figure():
     curves = nc.output_delta_curves("sigmoid", np.linspace(-6, 6, 13))
-    fig = F.output_delta_figure(curves, 3)
+    fig = F.output_delta_figure(curves, 3, output="sigmoid")
     assert len(fig.data) == 2 and "δ<sup>(3)</sup>" in fig.layout.yaxis.title.text
+    # each curve is named from its loss's entry: cross-entropy's δ is ŷ − y, squared error's
+    # keeps the sigmoid's slope σ′
+    names = [tr.name for tr in fig.data]
+    assert names[0].endswith("δ = ŷ − y") and "σ′(z)" in names[1]
 
 
 def test_figures_import_neither_streamlit_nor_the_session():

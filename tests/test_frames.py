@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,6 +12,8 @@ from bp_core import NetConfig, backprop, encode_targets, forward, init_weights
 from bp_core.datasets import make_dataset
 from bp_core.training import Trainer, TrainSettings
 from lab_ui.live import frames
+from lab_ui.live.frame import View, ViewSettings
+from lab_ui.shared.text import tex_to_text
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +84,15 @@ def test_n_outputs(task, k, output, expected):
 # ---------------------------------------------------------------------------------------------
 
 
-def _frame(tr, ds, **kw):
-    return frames.build_frame(
-        tr.cfg, tr.Theta, ds, tr.history, epoch=tr.epoch, step=tr.steps, uirev="u", **kw
-    )
+def _run(tr, ds, uirev="u"):
+    """What a frame is built from (a Lab has these three)."""
+    return SimpleNamespace(dataset=ds, trainer=tr, uirev=uirev)
+
+
+def _frame(tr, ds, *, example=-1, res=None, map_stride=None, **settings):
+    """The message a new client gets; ``example`` 0-based as on the wire (−1: the batch)."""
+    view = View(ViewSettings(example=example + 1, **settings), res=res, map_stride=map_stride)
+    return frames.build_frame(_run(tr, ds), view).message()
 
 
 def test_frame_is_json_and_compact(circle):
@@ -93,7 +101,10 @@ def test_frame_is_json_and_compact(circle):
     f = _frame(tr, circle)
     text = json.dumps(f, allow_nan=False)  # no NaN/inf may reach the browser
     assert len(text) < 40_000  # a small network's frame stays small
-    assert f["schema"] == frames.SCHEMA and f["epoch"] == 30
+    assert f["version"] == frames.FRAME_VERSION and f["epoch"] == 30
+    # g's symbol per layer comes from its registry entry ("" for the input layer)
+    assert f["net"]["acts_short"] == ["", *(tex_to_text(u.symbol) for u in tr.cfg.units[1:])]
+    assert f["net"]["acts_short"][1] and len(f["net"]["acts_short"]) == len(f["net"]["acts"])
 
 
 def test_boundary_matches_bp_core_forward(circle):
@@ -149,13 +160,18 @@ def test_maps_cover_every_hidden_and_output_unit(circle):
         assert m["lo"] <= q.min() and q.max() <= m["hi"]
 
 
-def test_history_is_thinned_and_keeps_the_last_epoch(circle):
+def test_history_is_sent_as_the_trainer_keeps_it(circle):
+    """No second thinning: a new client gets every row of the History, to 6 digits."""
     tr = _trainer(circle)
     tr.run_epochs(900)
-    h = frames.history_part(tr.history, max_points=100)
-    assert len(h["epoch"]) <= 100 and h["epoch"][-1] == 900 and h["epoch"][0] == 0
+    h, rows = _frame(tr, circle, res=8)["history"], tr.history
+    assert h["epoch"] == rows.epoch and h["epoch"][-1] == 900 and h["epoch"][0] == 0
     assert len(h["grad_norm"]) == tr.cfg.L - 1  # one curve per Θ^(l)
-    assert all(len(c) == len(h["epoch"]) for c in h["grad_norm"])
+    assert all(len(c) == len(rows) for c in h["grad_norm"])
+    np.testing.assert_allclose(h["J_train"], rows.J_train, rtol=5e-6)
+    np.testing.assert_allclose(h["grad_norm"][0], [g[0] for g in rows.grad_norm], rtol=5e-6)
+    assert h["J_test"] == [float(f"{v:.6g}") for v in rows.J_test]
+    assert h["metric_name"] == "accuracy"
 
 
 def test_multiclass_and_regression_boundaries():
@@ -292,9 +308,12 @@ def test_chain_update_is_the_trainers_next_full_batch_step(circle, optimizer):
     tr.step()
     assert c["after"] == pytest.approx(tr.Theta[1][2, 1], abs=1e-12)
     assert c["change"] == pytest.approx(tr.Theta[1][2, 1] - before, abs=1e-12)
-    assert c["gd_change"] == pytest.approx(-0.3 * c["D"], abs=1e-15)
-    if optimizer == "gd":
-        assert c["change"] == pytest.approx(c["gd_change"], abs=1e-15)
+    if optimizer == "gd":  # the rule's change is −α D itself: nothing to compare it with
+        assert c["gd_change"] is None
+        assert c["change"] == pytest.approx(-0.3 * c["D"], abs=1e-15)
+    else:  # momentum and Adam: their change beside what −α D alone would be
+        assert c["gd_change"] == pytest.approx(-0.3 * c["D"], abs=1e-15)
+        assert c["change"] != pytest.approx(c["gd_change"], rel=1e-9)
 
 
 def test_chain_part_refuses_a_weight_the_network_lacks(circle):

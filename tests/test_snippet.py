@@ -1,10 +1,10 @@
 """bp_core.io.snippet: the Python script reproduces the Lab's run, Θ bit for bit.
 
 Each case builds a Lab from Playground settings (``lab_ui.shared.lab``), trains it a number of
-gradient steps, writes its script (``lab_ui.playground.runs.snippet`` → ``python_snippet``), runs
-the
-script in a fresh Python process and compares the final Θ with the Lab's
-(``np.array_equal``: the same arithmetic in the same order gives the same bits).
+gradient steps, writes its script (``lab_ui.playground.runs.snippet`` → ``python_snippet``),
+runs the script in a fresh Python process and compares the final Θ with the Lab's
+(``np.array_equal``: the same arithmetic in the same order gives the same bits).  The script
+reads like the app: one ``RunSettings`` and bp_core's ``build_run``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_core import NetConfig
-from bp_core.io.snippet import DataSpec, python_snippet
-from bp_core.training import TrainSettings
+from bp_core import PRESETS, RunSettings
+from bp_core.io.snippet import python_snippet
 from lab_ui.playground import runs
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import schema
@@ -113,7 +112,11 @@ def test_the_snippet_reproduces_theta(values, steps, tmp_path):
     for _ in range(steps):
         lab.trainer.step()
     code = runs.snippet(lab, state)
-    ast.parse(code)
+    tree = ast.parse(code)
+    # it reads like the app: one RunSettings, then bp_core's one builder
+    calls = [ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    assert "RunSettings" in calls and "build_run" in calls
+    assert "NetConfig" not in code and "init_weights" not in code
     _assert_same_theta(lab, _run_script(code, tmp_path))
 
 
@@ -159,43 +162,40 @@ def test_a_hand_edit_is_said_in_a_comment_and_names_stay_quoted():
     )
 
 
+def _settings(**changes) -> RunSettings:
+    return RunSettings.from_mapping({**PRESETS["xor_hidden_layer"].settings, **changes})
+
+
 def test_a_csv_name_is_a_python_string_not_code():
     evil = "x.csv')\nimport os\nos.system('echo pwned')\n#"
-    spec = DataSpec(evil, 1, 0.5, False, None, csv=True)
-    code = python_snippet(
-        NetConfig((2, 3, 1)),
-        TrainSettings(),
-        spec,
-        init="ng_uniform",
-        init_seed=1,
-        train_seed=2,
-        epochs=0,
-    )
+    code = python_snippet(_settings(dataset="csv"), csv_file=evil, epochs=0)
     tree = ast.parse(code)
     strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
     assert evil in strings
     assert "import os" not in [ast.unparse(n) for n in tree.body]
 
 
-def test_only_settings_that_differ_from_the_defaults_are_written():
-    code = python_snippet(
-        NetConfig((2, 3, 1)),
-        TrainSettings(alpha=0.3),
-        DataSpec("circle", 1, 0.5, True),
-        init="ng_uniform",
-        init_seed=(1, 1, 0),
-        train_seed=(1, 2),
-        epochs=4,
-    )
+def test_every_setting_is_written_and_no_optimizer_constant():
+    code = python_snippet(_settings(alpha=0.3), epochs=4)
     assert "alpha=0.3," in code and "momentum" not in code
+    for name in RunSettings.__dataclass_fields__:
+        assert f"    {name}=" in code, name
     assert "trainer.run_epochs(4)" in code
     with pytest.raises(ValueError, match="epochs"):
-        python_snippet(
-            NetConfig((2, 3, 1)),
-            TrainSettings(),
-            DataSpec("circle", 1, 0.5, True),
-            init="ng_uniform",
-            init_seed=1,
-            train_seed=2,
-            epochs=-1,
-        )
+        python_snippet(_settings(), epochs=-1)
+    with pytest.raises(ValueError, match="RunSettings"):
+        python_snippet(PRESETS["xor_hidden_layer"].settings, epochs=1)
+
+
+def test_a_refused_change_is_not_in_the_script(tmp_path):
+    """The settings ask for a network the Lab refused (a linear output with cross-entropy):
+    the Lab keeps its network, and the script is the Lab's, not the refused settings'."""
+    state = _session()
+    lab = state["lab"]
+    schema.set_setting(state, "output", "linear")
+    assert lab_mod.sync_lab(state) is lab and lab.problem
+    for _ in range(5):
+        lab.trainer.step()
+    code = runs.snippet(lab, state)
+    assert "output='sigmoid'," in code
+    _assert_same_theta(lab, _run_script(code, tmp_path))

@@ -157,3 +157,32 @@ def test_a_new_activation_needs_only_its_registry_entry():
     g_step = steps[2]
     assert r"\mathrm{softplus}(z^{(2)})" in g_step.symbolic
     assert g_step.code is bp.ACTIVATIONS["softplus"].g
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_the_update_step_is_the_trainers_own_rule(optimizer):
+    """Given the trainer's settings and memory, the update is that optimizer's step, written
+    with its entry's formula for each layer."""
+    cfg, Theta, X, Y = _problem((2, 3, 1), "sigmoid", "sigmoid", "cross_entropy", m=4)
+    trace = bp.backprop(cfg, Theta, X, Y)
+    rule = bp.TrainSettings(alpha=0.01, optimizer=optimizer)
+    opt = bp.OPTIMIZERS[optimizer]
+    state = opt.init(unroll(Theta))
+    steps = build_steps(cfg, Theta, trace, Y, 0.01, rule=rule, state=state)
+    new_vec, _ = opt.update(unroll(Theta), unroll(trace.D), opt.init(unroll(Theta)), rule)
+    new = reshape_params(cfg, new_vec)
+    for s in steps[-2:]:
+        l = s.edges[0]
+        np.testing.assert_array_equal(s.matrices[0][1], new[l - 1])
+        assert s.code is opt.update and f"\\Theta^{{({l})}}" in s.symbolic
+        assert f"Θ⁽{'¹²'[l - 1]}⁾ :=" in s.title and opt.formula in s.explanation
+
+
+def test_the_output_error_step_says_whether_it_is_y_hat_minus_y():
+    # squared error with a linear output: g'(z) = 1, so δ^(L) is ŷ − y there too
+    cfg, Theta, X, Y = _problem((2, 3, 1), "sigmoid", "linear", "mse")
+    out = build_steps(cfg, Theta, bp.backprop(cfg, Theta, X, Y), Y, 0.1)[n_forward_steps(cfg)]
+    assert out.title == "δ⁽³⁾ = ŷ − y" and "g′(z) = 1" in out.explanation
+    cfg, Theta, X, Y = _problem((2, 3, 2), "sigmoid", "softmax", "cross_entropy")
+    out = build_steps(cfg, Theta, bp.backprop(cfg, Theta, X, Y), Y, 0.1)[n_forward_steps(cfg)]
+    assert out.title == "δ⁽³⁾ = ŷ − y" and "softmax" in out.explanation

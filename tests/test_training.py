@@ -555,13 +555,13 @@ def test_with_lambda_keeps_theta_optimizer_state_history_and_snapshots():
     tr.run_epochs(5)
     rows, snaps = len(tr.history), list(tr.snapshots)
     Theta0 = [T.copy() for T in tr.Theta]
-    v0 = tr._opt_state["v"].copy()
+    v0 = tr.optimizer_state["v"].copy()
     tr.with_lambda(2.0)
     assert tr.cfg.lambda_ == 2.0 and tr.cfg.layer_sizes == (2, 3, 1)
     assert len(tr.history) == rows and tr.snapshots == snaps and tr.epoch == 5
     for T, T0 in zip(tr.Theta, Theta0, strict=True):
         np.testing.assert_array_equal(T, T0)
-    np.testing.assert_array_equal(tr._opt_state["v"], v0)
+    np.testing.assert_array_equal(tr.optimizer_state["v"], v0)
     # the next step uses the new λ (not the cached full-batch trace of the old one) and the
     # kept momentum: v := μ v − α D with D regularized by λ = 2
     D = backprop(tr.cfg, Theta0, data.X_train, encode_targets(tr.cfg, data.y_train)).D
@@ -589,3 +589,115 @@ def test_train_settings_round_trip_through_dataclass_fields():
     assert TrainSettings(**plain) == s
     assert plain["record_every"] == 3
     assert all(isinstance(v, int | float | str | bool | type(None)) for v in plain.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# fast_forward: only the rows the history keeps, everything else bit for bit run_epochs
+# ---------------------------------------------------------------------------------------------
+
+
+def _same_state(a: Trainer, b: Trainer) -> None:
+    from dataclasses import fields
+
+    from bp_core.training import History
+
+    assert (a.epoch, a.steps, a.divergence) == (b.epoch, b.steps, b.divergence)
+    assert np.array_equal(a.theta_vec, b.theta_vec)
+    sa, sb = a.optimizer_state, b.optimizer_state
+    assert set(sa) == set(sb) and all(np.array_equal(sa[k], sb[k]) for k in sa)
+    assert a.rng.bit_generator.state == b.rng.bit_generator.state
+    for f in fields(History):
+        assert getattr(a.history, f.name) == getattr(b.history, f.name), f.name
+    assert [
+        (s.epoch, s.step, s.history_len, s.batch, s.rng_state["state"]) for s in a.snapshots
+    ] == [(s.epoch, s.step, s.history_len, s.batch, s.rng_state["state"]) for s in b.snapshots]
+    for s, t in zip(a.snapshots, b.snapshots, strict=True):
+        assert np.array_equal(s.theta_vec, t.theta_vec)
+
+
+def _pair(max_rows: int = 40, data=None, sizes=(2, 3, 1), **settings) -> tuple[Trainer, Trainer]:
+    pair = make_trainer(data, sizes, **settings), make_trainer(data, sizes, **settings)
+    for tr in pair:
+        tr.history.max_rows = max_rows  # thinning after 40 rows: a long run in a few epochs
+    return pair
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"alpha": 1.0},
+        {"alpha": 0.01, "batch_size": 3, "optimizer": "adam", "max_snapshots": 4},
+        {"alpha": 0.3, "batch_size": 4, "optimizer": "momentum", "record_gradients": False},
+        {"alpha": 1.0, "record_every": 3},
+    ],
+)
+def test_fast_forward_is_run_epochs_bit_for_bit(settings):
+    a, b = _pair(**settings)
+    a.run_epochs(437), b.fast_forward(437)
+    assert len(a.history) <= 40 and a.history.epoch[0] == 0
+    _same_state(a, b)
+    # from the middle of an epoch, then again from an end of epoch
+    a.step(), b.step()
+    a.run_epochs(91), b.fast_forward(91)
+    _same_state(a, b)
+    a.run_epochs(0), b.fast_forward(0)
+    _same_state(a, b)
+
+
+def test_fast_forward_from_a_restored_point_replaces_the_future_as_training_does():
+    a, b = _pair(alpha=0.3, batch_size=4, optimizer="momentum")
+    a.run_epochs(120), b.run_epochs(120)
+    a.restore(60), b.restore(60)
+    a.run_epochs(100), b.fast_forward(100)
+    assert not a.rewound and not b.rewound
+    _same_state(a, b)
+
+
+def test_fast_forward_stops_where_run_epochs_diverges_with_the_same_history():
+    # linear regression on unscaled inputs with α = 10: J overflows after a few epochs
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-6, 6, size=(40, 2))
+    data = Data(X, X.sum(axis=1) / 10, X[:5], X[:5].sum(axis=1) / 10, "regression")
+    a = Trainer(
+        NetConfig((2, 1), output="linear", loss="mse"),
+        [np.zeros((1, 3))],
+        data,
+        TrainSettings(alpha=10.0),
+        np.random.default_rng(0),
+    )
+    b = Trainer(a.cfg, [np.zeros((1, 3))], data, a.settings, np.random.default_rng(0))
+    for tr in (a, b):
+        tr.history.max_rows = 8
+    assert not a.run_epochs(400) and not b.fast_forward(400)
+    assert a.divergence is not None and a.epoch < 400
+    _same_state(a, b)
+
+
+def test_fast_forward_reports_each_epoch_and_can_stop():
+    tr = make_trainer(alpha=1.0)
+    seen = []
+    assert tr.fast_forward(50, lambda t: seen.append(t.epoch) or t.epoch < 20)
+    assert seen == list(range(1, 21)) and tr.epoch == 20
+    with pytest.raises(ValueError, match="whole number ≥ 0"):
+        tr.fast_forward(-1)
+
+
+def test_the_thinning_policy_is_one_function():
+    from bp_core.training import History
+
+    assert History.kept_rows(10) == [0, 2, 4, 5, 6, 7, 8, 9]
+    h = History("accuracy")
+    h.max_rows = 9
+    for e in range(10):  # the 10th row thins
+        h.append(
+            epoch=e,
+            step=e,
+            J_train=0.0,
+            J_test=0.0,
+            metric_train=0.0,
+            metric_test=0.0,
+            grad_norm=[],
+            mean_abs_delta=[],
+            saturation=[],
+        )
+    assert h.epoch == [e for e in range(10) if e in History.kept_rows(10)]

@@ -44,8 +44,16 @@ EXPECTED = {
     "b_dl_png_boundary": ("_boundary.png", "image/png"),
     "b_dl_png_maps": ("_maps.png", "image/png"),
     "b_dl_py": (".py", "text/x-python"),
+    "b_dl_torch_py": ("_torch.py", "text/x-python"),
+    "b_dl_torch_ipynb": ("_torch.ipynb", "application/x-ipynb+json"),
 }
-MAGIC = {".npz": b"PK", ".png": b"\x89PNG", ".json": b"{", ".html": b"<!DOCTYPE html>"}
+MAGIC = {
+    ".npz": b"PK",
+    ".png": b"\x89PNG",
+    ".json": b"{",
+    ".html": b"<!DOCTYPE html>",
+    ".ipynb": b"{",
+}
 
 
 def test_the_download_buttons_have_their_files(deferred):
@@ -63,7 +71,7 @@ def test_the_download_buttons_have_their_files(deferred):
         assert magic is None or data.startswith(magic), key
     assert buttons["b_dl_json"].proto.deferred_file_id  # nothing built on the page run
     code = [c.value for c in at.code if c.language == "python"]
-    assert code and "make_dataset(" in code[0]
+    assert code and "run = build_run(settings)" in code[0]  # the script reads like the app
     assert code[0] == by_key["b_dl_py"][2]().decode().rstrip("\n")  # st.code drops the last \n
 
 
@@ -154,3 +162,21 @@ def test_a_run_downloaded_here_comes_back_with_every_setting(deferred):
     )
     for k in ("noise", "seed", "init"):
         assert widget(other, f"w_{k}").value == at.session_state[k], k
+
+
+def test_the_pytorch_export_is_offered_after_training(deferred):
+    """The PyTorch script of a trained run embeds the run's steps; its notebook is valid."""
+    import nbformat
+
+    at = open_app({"batch": "10", "optimizer": "momentum"})
+    lab = at.session_state["lab"]
+    lab.trainer.run_epochs(3)
+    at.run()
+    ok(at)
+    made = {
+        k: v for eid, v in deferred.items() for k in ("torch_py", "torch_ipynb") if eid.endswith(k)
+    }
+    script = made["torch_py"][2]().decode()
+    assert f"STEPS = {lab.trainer.steps}" in script and "torch.optim.SGD(" in script
+    nb = nbformat.reads(made["torch_ipynb"][2]().decode(), as_version=4)
+    nbformat.validate(nb)

@@ -12,6 +12,7 @@ from lab_ui.playground import health_ui
 from tests.apptest_helpers import live as _live
 from tests.apptest_helpers import ok as _ok
 from tests.apptest_helpers import open_app as _open
+from tests.apptest_helpers import skip_questions
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -22,7 +23,7 @@ def _health(at: AppTest) -> list[str]:
 
 
 def test_deep_sigmoid_net_says_its_early_layers_vanish():
-    at = _open({"preset": "deep_sigmoid_vanishing"})
+    at = skip_questions(_open({"preset": "deep_sigmoid_vanishing"}))
     for _ in range(3):
         _live(at, "step", "epoch")
         _ok(at)
@@ -43,7 +44,7 @@ def test_the_default_net_is_healthy():
 
 
 def test_nothing_is_diagnosed_while_playing():
-    at = _open({"preset": "deep_sigmoid_vanishing"})
+    at = skip_questions(_open({"preset": "deep_sigmoid_vanishing"}))
     _live(at, "step", "epoch")
     assert _health(at)
     _live(at, "play")

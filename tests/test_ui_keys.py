@@ -179,3 +179,54 @@ def test_a_training_key_is_seen_on_the_playground():
     ok(at)
     assert at.session_state["lab"].trainer.epoch == 2
     assert at.session_state["live"].lab is at.session_state["lab"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A key answered at once: the position the component draws and moves, and no key lost
+# ---------------------------------------------------------------------------------------------
+
+
+def _send(at: AppTest, value: dict) -> AppTest:
+    element = _keys_element(at)
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(element.proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "key", "value": value}])
+    at._run(states)
+    ok(at)
+    return at
+
+
+def test_the_step_position_is_sent_and_a_burst_of_keys_is_applied_in_order():
+    at = _open(STEP)
+    where = _data(at)["where"]
+    n = int(at.slider(key="w_stp_step").max)
+    assert where["kind"] == "steps" and where["k"] == 1 and where["n"] == len(where["heads"]) == n
+    assert where["heads"][0].startswith(f"Step 1 of {n} · Forward propagation: ")
+    assert at.subheader[0].value.startswith(f"Step 1 of {n}")  # the page's own heading too
+    # the keys pressed while the page ran come as one trigger: all of them, in order
+    _send(at, {"a": "prev", "n": 1, "id": "mount-a", "q": ["next", "next", "next", "prev"]})
+    assert at.session_state["stp_step"] == 3
+    data = _data(at)
+    assert data["where"]["k"] == 3 and data["seen"] == {"id": "mount-a", "n": 1}
+    _send(at, {"a": "next", "n": 2, "id": "mount-a", "q": ["last", "bogus", 7, "first"]})
+    assert at.session_state["stp_step"] == 4  # a malformed queue: only its own action, "a"
+
+
+def test_the_training_position_follows_the_trainer():
+    at = _open(GRAD, {"batch": "10"})  # 25 mini-batches an epoch
+    where = _data(at)["where"]
+    assert {k: where[k] for k in ("kind", "epoch", "batch", "spe", "steps", "diverged")} == {
+        "kind": "train",
+        "epoch": 0,
+        "batch": 0,
+        "spe": 25,
+        "steps": 0,
+        "diverged": False,
+    }
+    assert "{epoch}" in where["text"] and "{steps}" in where["text"]
+    _send(at, {"a": "batch", "n": 1, "id": "m", "q": ["batch", "batch", "epoch", "batch"]})
+    tr = at.session_state["lab"].trainer
+    assert (tr.epoch, tr.steps) == (1, 26)
+    where = _data(at)["where"]
+    assert (where["epoch"], where["batch"], where["steps"]) == (1, 1, 26)

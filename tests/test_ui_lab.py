@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from bp_core import datasets as bp_datasets
 from lab_ui.live import frames
+from lab_ui.live.frame import View, ViewSettings
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import schema, text
 from tests.apptest_helpers import live as _live
@@ -157,18 +158,8 @@ def test_discretize_is_off_for_regression_in_the_widget_and_the_frame():
     _ok(at)
     assert at.toggle(key="w_discretize").disabled
     lab = at.session_state["lab"]
-    tr = lab.trainer
-    f = frames.build_frame(
-        lab.cfg,
-        tr.Theta,
-        lab.dataset,
-        tr.history,
-        epoch=0,
-        step=0,
-        uirev="u",
-        discretize=True,
-        res=8,
-    )
+    view = View(ViewSettings(discretize=True), res=8)
+    f = frames.build_frame(lab, view).message()
     assert f["view"]["discretize"] is False and f["boundary"]["kind"] == "value"
     at.selectbox(key="w_dataset").set_value("circle").run()
     assert not at.toggle(key="w_discretize").disabled
@@ -235,7 +226,8 @@ def test_train_for_frame_at_every_speed(speed):
 
 
 def test_snapshots_fit_a_memory_budget_per_session():
-    from lab_ui.shared.lab import SNAPSHOT_BYTES, build_lab
+    from bp_core import SNAPSHOT_BYTES
+    from lab_ui.shared.lab import build_lab
 
     for hidden, acts in (("4,2", "sigmoid"), (",".join(["32"] * 8), "sigmoid")):
         ss: dict = {}

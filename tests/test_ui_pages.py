@@ -131,7 +131,7 @@ def test_playground_view_controls_at_their_extremes():
     at = _open("../pages/1_Playground.py", EXTREME)
     m = at.session_state["lab"].dataset.m_train
     _set_each(at, "number_input", "w_example", [m, 0])
-    _set_each(at, "select_slider", "w_speed", ["100", "slow"])
+    _set_each(at, "select_slider", "w_speed", ["100", "step"])
     _set_each(at, "toggle", "w_log_cost", [True])
     _set_each(at, "number_input", "w_seed", [999_999, 0])
     _set_each(at, "slider", "w_train_pct", [90, 10])

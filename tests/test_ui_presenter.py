@@ -74,6 +74,7 @@ def test_presenter_from_the_url_hides_the_sidebar_and_the_chosen_controls():
         "Step through backprop",
         "Gradients",
         "Derivation",
+        "Exercise",
     ]
 
 
@@ -117,7 +118,7 @@ def test_presenter_mode_keeps_the_presets_story():
     assert "w_preset" not in _keys(at)  # the select box is not, the story is
 
 
-@pytest.mark.parametrize("page", PAGES[1:], ids=["step", "grad", "deriv"])
+@pytest.mark.parametrize("page", PAGES[1:], ids=["step", "grad", "deriv", "exercise"])
 def test_presenter_mode_applies_on_every_page(page):
     at = AppTest.from_file(APP)
     at.query_params["presenter"] = "1"

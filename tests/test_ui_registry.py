@@ -41,14 +41,13 @@ def _softplus_prime(z, a):
 
 @pytest.fixture
 def softplus():
-    """softplus registered in bp_core.ACTIVATIONS (g and g' only) for one test."""
+    """softplus registered with ``bp_core.register_activation`` (g and g' only) for one test."""
     assert "softplus" not in bp.ACTIVATIONS
-    act = bp.Activation("softplus", "softplus", _softplus, _softplus_prime)
-    bp.ACTIVATIONS["softplus"] = act
+    act = bp.register_activation(bp.Activation("softplus", "softplus", _softplus, _softplus_prime))
     try:
         yield act
     finally:
-        del bp.ACTIVATIONS["softplus"]
+        bp.unregister_activation("softplus")
 
 
 def test_every_page_opens_with_a_new_activation_selected(softplus):
@@ -64,6 +63,7 @@ def test_every_page_opens_with_a_new_activation_selected(softplus):
     live = at.session_state["live"]  # the live view's Step button, as the channel applies it
     live.command({"t": "step", "n": "epoch"})
     live.apply_pending()
+    assert live.wait_for_work()  # trained by the scheduler, a slice a turn
     at.run()
     _ok(at)
     assert at.session_state["lab"].trainer.epoch == 1
@@ -89,7 +89,10 @@ def test_the_playground_switches_one_layer_to_a_new_activation(softplus):
 
 
 def test_the_frame_builder_takes_a_new_activation(softplus):
+    from types import SimpleNamespace
+
     from lab_ui.live import frames
+    from lab_ui.live.frame import View, ViewSettings
 
     ds = make_dataset("circle", n=100, noise=0.1, rng=np.random.default_rng(0), standardize=True)
     cfg = bp.NetConfig((2, 4, 3, 1), ("softplus", "tanh"))
@@ -97,9 +100,8 @@ def test_the_frame_builder_takes_a_new_activation(softplus):
     tr = Trainer(cfg, Theta, ds, TrainSettings(), np.random.default_rng(2))
     tr.run_epochs(2)
     for mode in ("forward", "backward"):
-        f = frames.build_frame(
-            cfg, tr.Theta, ds, tr.history, epoch=2, step=2, uirev="u", mode=mode, res=12
-        )
+        run = SimpleNamespace(dataset=ds, trainer=tr, uirev="u")  # what a Lab has
+        f = frames.build_frame(run, View(ViewSettings(mode=mode), res=12)).message()
         json.dumps(f, allow_nan=False)
         assert [m["act"] for m in f["maps"]["layers"]] == ["softplus", "tanh", "sigmoid"]
     # softplus has no value_range: its map is scaled from the data, tanh's is (−1, 1)

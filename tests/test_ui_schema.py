@@ -20,6 +20,9 @@ from tests.apptest_helpers import MAIN, PAGES, WIDGET_KINDS
 from tests.apptest_helpers import widget as _widget
 from tests.strategies import valid_values
 
+#: The pages that show the session's network (the Exercise page has its own tiny one).
+LAB_PAGES = PAGES[:4]
+
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
@@ -102,6 +105,9 @@ def test_every_session_key_of_every_page_is_declared():
     _widget(at, "w_der_example").set_value(5).run()
     _ok(at)
     assert _undeclared(at) == []
+    at.switch_page(PAGES[4]).run()
+    _ok(at)
+    assert _undeclared(at) == []
     at.switch_page(PAGES[0]).run()
     _ok(at)
     assert _undeclared(at) == []
@@ -164,7 +170,7 @@ def _bad(s: schema.Setting) -> str:
     )
 
 
-@pytest.mark.parametrize("page", PAGES, ids=["playground", "step", "grad", "deriv"])
+@pytest.mark.parametrize("page", LAB_PAGES, ids=["playground", "step", "grad", "deriv"])
 def test_a_bad_url_value_is_refused_with_a_notice_on_every_page(page):
     """Every URL setting, each with a bad value, on a page opened first by its own URL."""
     query = {s.url: _bad(s) for s in schema.URL_SETTINGS}
@@ -177,7 +183,7 @@ def test_a_bad_url_value_is_refused_with_a_notice_on_every_page(page):
     assert lab.cfg.layer_sizes == (2, 4, 2, 1)  # every default kept
 
 
-@pytest.mark.parametrize("page", PAGES, ids=["playground", "step", "grad", "deriv"])
+@pytest.mark.parametrize("page", LAB_PAGES, ids=["playground", "step", "grad", "deriv"])
 def test_an_example_beyond_the_data_is_reset_with_a_notice(page):
     at = _start(page, {"example": "100000"})
     assert at.session_state["example"] == 0

@@ -188,7 +188,7 @@ FUZZED = ("dataset", "acts", "hidden", "alpha", "loss", "features", "standardize
 
 
 @pytest.mark.parametrize("name", list(PAYLOADS))
-@pytest.mark.parametrize("page", PAGES, ids=["playground", "step", "grad", "deriv"])
+@pytest.mark.parametrize("page", PAGES, ids=["playground", "step", "grad", "deriv", "exercise"])
 def test_url_values_are_shown_as_text_on_every_page(page, name):
     payload = PAYLOADS[name]
     # Streamlit ignores a query string over 512 k characters: four 100 k values at most

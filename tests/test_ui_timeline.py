@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from streamlit.delta_generator import DeltaGenerator
 
+import bp_core as bp
 from lab_ui.playground import timeline_ui
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import schema, text
@@ -245,7 +246,7 @@ def test_edit_a_weight_from_the_list_changes_the_view_at_once():
     at = open_app()
     _train(at, 5)
     session = at.session_state["live"]
-    before = session._frame(_lab(at))
+    before = session.frame().message()
     widget(at, "w_edit_l").set_value(2).run()
     widget(at, "w_edit_j").set_value(1).run()
     widget(at, "w_edit_k").set_value(0).run()
@@ -262,7 +263,8 @@ def test_edit_a_weight_from_the_list_changes_the_view_at_once():
     assert _lab(at).edits == ["Θ⁽²⁾₁,₀ set to 0.75 at epoch 5"]
     assert any(text.plain("(Θ⁽²⁾₁,₀ set to 0.75 at epoch 5).") in c.value for c in at.caption)
     assert widget(at, "w_edit_value").value == 0.75
-    after = session._frame(_lab(at))
+    assert session.lab is _lab(at)
+    after = session.frame().message()
     assert after["net"]["edges"] != before["net"]["edges"]
     assert after["boundary"]["q"] != before["boundary"]["q"]
     assert session.dirty
@@ -311,9 +313,9 @@ def test_snapshots_and_the_kept_latest_state_fit_the_budget(query, epochs):
     tr.restore(1)  # scrubbing: the latest state is kept as one more snapshot
     assert tr.rewound
     seen: set = set()
-    used = _deep(tr.snapshots, seen) + _deep(tr._head, seen)
-    assert used <= lab_mod.SNAPSHOT_BYTES
-    kept = lab_mod.snapshots_kept(lab.cfg, state["optimizer"], lab.dataset.m_train)
+    used = _deep(tr.snapshots, seen) + _deep(tr.latest, seen)
+    assert used <= bp.SNAPSHOT_BYTES
+    kept = bp.snapshots_kept(lab.cfg, state["optimizer"], lab.dataset.m_train)
     assert tr.settings.max_snapshots == kept
     assert 2 <= len(tr.snapshots) <= kept
     # the arrays alone, by the documented formula

@@ -50,17 +50,21 @@ from .digits import load_digits
 from .features import FEATURES, Standardizer, _check_features, feature_map
 from .records import Dataset, _assemble
 from .registry import (
+    BUILTIN_DATASETS,
     CSV_LABEL,
     DATASET_INFO,
     DATASET_NAMES,
     DEFAULT_HEADS,
     DEFAULT_N_CLASSES,
+    GENERATORS,
     TASKS,
     DatasetInfo,
+    dataset_entry,
     default_head,
+    register_dataset,
+    unregister_dataset,
 )
 from .toy import (
-    GENERATORS,
     INPUT_RANGE,
     make_blobs,
     make_circle,
@@ -73,6 +77,7 @@ from .toy import (
 )
 
 __all__ = [
+    "BUILTIN_DATASETS",
     "CSV_CLASSIFICATION_MAX_DISTINCT",
     "CSV_LABEL",
     "CSV_MAX_ABS",
@@ -95,6 +100,7 @@ __all__ = [
     "Dataset",
     "DatasetInfo",
     "Standardizer",
+    "dataset_entry",
     "default_head",
     "feature_map",
     "load_csv",
@@ -108,6 +114,8 @@ __all__ = [
     "make_plane",
     "make_spiral",
     "make_xor",
+    "register_dataset",
+    "unregister_dataset",
 ]
 
 
@@ -124,12 +132,15 @@ def make_dataset(
 ) -> Dataset:
     """Make a named dataset: generate, shuffle, split, apply the feature map.
 
+    Everything about the data set comes from its registry entry (``DATASET_INFO[name]``):
+    its generator, task, number of classes, and whether its examples are points of the plane.
+
     Parameters
     ----------
     name : str
-        One of ``DATASET_NAMES``. "digits" is passed on to ``load_digits``; for it ``n``,
-        ``noise`` and ``features`` are ignored (all 1,797 images are used, pixels as
-        features).
+        One of ``DATASET_NAMES``.  For a data set that is not ``sized`` (the digits) ``n`` is
+        ignored; for one that is not ``planar`` ``features`` is ignored (its own features,
+        e.g. the 64 pixels, are the inputs); ``noise`` does what the entry's ``noise`` says.
     n : int, default 500
         Number of examples m before the split, at least 2.
     noise : float, default 0.0
@@ -142,8 +153,8 @@ def make_dataset(
     features : sequence of str, default ("x1", "x2")
         Names from ``FEATURES``, the network's inputs.
     n_classes : int or None
-        Number of classes for "blobs" (2..10, default 3); other datasets have a fixed
-        number and accept only None or that number.
+        Number of classes K where K is a setting (``classes_setting``, e.g. "blobs": 2..10,
+        default 3); other datasets have a fixed number and accept only None or that number.
     standardize : bool, default False
         Fit a ``Standardizer`` on the training features and apply it to both parts.
 
@@ -151,33 +162,35 @@ def make_dataset(
     -------
     Dataset
         ``X_train`` of shape (m_train, len(features)), ``raw_train`` of shape
-        (m_train, 2), and so on; m_train = round(train_fraction * n).
+        (m_train, 2), and so on; m_train = round(train_fraction * n).  For data that are not
+        planar, ``X_train`` has the entry's ``feature_names`` as columns, ``raw_train`` is
+        None and ``image_shape`` is the entry's.
     """
-    if name == "digits":
-        _check_rng(rng)
-        if n_classes not in (None, 10):
-            raise ValueError(f"The digits always have 10 classes; got n_classes={n_classes}.")
-        return load_digits(train_fraction=train_fraction, rng=rng, standardize=standardize)
-    if name not in GENERATORS:
-        raise ValueError(f"Unknown dataset {name!r}. Valid names: {', '.join(DATASET_NAMES)}.")
+    info = dataset_entry(name)
     _check_rng(rng)
+    k = info.classes(n_classes)
+    if not info.planar:
+        X, y = info.generate(n, noise, rng, k)
+        return _assemble(
+            name=name,
+            X=X,
+            y=y,
+            raw=None,
+            train_fraction=train_fraction,
+            rng=rng,
+            task=info.task,
+            n_classes=int(k),
+            feature_names=info.feature_names,
+            class_names=tuple(str(c) for c in range(int(k))),
+            image_shape=info.image_shape,
+            standardize=standardize,
+        )
     names = _check_features(features)
-    _check_n(n, minimum=2)
+    if info.sized:
+        _check_n(n, minimum=2)
     _check_fraction(train_fraction)
-    info = DATASET_INFO[name]
-    if name == "blobs":
-        k = info.n_classes if n_classes is None else n_classes
-        raw, y = make_blobs(n, noise, rng, n_classes=k)
-        k = int(k)
-    else:
-        if n_classes is not None and n_classes != info.n_classes:
-            if info.task == "regression":
-                what = "is a regression problem"
-            else:
-                what = f"always has {info.n_classes} classes"
-            raise ValueError(f"{name!r} {what}; n_classes={n_classes} does not apply.")
-        raw, y = GENERATORS[name](n, noise, rng)
-        k = info.n_classes
+    raw, y = info.generate(n, noise, rng, k)
+    k = int(k)
     class_names = tuple(str(c) for c in range(k))
     return _assemble(
         name=name,

@@ -32,6 +32,31 @@ def _digits_arrays() -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
+#: The name of each pixel feature: ``px{r}_{c}`` is row r, column c of the 8x8 image.
+DIGIT_PIXELS: tuple[str, ...] = tuple(f"px{r}_{c}" for r in range(8) for c in range(8))
+
+
+def digits_examples(
+    n: int, noise: float, rng: np.random.Generator, scale: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """The digits' generator on the registry: all 1,797 images, whatever ``n`` and ``noise``
+    (nothing is drawn from ``rng``).
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 64), float64
+        One flattened image per row, pixels 0..16 divided by 16 when ``scale``.
+    y : ndarray of shape (1797,), int64
+        The digits 0..9.
+    """
+    _check_rng(rng)
+    images, labels = _digits_arrays()
+    X = images.astype(np.float64)  # (1797, 64)
+    if scale:
+        X = X / 16.0
+    return X, labels.astype(np.int64)
+
+
 def load_digits(
     *,
     train_fraction: float = 0.7,
@@ -61,21 +86,17 @@ def load_digits(
         ``px{r}_{c}`` is row r, column c); ``y_train`` int64 digits 0..9;
         ``image_shape == (8, 8)``; ``raw_train is None``.
     """
-    _check_rng(rng)
-    images, labels = _digits_arrays()
-    X = images.astype(np.float64)  # (1797, 64)
-    if scale:
-        X = X / 16.0
+    X, y = digits_examples(0, 0.0, rng, scale=scale)  # (1797, 64), (1797,)
     return _assemble(
         name="digits",
         X=X,
-        y=labels.astype(np.int64),
+        y=y,
         raw=None,
         train_fraction=train_fraction,
         rng=rng,
         task="classification",
         n_classes=10,
-        feature_names=tuple(f"px{r}_{c}" for r in range(8) for c in range(8)),
+        feature_names=DIGIT_PIXELS,
         class_names=tuple(str(d) for d in range(10)),
         image_shape=(8, 8),
         standardize=standardize,

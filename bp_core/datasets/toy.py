@@ -1,25 +1,16 @@
 """Toy problems on the input plane, ``fn(n, noise, rng) -> (X (n, 2), y (n,))``.
 
-What the UI needs to know about every named dataset (``DATASET_INFO``, ``DATASET_NAMES``, …)
-lives in ``registry``; the names are re-exported here for code that imported them from this
-module.
+Each is the generator of one entry of the data set registry (``registry.DATASET_INFO``),
+where everything else known about the data set lives.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 
 from ._checks import _check_inputs, _split_counts
-from .registry import (  # noqa: F401 (re-exported: they used to live here)
-    DATASET_INFO,
-    DATASET_NAMES,
-    DEFAULT_N_CLASSES,
-    TASKS,
-    DatasetInfo,
-)
 
 #: The toy problems live in the square [-6, 6] x [-6, 6] (TensorFlow Playground's plane).
 INPUT_RANGE: tuple[float, float] = (-6.0, 6.0)
@@ -308,16 +299,3 @@ def make_gaussian_bumps(
     sq_dist = ((moved[:, None, :] - _BUMPS[None, :, :2]) ** 2).sum(axis=2)  # (n, 6)
     y = np.exp(-sq_dist / 2.0) @ _BUMPS[:, 2]  # (n,)
     return X, y
-
-
-#: Toy generators by name: ``fn(n, noise, rng) -> (X (n, 2), y (n,))``.
-GENERATORS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
-    "circle": make_circle,
-    "xor": make_xor,
-    "gaussians": make_gaussians,
-    "spiral": make_spiral,
-    "moons": make_moons,
-    "blobs": make_blobs,
-    "plane": make_plane,
-    "gaussian_bumps": make_gaussian_bumps,
-}

@@ -34,7 +34,8 @@ the program that made it, e.g. the Playground's noise and seed): kept as they ar
 as plain short values (``MAX_APP_SETTINGS`` of them at most), never read by bp_core.
 
 Beside the run file: ``png.encode_png`` (an image array → PNG bytes, numpy + zlib only) and
-``snippet.python_snippet`` (a Python script that reproduces a run with bp_core).
+``snippet.python_snippet`` (a Python script that reproduces a run with bp_core's
+``build_run``, as the app builds it).
 """
 
 from __future__ import annotations
@@ -61,11 +62,10 @@ from .schema import (
     MAX_NAME_CHARS,
     MAX_NUMBERS,
 )
-from .snippet import DataSpec, python_snippet
+from .snippet import python_snippet
 
 __all__ = [
     "APP_SETTINGS_KEY",
-    "DataSpec",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "MAX_APP_SETTINGS",

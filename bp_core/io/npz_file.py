@@ -191,7 +191,8 @@ def load_npz(file: str | os.PathLike[str] | bytes | Any) -> Run:
         missing = sorted(expected - set(keys))
         if missing:
             raise schema.fail(f"it is missing the arrays {', '.join(missing)}.")
-        known = {*schema.OPTIONAL_ARRAYS, *schema.OPTIMIZER_ARRAYS}
+        optimizer_arrays = schema.optimizer_arrays()
+        known = {*schema.OPTIONAL_ARRAYS, *optimizer_arrays}
         extra = sorted(set(keys) - expected - known)
         if extra:
             more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
@@ -205,7 +206,7 @@ def load_npz(file: str | os.PathLike[str] | bytes | Any) -> Run:
         shapes = {k: headers[k][0] for k in schema.ARRAY_NDIM if k in headers}
         parts = schema.read_parts(meta, cfg, meta["dataset"], shapes)
         prefix = schema.OPTIMIZER_ARRAY_PREFIX
-        opt_keys = [k for k in keys if k in schema.OPTIMIZER_ARRAYS]
+        opt_keys = [k for k in keys if k in optimizer_arrays]
         has_state = schema.OPTIMIZER_STATE_KEY in meta
         if opt_keys and not has_state:
             raise schema.fail(

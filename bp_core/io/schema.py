@@ -20,6 +20,11 @@ each check is written once:
   ``MAX_LAYER_SIZE``, the number of classes no more than the output layer can tell apart,
   an image shape whose pixels are exactly the features, array shapes that agree with each
   other and with the network — all checked before the arrays are allocated.
+* **Counters that tell one story** (:func:`check_counts`): no more epochs than gradient
+  steps, history rows in the order a trainer records them and none after the run itself, at
+  most one row per epoch (plus the start); the optimizer's step count no more than the
+  run's.  Every state a real run reaches passes (full batch, mini-batches with a partial
+  last one, saved mid-epoch, diverged, with the batch size or the data changed mid-run).
 
 Every problem raises ``ValueError("This file cannot be loaded as a Backprop Lab run: …")``
 with a sentence for the student; text from the file is quoted at most ``QUOTE_CHARS``
@@ -399,7 +404,7 @@ def from_plain(cls: type, d: Any, where: str, part: str) -> Any:
     try:
         return cls(**kw)
     except ValueError as e:
-        raise fail(f"its {part} are invalid. {e}") from None
+        raise fail(f"its {part} cannot be used. {e}") from None
 
 
 def config_from_dict(d: Any) -> NetConfig:
@@ -501,7 +506,10 @@ def names(v: Any, what: str, most: int) -> tuple[str, ...]:
     if not isinstance(v, list):
         raise fail(f"{what} should be a list of names, not {describe(v)}.")
     if len(v) > most:
-        raise fail(f"{what}: {len(v):,} are given, but this run has room for {most:,}.")
+        raise fail(
+            f"it gives {len(v):,} {what.removeprefix('the ')}, but this run has room for at "
+            f"most {most:,}."
+        )
     return tuple(name(s, f"each of {what}") for s in v)
 
 
@@ -576,7 +584,7 @@ def history_from_dict(d: Any, cfg: NetConfig, epoch: int, steps: int) -> History
         if not isinstance(v, list):
             raise fail(f"the history's {k} should be a list, not {describe(v)}.")
     if sum(len(v) for v in lists.values()) > MAX_NUMBERS:
-        raise fail("the history is absurdly long.")
+        raise fail(f"its history holds more than {MAX_NUMBERS:,} numbers.")
     n = len(d["epoch"])
     values: dict[str, Any] = {}
     for k, kind in kinds.items():
@@ -585,30 +593,109 @@ def history_from_dict(d: Any, cfg: NetConfig, epoch: int, steps: int) -> History
             values[k] = name(v, f"the history's {k}")
             continue
         if kind in ("counts", "column") and len(v) != n:
-            raise fail(f"the history's {k} has {len(v)} entries but epoch has {n}.")
+            raise fail(
+                f"the history's column {k} has {len(v):,} entries, but its column epoch has "
+                f"{n:,}; every column needs one entry per row."
+            )
         if kind == "counts":
-            top = {"epoch": epoch, "step": steps}.get(k, MAX_COUNT)
             values[k] = [count(x, f"each {k} in the history") for x in v]
-            if values[k] and max(values[k]) > top:
-                raise fail(
-                    f"the history has a row for {k} {max(values[k]):,}, later than the run "
-                    f"itself ({top:,})."
-                )
         elif kind == "column":
             values[k] = [_float_in(x, f"each {k} in the history") for x in v]
         else:
             if len(v) > n:  # fewer rows: recording gradients was switched off mid-run
-                raise fail(f"the history's {k} has {len(v)} rows but epoch has only {n}.")
+                raise fail(
+                    f"the history's table {k} has {len(v):,} rows, but its column epoch has "
+                    f"only {n:,}."
+                )
             width = HISTORY_WIDTHS[k](cfg.L) if k in HISTORY_WIDTHS else None
             rows = []
             for row in v:
                 if not isinstance(row, list) or (width is not None and len(row) != width):
-                    raise fail(
-                        f"each row of the history's {k} should list {width} numbers (one a layer)."
-                    )
+                    wanted = "numbers"
+                    if width is not None:
+                        wanted = f"{_n(width, 'number')} (one per layer)"
+                    raise fail(f"each row of the history's table {k} should list {wanted}.")
                 rows.append([_float_in(x, f"each {k} in the history") for x in row])
             values[k] = rows
-    return History(**values)
+    history = History(**values)
+    check_counts(history, epoch, steps)
+    return history
+
+
+def _n(k: int, noun: str) -> str:
+    """``k`` and the noun, plural unless k is 1: "1 epoch", "3 epochs"."""
+    return f"{k:,} {noun}" if k == 1 else f"{k:,} {noun}s"
+
+
+def check_counts(history: History, epoch: int, steps: int) -> None:
+    """The run's counters and its history must tell one story a trainer can have lived.
+
+    What ``bp_core.training.Trainer`` does: a gradient step takes the next mini-batch of the
+    epoch's order; after ``steps_per_epoch = ceil(m_train / batch size)`` steps the epoch
+    ends (``epoch`` + 1, the mini-batch within the epoch back to 0) and, every
+    ``record_every`` epochs, a history row (epoch, step, J, …) is added.  While the batch size
+    and the data stay the same, ``steps = epoch × steps_per_epoch + batch`` with
+    ``0 ≤ batch < steps_per_epoch`` (the run may be saved mid-epoch).  But the batch size,
+    α and the data may change mid-run (``with_settings``, ``with_data``: the epoch under
+    way is abandoned and the next step starts a new one), and the file holds only the
+    latest settings, so the equality cannot be checked against them; what holds for every
+    run, full batch or mini-batch, stopped mid-epoch, diverged, rewound or edited, is:
+
+    1. every epoch takes at least one gradient step (a full batch), so ``epoch ≤ steps``;
+    2. the history's rows are in the order they were recorded: epochs increasing, and
+       between two rows at least as many steps as epochs (likewise from the start, 0 and 0,
+       to the first row, and from the last row to the run's own epoch and steps), so no row
+       lies after the run itself;
+    3. hence at most ``epoch + 1`` rows (one at the start and one per epoch).
+
+    The optimizer's step count (Adam's t) is checked against ``steps`` in
+    :func:`check_optimizer_state`.  Raises the file's ValueError naming the contradiction.
+    """
+    if epoch > steps:
+        raise fail(
+            f"it says {_n(epoch, 'epoch')} were trained in only {_n(steps, 'gradient step')}, "
+            "but every epoch takes at least one gradient step."
+        )
+    epochs, at = history.epoch, history.step
+    if epochs and max(epochs) > epoch:
+        raise fail(
+            f"its history has a row for epoch {max(epochs):,}, after the run's last epoch "
+            f"({epoch:,})."
+        )
+    if at and max(at) > steps:
+        raise fail(
+            f"its history has a row at gradient step {max(at):,}, after the run's last step "
+            f"({steps:,})."
+        )
+    if len(epochs) > epoch + 1:
+        raise fail(
+            f"its history has {len(epochs):,} rows, but a run of {_n(epoch, 'epoch')} records "
+            f"at most {epoch + 1:,} (one at the start and one per epoch)."
+        )
+    # (epoch, step) of the start, every row, and the run's end
+    points = [(0, 0), *zip(epochs, at, strict=True), (epoch, steps)]
+    for i in range(1, len(points)):
+        (e0, s0), (e1, s1) = points[i - 1], points[i]
+        row = f"row {i} of its history (epoch {e1:,}, step {s1:,})"
+        if i == len(points) - 1:
+            row = f"the run's end (epoch {e1:,}, step {s1:,})"
+        if 1 < i < len(points) - 1 and e1 <= e0:
+            raise fail(
+                f"its history's epochs do not increase: row {i - 1} is epoch {e0:,} and "
+                f"row {i} epoch {e1:,}."
+            )
+        if 1 < i < len(points) - 1 and s1 < s0:
+            raise fail(
+                f"its history's gradient steps go down: row {i - 1} is at step {s0:,} and "
+                f"row {i} at step {s1:,}."
+            )
+        if s1 - s0 < e1 - e0:
+            since = "the start" if i == 1 else f"row {i - 1} (epoch {e0:,}, step {s0:,})"
+            raise fail(
+                f"from {since} to {row} it trains {_n(e1 - e0, 'epoch')} in "
+                f"{_n(s1 - s0, 'gradient step')}, but every epoch takes at least one "
+                "gradient step."
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -761,7 +848,9 @@ def check_data_meta(meta: Any, cfg: NetConfig, shapes: dict[str, tuple[int, ...]
 
     feature_names = names(meta["feature_names"], "the feature names", s_1)
     if len(feature_names) != s_1:
-        raise fail(f"the data set has {s_1} features but {len(feature_names)} feature names.")
+        raise fail(
+            f"the data set has {_n(s_1, 'feature')} but {_n(len(feature_names), 'feature name')}."
+        )
     class_names = names(meta["class_names"], "the class names", n_classes)
     if class_names and len(class_names) != n_classes:
         raise fail(f"the data set has {n_classes} classes but {len(class_names)} class names.")
@@ -854,7 +943,8 @@ def build_dataset(meta: DataMeta, arrays: dict[str, Array]) -> Dataset:
 
 def check_theta_count(n: int, cfg: NetConfig) -> None:
     if n != cfg.L - 1:
-        raise fail(f"a {cfg.L}-layer network needs {cfg.L - 1} Θ matrices, but it has {n}.")
+        matrices = "Θ matrix" if cfg.L == 2 else "Θ matrices"
+        raise fail(f"a {cfg.L}-layer network needs {cfg.L - 1} {matrices}, but it has {n:,}.")
 
 
 def check_theta_shape(l: int, shape: tuple[int, ...], cfg: NetConfig) -> None:
@@ -1047,17 +1137,19 @@ def optimizer_layout(optimizer: str) -> dict[str, str]:
     return {k: "count" if isinstance(v, int | np.integer) else "vector" for k, v in state.items()}
 
 
-#: Every array name an .npz may give a vector of an optimizer's state.
-OPTIMIZER_ARRAYS: tuple[str, ...] = tuple(
-    sorted(
-        {
-            OPTIMIZER_ARRAY_PREFIX + k
-            for name in OPTIMIZERS
-            for k, kind in optimizer_layout(name).items()
-            if kind == "vector"
-        }
+def optimizer_arrays() -> tuple[str, ...]:
+    """Every array name an .npz may give a vector of an optimizer's state (read from
+    ``OPTIMIZERS`` when called, so a registered optimizer's state is saved and loaded too)."""
+    return tuple(
+        sorted(
+            {
+                OPTIMIZER_ARRAY_PREFIX + k
+                for name in OPTIMIZERS
+                for k, kind in optimizer_layout(name).items()
+                if kind == "vector"
+            }
+        )
     )
-)
 
 
 def optimizer_counts(state: dict[str, Any]) -> dict[str, int]:

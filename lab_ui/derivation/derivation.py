@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bp_core import ACTIVATIONS, LOSSES, OUTPUTS, NetConfig, weight_name
+from bp_core import ACTIVATIONS, LOSSES, OUTPUTS, REGULARIZATIONS, NetConfig, weight_name
 from bp_core.checks import LineCheck, derivation_checks
 
 Array = np.ndarray
 
 _ELEMENTWISE = r"\,.\!*\,"
-_REG = r" + \frac{\lambda}{2m}\sum_{l}\sum_{j}\sum_{k\ge 1}(\Theta^{(l)}_{jk})^2"
 
 
 @dataclass(frozen=True)
@@ -108,12 +107,13 @@ def _g_prime_of(symbol: str, layer: int | str) -> str:
 def describe(cfg: NetConfig, check: LineCheck) -> DerivationLine:
     """The title, LaTeX and explanation of one checked line, for the network ``cfg``."""
     L, loss, out = cfg.L, LOSSES[cfg.loss], OUTPUTS[cfg.output]
+    penalty = REGULARIZATIONS[cfg.regularization]  # its J and D terms (L2 or L1)
     key, labels = check.key, entry_labels(check)
     if key == "J":
         return DerivationLine(
             check,
             "The cost J(Θ)",
-            loss.formula + _REG,
+            f"{loss.formula} + {penalty.J_term}",
             "bp_core computes J with the loss's own cost of z (for cross-entropy in "
             "log-sum-exp form, so log 0 never happens); the right side is the textbook "
             "formula evaluated on h.",
@@ -173,8 +173,7 @@ def describe(cfg: NetConfig, check: LineCheck) -> DerivationLine:
             check,
             "The gradient",
             r"\frac{\partial J}{\partial \Theta^{(l)}_{jk}} = D^{(l)}_{jk} = "
-            r"\frac{1}{m}\Delta^{(l)}_{jk}"
-            r" + \frac{\lambda}{m}\Theta^{(l)}_{jk}\,[k\ge1],\quad "
+            r"\frac{1}{m}\Delta^{(l)}_{jk} + " + penalty.D_term + r"\,[k\ge1],\quad "
             r"\Delta^{(l)} = \sum_{i=1}^m \delta^{(l+1)}_{(i)}\big(a^{(l)}_{(i)}\big)^T",
             f"On {check.m} examples; {which} nudged by ±ε.",
             "backprop D",
@@ -215,8 +214,8 @@ def _output_delta(cfg: NetConfig, check: LineCheck, labels, mse: bool) -> Deriva
     if simplest:
         latex += f" = {simplest}"
     why = f"The right side nudges each z^({L})_k by ±ε and recomputes J_i."
-    if cfg.loss == "cross_entropy" and out.name == "sigmoid":
-        why = "For sigmoid + cross-entropy ŷ(1 − ŷ) cancels the denominator of ∂J/∂ŷ. " + why
+    if loss.delta_is_residual(out):  # the loss says why δ^(L) = ŷ − y with this output
+        why = f"{loss.delta_why(out)} {why}"
     return DerivationLine(
         check,
         "The output error",

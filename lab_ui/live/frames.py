@@ -1,16 +1,25 @@
-"""Frames for the live view: bp_core objects → small JSON-able dicts.
+"""Frames for the live view: bp_core objects → the parts :mod:`lab_ui.live.frame` declares.
 
-A *frame* is everything the live view (``backprop_lab/live_view/live_view.js``) draws at one
-moment: the decision boundary over the input plane, the network diagram (forward: a^(l) and
-Θ^(l); backward: δ^(l) and D^(l)), the per-neuron maps, and the history curves.  Every
-number in it comes from ``bp_core`` (``forward``, ``backprop``, the trainer's history); this
-module only picks, averages for display, and packs them (and, for the live chain-rule
-panel, :func:`chain_part` writes out one weight's D^(l)_jk = (1/m) Σ_i δ a (+ λ term) with
-bp_core's own numbers):
+A *frame* is everything the live view (``backprop_lab/live_view/``) draws at one moment: the
+decision boundary over the input plane, the network diagram (forward: a^(l) and Θ^(l);
+backward: δ^(l) and D^(l)), the per-neuron maps, the history curves, the data points and,
+for the live chain-rule panel, one weight's D^(l)_jk = (1/m) Σ_i δ a (+ λ term) with bp_core's
+own numbers (:func:`chain_part`).  What a frame holds, with every part's fields and shapes,
+is declared in :mod:`lab_ui.live.frame`; :func:`build_frame` is the one function that
+builds it, and ``Frame.for_client`` (there) gives each client only what it lacks.
+
+Every number comes from ``bp_core`` (``forward``, ``backprop``, the trainer's history); this
+module only picks, averages for display, and packs them:
 
 * grids of values in a known range → uint8 (0…255) → base64 (``encode_u8``);
 * exact values the student can hover (a, z, δ, Θ, D) → float32 → base64 (``encode_f32``);
-* long histories → at most ``max_points`` evenly spaced epochs.
+* the history is never thinned here (see :mod:`lab_ui.live.frame`: the trainer's History
+  keeps at most 2,000 rows, and that is the one bound).
+
+What does not change from frame to frame is made once per data set and kept while the data
+set lives (:func:`data_parts`: the points, the drawing toolbar, the names, the grid of the
+input plane fed through the data's feature map), so a frame costs one forward pass over the
+grid and one over the training set.
 
 No streamlit import here: every function is testable with plain pytest.
 
@@ -26,23 +35,35 @@ inserts it as text, never as markup.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import math
-import re
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from bp_core import OUTPUTS, NetConfig, backprop, decode_outputs, encode_targets, forward, grids
+from bp_core import OUTPUTS, NetConfig, backprop, decode_outputs, forward, grids
 from bp_core.config import REGULARIZATIONS
 from bp_core.datasets import DATASET_NAMES, INPUT_RANGE, Dataset
 from bp_core.indexing import weight_to_index
 from bp_core.network import reshape_params, unroll
 from bp_core.optimizers import OPTIMIZERS
+from lab_ui.live.frame import FRAME_VERSION as FRAME_VERSION  # declared there, read here too
+from lab_ui.live.frame import (
+    BoundaryPart,
+    DrawPart,
+    Encoded,
+    Frame,
+    MapsPart,
+    NetPart,
+    PointsPart,
+    Run,
+    Status,
+    View,
+)
 from lab_ui.live.transport import dequantize, quantize
 from lab_ui.shared import text
-
-SCHEMA = 1
 
 # ---------------------------------------------------------------------------------------------
 # Packing
@@ -56,8 +77,11 @@ def encode_u8(values: np.ndarray, lo: float, hi: float) -> str:
     frame can always be drawn.  The round trip error is at most (hi − lo) / 510.
     """
     lo, hi = (float(lo), float(hi)) if hi > lo else (float(lo), float(lo) + 1.0)
-    v = np.nan_to_num(np.asarray(values, dtype=np.float64).ravel(), nan=lo, posinf=hi, neginf=lo)
-    q = quantize(v, lo, hi)  # (n,) uint8
+    v = np.asarray(values, dtype=np.float64).ravel()
+    try:
+        q = quantize(v, lo, hi)  # (n,) uint8
+    except ValueError:  # NaN or ±inf (a diverging net): only then the copy
+        q = quantize(np.nan_to_num(v, nan=lo, posinf=hi, neginf=lo), lo, hi)
     return base64.b64encode(q.tobytes()).decode("ascii")
 
 
@@ -74,10 +98,12 @@ def encode_f32(values: np.ndarray) -> str:
     Magnitudes beyond float32's range (~3.4e38, a diverging net) are capped there rather
     than turned into ±inf; NaN stays NaN.
     """
-    big = np.finfo(np.float32).max
-    capped = np.clip(np.asarray(values, dtype=np.float64), -big, big)
-    v = np.ascontiguousarray(capped.astype("<f4").ravel())
-    return base64.b64encode(v.tobytes()).decode("ascii")
+    v = np.asarray(values, dtype=np.float64)
+    capped = np.minimum(np.maximum(v, -_F32_MAX), _F32_MAX)  # NaN stays NaN
+    return base64.b64encode(capped.astype("<f4").tobytes()).decode("ascii")
+
+
+_F32_MAX = float(np.finfo(np.float32).max)
 
 
 def decode_f32(text: str) -> np.ndarray:
@@ -126,9 +152,7 @@ def n_outputs(task: str, n_classes: int, output: str) -> int:
     """Output units s_L the data need: 1 for regression or two classes (unless softmax), else K."""
     if task == "regression":
         return 1
-    if n_classes <= 2 and output != "softmax":
-        return 1
-    return max(2, n_classes)
+    return OUTPUTS[output].units_for(n_classes)  # the output's entry: softmax needs ≥ 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +162,7 @@ def n_outputs(task: str, n_classes: int, output: str) -> int:
 
 def boundary_part(
     cfg: NetConfig, dataset: Dataset, h: np.ndarray, extent: Sequence[float], res: int
-) -> dict[str, Any]:
+) -> BoundaryPart:
     """The decision boundary: the network's output h over the plane, quantized.
 
     Parameters
@@ -200,7 +224,7 @@ def boundary_part(
     return part
 
 
-def maps_part(cfg: NetConfig, a: Sequence[np.ndarray], res: int, stride: int = 1) -> dict[str, Any]:
+def maps_part(cfg: NetConfig, a: Sequence[np.ndarray], res: int, stride: int = 1) -> MapsPart:
     """Per-neuron maps: a_j^(l) over the plane for every hidden and output unit.
 
     Parameters
@@ -228,7 +252,7 @@ def maps_part(cfg: NetConfig, a: Sequence[np.ndarray], res: int, stride: int = 1
             lo, hi = rng_
             sym, scale = (lo == -hi), max(abs(lo), abs(hi))
         units = al.shape[2]
-        q = encode_u8(np.moveaxis(al, 2, 0), lo, hi)  # unit-major: (s_l, r, r)
+        q = encode_u8(al.transpose(2, 0, 1), lo, hi)  # unit-major: (s_l, r, r)
         layers.append(
             {
                 "l": l + 1,
@@ -254,7 +278,7 @@ def net_part(
     example: int,
     input_names: Sequence[str],
     output_names: Sequence[str],
-) -> dict[str, Any]:
+) -> NetPart:
     """The network diagram: node values and edge values for one pass.
 
     Parameters
@@ -273,9 +297,12 @@ def net_part(
     else:
         example, Xs, Ys = -1, X, Y
     names = ["", *(u.name for u in cfg.units[1:])]
+    # g's short symbol per layer, for the diagram's narrow column headers: from its entry
+    short = ["", *(u.short for u in cfg.units[1:])]
     part: dict[str, Any] = {
         "sizes": list(cfg.layer_sizes),
         "acts": names,
+        "acts_short": short,
         "mode": mode,
         "example": example,
         "m": int(m),
@@ -302,13 +329,14 @@ def net_part(
         part["J"] = _finite(trace.J)
     else:
         trace = forward(cfg, Theta, Xs)
-        nodes = [encode_f32(a.mean(axis=0)) for a in trace.a]
+        means = [a.mean(axis=0) for a in trace.a]  # (s_l,) each
+        nodes = [encode_f32(v) for v in means]
         edges = [encode_f32(T) for T in Theta]
         centers, scales = [], []
         for l, unit in enumerate(cfg.units):  # None for the input layer
             rng_ = unit.value_range if unit is not None else None
             if rng_ is None:
-                v = np.abs(trace.a[l].mean(axis=0))
+                v = np.abs(means[l])
                 s = float(v.max()) if v.size and np.all(np.isfinite(v)) else 1.0
                 centers.append(0.0)
                 scales.append(max(s, 1e-12) if l else max(s, 1.0))
@@ -322,58 +350,9 @@ def net_part(
     return part
 
 
-def history_part(history: Any, max_points: int = 400) -> dict[str, Any]:
-    """J, the metric and ‖D^(l)‖ per recorded epoch, thinned to at most ``max_points``.
-
-    ``history`` is a ``bp_core.training.History``.  The last epoch is always kept.
-    """
-    n = len(history.epoch)
-    if n > max_points:
-        idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
-    else:
-        idx = np.arange(n)
-
-    def col(values: Sequence[float]) -> list[float | None]:
-        return [_finite(values[i]) for i in idx]
-
-    grad = history.grad_norm
-    n_layers = len(grad[0]) if grad else 0
-    return {
-        "epoch": [int(history.epoch[i]) for i in idx],
-        "J_train": col(history.J_train),
-        "J_test": col(history.J_test),
-        "metric_train": col(history.metric_train),
-        "metric_test": col(history.metric_test),
-        "metric_name": history.metric_name,
-        "grad_norm": [
-            [_finite(grad[i][l]) if i < len(grad) else None for i in idx] for l in range(n_layers)
-        ],
-    }
-
-
-def history_rows(history: Any, start: int) -> dict[str, Any]:
-    """The rows ``start`` … end of the history, for a view that has the rows before them.
-
-    Same columns as :func:`history_part` (unthinned); the view appends them to its own.
-    """
-    grad = history.grad_norm[start:]
-    n_layers = len(history.grad_norm[0]) if history.grad_norm else 0
-
-    def col(values: Sequence[float]) -> list[float | None]:
-        return [_finite(v) for v in values[start:]]
-
-    return {
-        "epoch": [int(e) for e in history.epoch[start:]],
-        "J_train": col(history.J_train),
-        "J_test": col(history.J_test),
-        "metric_train": col(history.metric_train),
-        "metric_test": col(history.metric_test),
-        "grad_norm": [[_finite(g[l]) for g in grad] for l in range(n_layers)],
-    }
-
-
-def points_part(dataset: Dataset, pid: str) -> dict[str, Any] | None:
-    """Training and test points of the plane (rounded to 4 decimals), or None."""
+def points_part(dataset: Dataset, pid: str, drawn: Sequence[int] = ()) -> PointsPart | None:
+    """Training and test points of the plane (rounded to 4 decimals), or None without a
+    plane; ``drawn``: the training rows drawn by hand."""
     if dataset.raw_train is None:
         return None
 
@@ -389,41 +368,86 @@ def points_part(dataset: Dataset, pid: str) -> dict[str, Any] | None:
         "id": pid,
         "train": split(dataset.raw_train, dataset.y_train),
         "test": split(dataset.raw_test, dataset.y_test),
+        "drawn": [int(i) for i in drawn],
     }
+
+
+def draw_part(dataset: Dataset) -> DrawPart | None:
+    """The drawing toolbar's facts (classification of the plane only), else None."""
+    from lab_ui.live import drawing  # not at the top: drawing imports this module
+
+    if not drawing.can_draw(dataset):
+        return None
+    return {
+        "classes": int(dataset.n_classes),
+        "names": [text.clip(n, 12) for n in dataset.class_names[:16]],
+        "m_train": int(dataset.m_train),
+        "drawn": drawing.drawn_count(dataset),
+        "max": drawing.MAX_DRAWN,
+        "radius_px": drawing.REMOVE_RADIUS_PX,
+    }
+
+
+#: Grids of the input plane kept per data set: the view's and the one before (a zoom);
+#: each is res² × s_1 floats (80 kB for 50² points and 2 inputs).
+GRIDS_KEPT = 2
+
+
+@dataclasses.dataclass(eq=False)
+class DataParts:
+    """What a frame needs of a data set that does not change while it lives: made once per
+    Dataset object (a drawn point makes a new one) by :func:`data_parts`."""
+
+    extent: tuple[float, float, float, float] | None  # plane_extent, None without a plane
+    input_names: list[str]  # the features as the course writes them
+    points: Encoded | None  # PointsPart as JSON, sent to a client once
+    draw: DrawPart | None
+    grids: dict = dataclasses.field(default_factory=dict)  # (extent, res) → inputs
+
+    def grid_inputs(self, dataset: Dataset, extent: Sequence[float], res: int) -> np.ndarray:
+        """The network's inputs at :func:`plane_grid` points (``dataset.inputs_from_plane``):
+        shape (res², s_1)."""
+        key = (tuple(float(v) for v in extent), int(res))
+        X = self.grids.get(key)
+        if X is None:
+            X = np.asarray(dataset.inputs_from_plane(plane_grid(extent, res)), dtype=np.float64)
+            while len(self.grids) >= GRIDS_KEPT:
+                self.grids.pop(next(iter(self.grids)))
+            self.grids[key] = X
+        return X
+
+
+_DATA: weakref.WeakKeyDictionary[Dataset, DataParts] = weakref.WeakKeyDictionary()
+
+
+def data_parts(dataset: Dataset, pid: str = "") -> DataParts:
+    """The data set's :class:`DataParts`, made on first use (``pid``: the points' id)."""
+    parts = _DATA.get(dataset)
+    if parts is None:
+        from lab_ui.live import drawing  # not at the top: drawing imports this module
+
+        planar = dataset.raw_train is not None
+        drawn = np.flatnonzero(drawing.drawn_mask(dataset)).tolist() if planar else []
+        points = points_part(dataset, pid, drawn)
+        parts = DataParts(
+            extent=plane_extent(dataset) if planar else None,
+            input_names=[pretty_feature(n) for n in dataset.feature_names],
+            points=None if points is None else Encoded.of(points),
+            draw=draw_part(dataset),
+        )
+        _DATA[dataset] = parts
+    return parts
 
 
 # ---------------------------------------------------------------------------------------------
 # The chain rule of one weight
 # ---------------------------------------------------------------------------------------------
 
-_TEX_WORDS = (
-    (r"\hat m", "m̂"),
-    (r"\hat v", "v̂"),
-    (r"\lambda", "λ"),
-    (r"\Theta", "Θ"),
-    (r"\alpha", "α"),
-    (r"\beta", "β"),
-    (r"\mu", "μ"),
-    (r"\epsilon", "ε"),
-    (r"\operatorname", ""),
-    (r"\mathrm", ""),
-    (r"\quad", "  "),
-    (r"\,", " "),
-)
-
 
 def tex_plain(tex: str) -> str:
-    r"""A registry entry's small LaTeX formula as plain text for the live view:
-    ``\frac{\lambda}{m}\Theta^{(2)}_{1,0}`` → "(λ/m)Θ⁽²⁾₁,₀", ``\sqrt{\hat v}`` → "√v̂"."""
-    out = str(tex)
-    for k, v in _TEX_WORDS:
-        out = out.replace(k, v)
-    out = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1/\2)", out)
-    out = re.sub(r"\\sqrt\{([^{}]*)\}", r"√\1", out)
-    out = re.sub(r"\^\{([^{}]*)\}", lambda m: text.superscript(m.group(1)), out)
-    out = re.sub(r"_\{([^{}]*)\}", lambda m: text.subscript(m.group(1)), out)
-    out = out.replace("{", "").replace("}", "").replace("\\", "").replace("-", "−")
-    return out.strip()
+    r"""A registry entry's small LaTeX formula as plain text for the live view
+    (:func:`lab_ui.shared.text.tex_plain`, which Step through uses too)."""
+    return text.tex_plain(tex)
 
 
 #: Per-example terms the chain-rule panel lists (the largest |δ a| first).
@@ -479,7 +503,8 @@ def chain_part(trainer: Any, weight: Sequence[int]) -> dict[str, Any]:
         regularized), ``reg_formula``, ``theta``, ``D`` (bp_core's D^(l)_jk), ``top`` (the
         ``CHAIN_TOP`` largest terms: row, example i, δ, a, product), ``optimizer``,
         ``opt_label``, ``opt_formula``, ``alpha``, ``after`` (Θ after one step with this
-        D), ``change`` (after − theta), ``gd_change`` (−α D).
+        D), ``change`` (after − theta), ``gd_change`` (−α D; None when the rule's change is
+        that step itself, as for plain gradient descent).
     """
     l, j, k = (int(v) for v in weight)
     cfg = trainer.cfg
@@ -496,7 +521,7 @@ def chain_part(trainer: Any, weight: Sequence[int]) -> dict[str, Any]:
     lam = float(cfg.lambda_)
     reg_term = None
     if col > 0:  # (λ/m) Θ^(l)_jk, or (λ/m) sign(Θ^(l)_jk) for L1; never for the bias
-        reg_term = lam / m * (np.sign(theta) if cfg.regularization == "l1" else theta)
+        reg_term = lam / m * float(reg.slope(np.float64(theta)))
     top = []
     for r in np.argsort(-np.abs(terms), kind="stable")[:CHAIN_TOP]:
         r = int(r)
@@ -511,15 +536,8 @@ def chain_part(trainer: Any, weight: Sequence[int]) -> dict[str, Any]:
         )
     s = trainer.settings
     opt = OPTIMIZERS[s.optimizer]
-    hp = {
-        "alpha": s.alpha,
-        "momentum": s.momentum,
-        "beta1": s.beta1,
-        "beta2": s.beta2,
-        "adam_eps": s.adam_eps,
-    }
     with np.errstate(over="ignore", invalid="ignore"):
-        new_vec, _ = opt.update(trainer.theta_vec, unroll(trace.D), trainer.optimizer_state, hp)
+        new_vec, _ = opt.update(trainer.theta_vec, unroll(trace.D), trainer.optimizer_state, s)
     after = float(reshape_params(cfg, new_vec)[index][row, col])
     D = float(trace.D[index][row, col])
     d_term = reg.D_term.replace("{(l)}", f"{{({l})}}").replace("_{jk}", f"_{{{j},{k}}}")
@@ -543,7 +561,10 @@ def chain_part(trainer: Any, weight: Sequence[int]) -> dict[str, Any]:
         "alpha": float(s.alpha),
         "after": _num(after),
         "change": _num(after - theta),
-        "gd_change": _num(-s.alpha * D),
+        # −α D only where the rule's own change differs from it (momentum, Adam, …)
+        "gd_change": None
+        if math.isclose(after - theta, -s.alpha * D, rel_tol=1e-9, abs_tol=1e-300)
+        else _num(-s.alpha * D),
     }
 
 
@@ -564,95 +585,85 @@ def _sub(n: int) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def build_frame(
-    cfg: NetConfig,
-    Theta: Sequence[np.ndarray],
-    dataset: Dataset,
-    history: Any,
-    *,
-    epoch: int,
-    step: int,
-    uirev: str,
-    mode: str = "forward",
-    example: int = -1,
-    show_test: bool = True,
-    discretize: bool = False,
-    log_cost: bool = False,
-    res: int = 50,
-    map_stride: int | None = None,
-    rev: int = 0,
-    status: str = "",
-    playing: bool = False,
-    extent: Sequence[float] | None = None,
-    parts: Sequence[str] = ("history", "points"),
-) -> dict[str, Any]:
-    """Everything the live view draws at one moment, as a JSON-able dict.
+def build_frame(run: Run, view: View | None = None, status: Status | None = None) -> Frame:
+    """Everything the live view draws at one moment, built once for any number of clients.
 
     Parameters
     ----------
-    cfg, Theta : the network now (``Theta[l]`` of shape (s_{l+1}, s_l + 1)).
-    dataset : bp_core.datasets.Dataset
-    history : bp_core.training.History
-    epoch, step : int
-        Completed epochs and gradient steps (shown, and read by tests).
-    uirev : str
-        Changes only when the data or network is rebuilt: the view then resets its zoom.
-    mode, example : see :func:`net_part`.
-    res : int
-        Boundary grid resolution (res × res points).
-    extent : (x1_min, x1_max, x2_min, x2_max) or None
-        The part of the input plane to draw (the live view's zoom); None for all of it.
-    parts : which of the parts that rarely change to build: "history", "points" (a view
-        that already has them gets None).
-    map_stride : int or None
-        Per-neuron maps keep every ``map_stride``-th grid point; None picks 2 for small
-        networks and 4 for big ones.
+    run : lab_ui.live.frame.Run
+        A Lab: ``dataset``, ``trainer`` (its cfg, Θ, history, epoch and step) and ``uirev``.
+    view : lab_ui.live.frame.View
+        What the view shows: its settings, zoom, the chain-rule panel's weight, resolution.
+    status : lab_ui.live.frame.Status
+        What the stream says (its frame number, status line, notice, events).
+
+    Returns
+    -------
+    lab_ui.live.frame.Frame
+        ``frame.for_client(client)`` is one client's wire message.  When ``view.chain`` names a
+        weight the network does not have, ``frame.chain`` is None and the notice says why.
     """
-    Y = encode_targets(cfg, dataset.y_train, dataset.task)  # (m, s_L)
-    frame: dict[str, Any] = {
-        "schema": SCHEMA,
-        "rev": int(rev),
-        "uirev": uirev,
-        "epoch": int(epoch),
-        "step": int(step),
-        "task": dataset.task,
-        "n_classes": int(dataset.n_classes),
-        "status": status,
-        "playing": bool(playing),
-        "view": {
-            "show_test": bool(show_test),
-            # colouring by class only means something for classification
-            "discretize": bool(discretize) and dataset.task == "classification",
-            "log_cost": bool(log_cost),
-        },
-        "history": history_part(history) if "history" in parts else None,
-        "net": net_part(
-            cfg,
-            Theta,
-            dataset.X_train,
-            Y,
-            mode=mode,
-            example=example,
-            input_names=[pretty_feature(n) for n in dataset.feature_names],
-            output_names=output_names(dataset, cfg.layer_sizes[-1]),
-        ),
-        "boundary": None,
-        "maps": None,
-        "points": None,
-    }
-    if dataset.raw_train is not None:
-        extent = plane_extent(dataset) if extent is None else tuple(extent)
-        trace = grids.grid_forward(cfg, Theta, dataset.inputs_from_plane, extent, res)
-        frame["boundary"] = boundary_part(cfg, dataset, trace.a[-1], extent, res)
-        if map_stride is None:
-            map_stride = 2 if sum(cfg.layer_sizes[1:]) <= 64 else 4
-        frame["maps"] = maps_part(cfg, trace.a, res, map_stride)
-        frame["points"] = points_part(dataset, uirev) if "points" in parts else None
-        if 0 <= example < dataset.m_train:  # the example the diagram shows, on the plane
-            frame["marked"] = [float(v) for v in dataset.raw_train[example, :2]]
+    view = View() if view is None else view
+    status = Status() if status is None else status
+    v, tr, ds = view.settings, run.trainer, run.dataset
+    cfg = tr.cfg
+    data = data_parts(ds, run.uirev)
+    m = int(ds.m_train)
+    example = v.example - 1 if 0 < v.example <= m else -1
+    net = net_part(
+        cfg,
+        tr.Theta,
+        tr.X_train,  # the trainer's copy of the data's X_train, and its encoded targets Y
+        tr.Y_train,
+        mode=v.mode,
+        example=example,
+        input_names=data.input_names,
+        output_names=output_names(ds, cfg.layer_sizes[-1]),
+    )
+    boundary = maps = marked = no_plane = None
+    if data.extent is not None:
+        extent = data.extent if view.extent is None else tuple(view.extent)
+        res = view.res or (50 if sum(cfg.layer_sizes[1:-1]) <= 64 else 30)
+        # one forward pass over the grid gives both the boundary and every unit's map
+        trace = forward(cfg, tr.Theta, data.grid_inputs(ds, extent, res))
+        boundary = boundary_part(cfg, ds, trace.a[-1], extent, res)
+        stride = view.map_stride or (2 if sum(cfg.layer_sizes[1:]) <= 64 else 4)
+        maps = maps_part(cfg, trace.a, res, stride)
+        if 0 <= example < m:  # the example the diagram shows, on the plane
+            marked = [float(x) for x in ds.raw_train[example, :2]]
     else:
-        frame["no_plane"] = (
-            f"The {text.clip(dataset.name)} data have {dataset.n_features} inputs, not 2: "
+        no_plane = (
+            f"The {text.clip(ds.name)} data have {ds.n_features} inputs, not 2: "
             "there is no input plane to draw, so the boundary and per-neuron maps are hidden."
         )
-    return frame
+    chain = None
+    if view.chain is not None:
+        try:
+            chain = chain_part(tr, view.chain)
+        except ValueError as err:  # bp_core's reason, in the course's numbering
+            status = dataclasses.replace(status, notice=text.shorten(err))
+    return Frame(
+        uirev=run.uirev,
+        epoch=int(tr.epoch),
+        step=int(tr.steps),
+        task=ds.task,
+        n_classes=int(ds.n_classes),
+        status=status,
+        view={
+            "show_test": bool(v.show_test),
+            # colouring by class only means something for classification
+            "discretize": bool(v.discretize) and ds.task == "classification",
+            "log_cost": bool(v.log_cost),
+            "predict_sign": bool(v.predict_sign),
+            "highlight": view.highlight,
+        },
+        net=net,
+        boundary=boundary,
+        maps=maps,
+        chain=chain,
+        draw=data.draw,
+        points=data.points,
+        history=tr.history,
+        marked=marked,
+        no_plane=no_plane,
+    )

@@ -1,12 +1,22 @@
 """Keyboard shortcuts on the pages without a live view: one small listener component.
 
-The Playground's live view answers its keys itself (``backprop_lab/live_view``: Space,
-→ or "." or PageDown, Shift+→, R, "?").  The other pages mount :func:`keys_ui`: a
+The Playground's live view answers its keys itself (``backprop_lab/live_view``), from
+:data:`PLAYGROUND_KEYS` sent in its data (:func:`bindings_data`).  The other pages mount
+:func:`keys_ui`: a
 components-v2 element in the main document (``backprop_lab/keys``, registered in
 ``pyproject.toml``) with one ``keydown`` listener, removed when the element is unmounted.
 A key it knows is sent to Python as the trigger value ``key``; the ``on_key_change``
 callback runs the same function as the page's button for it, before the page re-runs.
 "?" shows the list of the page's keys (drawn by the component, visible on the page).
+
+A key is answered at once: re-running the page takes 0.3–2.5 s, so the component also
+draws the page's *position* (``position``: the walk-through's step and its equation,
+:func:`steps_position`; the epoch and gradient steps trained, :func:`train_position`) and
+moves it itself with the same rules (``backprop_lab/keys/position.js``) in the animation
+frame of the key; the page follows.  One trigger is in flight at a time, carrying every
+key pressed since the last (``q``); the data says which the server has applied
+(``seen``, kept in the session under :data:`SEEN_KEY`), so no key is lost when Streamlit
+keeps only the newest of two triggers.
 
 What each page's keys do is declared once here (:data:`STEP_KEYS`, :data:`TRAIN_KEYS`,
 :data:`PLAYGROUND_KEYS`), and the list "?" shows is built from the same entries.  A
@@ -23,6 +33,7 @@ from typing import Any
 
 import streamlit as st
 
+from lab_ui.live.channel.work import StepWork
 from lab_ui.live.live_view import component_value, live_session_ui
 from lab_ui.shared import lab as lab_mod
 
@@ -44,12 +55,20 @@ class Binding:
     what: str
 
 
-#: The Playground's keys (answered by the live view itself; here for the list and the docs).
+#: The Playground's keys: sent to the live view (:func:`bindings_data`), which builds its "?"
+#: list and its key dispatch from them.
 PLAYGROUND_KEYS: tuple[Binding, ...] = (
     Binding((" ",), "play", "Space", "Play / Pause"),
     Binding(("ArrowRight", ".", "PageDown"), "batch", "→  .  PageDown", "one mini-batch"),
     Binding(("Shift+ArrowRight",), "epoch", "Shift+→", "one epoch"),
     Binding(("r",), "reset", "R", "Reset (epoch 0, the same initial Θ)"),
+    Binding(
+        ("s",),
+        "slowmo",
+        "S",
+        "slow motion: one step phase by phase (then Space pause, → ← a phase, Esc end)",
+    ),
+    Binding(("l",), "landscape", "L", "show or hide the loss landscape of two weights"),
     Binding(("?",), "keys", "?", "show or hide this list"),
 )
 
@@ -88,6 +107,15 @@ def legend_text(bindings: Sequence[Binding]) -> str:
     return " · ".join(f"{b.shown}: {b.what}" for b in bindings)
 
 
+def bindings_data(bindings: Sequence[Binding]) -> list[dict[str, Any]]:
+    """The bindings whole, for the live view's data: ``[{"keys", "action", "shown", "what"}]``
+    ("?" included: the view shows its list for it)."""
+    return [
+        {"keys": list(b.keys), "action": b.action, "shown": b.shown, "what": b.what}
+        for b in bindings
+    ]
+
+
 def _mounter() -> Any:
     return st.components.v2.component(
         COMPONENT,
@@ -98,12 +126,67 @@ def _mounter() -> Any:
     )
 
 
+#: Session key: the last trigger the server applied, ``{"id": …, "n": …}`` (sent back).
+SEEN_KEY = "_keys_seen"
+#: At most this many keys in one trigger (the rest of a longer burst is dropped).
+MAX_QUEUED = 64
+
+
 def pressed(key: str = KEY) -> str | None:
     """The action of the key just pressed (inside the ``on_key_change`` callback), or None."""
     value = component_value("key", key)
     if isinstance(value, dict) and isinstance(value.get("a"), str):
         return value["a"]
     return None
+
+
+def pressed_all(key: str = KEY) -> list[str]:
+    """Every action of the trigger just received, in order (``q``; a trigger without one,
+    as an older page sends, is its one action ``a``)."""
+    value = component_value("key", key)
+    if not isinstance(value, dict):
+        return []
+    queued = value.get("q")
+    if isinstance(queued, list) and queued and all(isinstance(a, str) for a in queued):
+        return [str(a)[:32] for a in queued[:MAX_QUEUED]]
+    one = pressed(key)
+    return [one] if one else []
+
+
+def _remember_seen(key: str) -> None:
+    """Keep which trigger was applied, for the component (``seen`` in its data)."""
+    value = component_value("key", key)
+    if not isinstance(value, dict):
+        return
+    n, mount = value.get("n"), value.get("id")
+    if isinstance(n, int) and not isinstance(n, bool) and isinstance(mount, str):
+        ss[SEEN_KEY] = {"id": mount[:40], "n": n}
+
+
+def steps_position(k: int, heads: Sequence[str]) -> dict[str, Any]:
+    """Step through's position for the component: step ``k`` (1 … n) and each step's
+    text, ``heads[k - 1]``."""
+    return {"kind": "steps", "k": int(k), "n": len(heads), "heads": [str(h) for h in heads]}
+
+
+#: How the component writes the training's position ({epoch} and {steps} are filled in).
+TRAIN_TEXT = "Trained: epoch {epoch} · gradient steps: {steps}"
+
+
+def train_position(lab: lab_mod.Lab) -> dict[str, Any]:
+    """Gradients' and Derivation's position for the component: the trainer's epoch, its
+    mini-batch within the epoch (of ``spe``), its gradient steps, whether it diverged."""
+    tr = lab.trainer
+    spe = max(1, int(tr.steps_per_epoch))
+    return {
+        "kind": "train",
+        "epoch": int(tr.epoch),
+        "batch": int(tr.steps) % spe,
+        "spe": spe,
+        "steps": int(tr.steps),
+        "diverged": bool(tr.diverged),
+        "text": TRAIN_TEXT,
+    }
 
 
 def keys_ui(
@@ -113,16 +196,27 @@ def keys_ui(
     title: str = "Keys on this page",
     where: Any = None,
     key: str = KEY,
+    position: dict[str, Any] | None = None,
 ) -> None:
     """Mount the key listener: each binding's action runs ``actions[action]`` (an action
-    without an entry does nothing), as a Streamlit callback before the page re-runs."""
+    without an entry does nothing), as a Streamlit callback before the page re-runs.
+    ``position`` (:func:`steps_position`, :func:`train_position`): what the keys move, drawn
+    by the component and moved at once."""
 
     def on_key() -> None:
-        fn = actions.get(pressed(key) or "")
-        if fn is not None:
-            fn()
+        for action in pressed_all(key):
+            fn = actions.get(action)
+            if fn is not None:
+                fn()
+        _remember_seen(key)
 
-    data = {"map": key_map(bindings), "legend": legend(bindings), "title": title}
+    data = {
+        "map": key_map(bindings),
+        "legend": legend(bindings),
+        "title": title,
+        "where": position,
+        "seen": ss.get(SEEN_KEY),
+    }
     where = st if where is None else where
     with where.container():
         _mounter()(
@@ -147,12 +241,29 @@ def train(n: str) -> None:
         lab = ss.get("lab")
         if lab is None or lab.trainer.diverged:
             return
-        if n == "batch":
-            lab.trainer.step()
-        else:
-            lab.trainer.run_epoch()
         live.playing = False
         ss["playing"] = False
+        work = StepWork(lab.trainer)
+        work.add(n)
+    _train_through_scheduler(live, work)
+
+
+#: The longest a page waits for its Step (then it stops the rest, where it is).
+STEP_WAIT_S = 120.0
+
+
+def _train_through_scheduler(live: Any, work: Any) -> None:
+    """Have the live channel's scheduler train ``work`` a slice at a time beside the other
+    sessions (an epoch of the largest network is ~1,000 Adam steps, half a second: done
+    here at once, it held the interpreter lock and every other session's frames), and wait
+    for it (:mod:`lab_ui.live.channel.work`)."""
+    live.run_work(work)
+    try:
+        live.wait_for_work(STEP_WAIT_S)
+    finally:
+        if live.work is work:  # too long, or this run was stopped: stop it where it is
+            with live.lock:
+                live.end_work("the page waited too long")
 
 
 def reset() -> None:
@@ -200,11 +311,18 @@ def training_keys_ui(lab: lab_mod.Lab) -> None:
         width="stretch",
         help="Back to epoch 0 with the same initial Θ (R).",
     )
-    keys_ui(TRAIN_KEYS, TRAIN_ACTIONS, title="Keys on this page", where=c[3])
+    keys_ui(
+        TRAIN_KEYS,
+        TRAIN_ACTIONS,
+        title="Keys on this page",
+        where=c[3],
+        position=train_position(lab),
+    )
 
 
 __all__ = [
     "Binding",
+    "bindings_data",
     "COMPONENT",
     "KEY",
     "PLAYGROUND_KEYS",
@@ -216,7 +334,10 @@ __all__ = [
     "legend",
     "legend_text",
     "pressed",
+    "pressed_all",
     "reset",
+    "steps_position",
+    "train_position",
     "train",
     "training_keys_ui",
 ]

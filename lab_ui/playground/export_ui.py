@@ -62,6 +62,41 @@ def matrix_ui(lab: lab_mod.Lab) -> tuple[str, int]:
     )
 
 
+def pytorch_ui(lab: lab_mod.Lab) -> None:
+    """The same run in PyTorch: a standalone script and the same code as a notebook."""
+    st.markdown("**The same run in PyTorch**")
+    problem = runs.pytorch_problem(lab)
+    if problem is not None:
+        st.caption(text.plain(problem))
+        return
+    st.caption(
+        "torch.nn.Linear layers whose weights are set from Θ (bias from column 0), the same "
+        "g, output, loss with its regularization, update rule from torch.optim, constants and "
+        "mini-batch order, in float64. It trains the same number of steps and prints the "
+        "largest |Θ_torch − Θ_bp_core| (expect ≤ 1e-9). Needs numpy and torch."
+    )
+    left, right = st.columns(2)
+    stem = runs.file_stem(lab)
+    left.download_button(
+        "PyTorch script (.py)",
+        data=lambda: runs.pytorch_script(lab, ss).encode("utf-8"),
+        file_name=f"{stem}_torch.py",
+        mime=runs.MIME["py"],
+        key="b_dl_torch_py",
+        on_click="ignore",
+        width="stretch",
+    )
+    right.download_button(
+        "Jupyter notebook (.ipynb)",
+        data=lambda: runs.pytorch_notebook(lab, ss),
+        file_name=f"{stem}_torch.ipynb",
+        mime=runs.MIME["ipynb"],
+        key="b_dl_torch_ipynb",
+        on_click="ignore",
+        width="stretch",
+    )
+
+
 def export_ui(lab: lab_mod.Lab) -> None:
     """Download the run (JSON, .npz), its history and a matrix (CSV), the figures (HTML),
     the boundary and neuron maps (PNG) and a Python script; import a run file."""
@@ -109,6 +144,7 @@ def export_ui(lab: lab_mod.Lab) -> None:
                 on_click="ignore",
             )
             st.code(code, language="python")
+            pytorch_ui(lab)
         with upload:
             st.file_uploader(
                 "Import a run (.json or .npz)",

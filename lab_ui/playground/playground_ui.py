@@ -15,6 +15,7 @@ import streamlit as st
 from bp_core import ACTIVATIONS
 from bp_core import datasets as bp_datasets
 from bp_core.config import DEFAULT_ACTIVATION, REGULARIZATIONS
+from bp_core.optimizers import OPTIMIZERS
 from lab_ui.playground.presets_ui import presets_ui
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import presenter_ui, schema, text
@@ -32,13 +33,18 @@ DEEP_PRESET = ((32,) * 8, "sigmoid")
 
 
 def _dataset_changed() -> None:
-    """A data set of another kind gets the course's output unit and loss for its task."""
+    """A data set of another kind gets the course's output unit and loss for its task, and
+    every data set the settings its registry entry names (``DatasetInfo.defaults``)."""
     task = lab_mod.task_of(ss, ss["dataset"])
     lab = ss.get("lab")
     if lab is None or lab.dataset.task != task:
-        message = lab_mod.apply_head(ss, task)
+        message = lab_mod.apply_head(ss, task, lab_mod.head_of(ss, ss["dataset"]))
         if message:
             schema.note(ss, message)
+    old = lab.dataset.name if lab is not None else ""
+    message = lab_mod.apply_dataset_defaults(ss, old, ss["dataset"])
+    if message:
+        schema.note(ss, message)
 
 
 def _new_seed() -> None:
@@ -88,16 +94,16 @@ def data_ui(lab: lab_mod.Lab) -> None:
         )
     elif info is not None:
         st.caption(text.escape_markdown(info.description))
-    generated = name in bp_datasets.GENERATORS
-    planar = generated or (name == CSV_DATASET and csv is not None and csv.planar)
+    # what each control does for this data set is a fact of its registry entry
+    planar = info.planar if info is not None else csv is not None and csv.planar
     setting_ui(
         "noise",
-        disabled=not generated,
+        disabled=info is None or not info.noise,
         help=f"For this data set: {info.noise}." if info and info.noise else None,
     )
     setting_ui("train_pct")
-    setting_ui("n_points", disabled=not generated)
-    if name == "blobs":
+    setting_ui("n_points", disabled=info is None or not info.sized)
+    if info is not None and info.classes_setting:
         setting_ui("n_classes")
     setting_ui("features", on_change=_features_changed, disabled=not planar)
     setting_ui("standardize")
@@ -238,7 +244,7 @@ def network_ui(lab: lab_mod.Lab) -> None:
 
 def _optimizer_changed() -> None:
     """An optimizer that takes small steps by design (Adam) gets a small α, with a note."""
-    cap = schema.OPTIMIZER_MAX_ALPHA.get(ss["optimizer"])
+    cap = OPTIMIZERS[ss["optimizer"]].max_alpha  # a fact of the optimizer's entry
     if cap is not None and ss["alpha"] > cap:
         before = ss["alpha"]
         schema.set_setting(ss, "alpha", cap)
@@ -260,6 +266,7 @@ def training_ui() -> None:
     )
     setting_ui("batch")
     setting_ui("optimizer", after=_optimizer_changed)
+    setting_ui("stop")  # Play pauses by itself there (0: never)
 
 
 def sidebar_ui(lab: lab_mod.Lab) -> None:

@@ -82,7 +82,11 @@ def story_ui(name: str) -> None:
         st.markdown(f"**Preset: {_md(preset.title)}**")
         st.markdown(f"**Watch.** {_md(preset.watch)}")
         st.markdown(f"**Try next.** {_md(preset.try_next)}")
-        st.caption(f"Checked by a test after {preset.epochs} epochs: {_md(preset.claim.statement)}")
+        at = " and ".join(f"{s.epoch:,}" for s in preset.all_stops)
+        st.caption(
+            f"Checked by a test, epoch by epoch: {_md(preset.claim.statement)} "
+            f"Play pauses by itself at epoch {at}."
+        )
 
 
 __all__ = ["apply_preset", "presets_ui", "story_ui"]

@@ -34,12 +34,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bp_core import backprop, encode_targets, grids
+from bp_core import backprop, build_run, encode_targets, grids
 from bp_core import datasets as bp_datasets
 from bp_core import io as bio
 from bp_core.io import png
-from bp_core.io.snippet import DataSpec, python_snippet
+from bp_core.io.snippet import python_snippet
+from bp_core.io.torch_script import torch_export_problem, torch_script
+from bp_core.metrics import metric_named
 from lab_ui.live import frames
+from lab_ui.playground.notebook import script_to_notebook
 from lab_ui.shared import figures, schema, text
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared.schema import CSV_DATASET
@@ -58,6 +61,7 @@ MIME = {
     "html": "text/html",
     "png": "image/png",
     "py": "text/x-python",
+    "ipynb": "application/x-ipynb+json",
 }
 
 
@@ -199,18 +203,18 @@ def settings_from_run(run: bio.Run, state: Mapping[str, Any]) -> tuple[dict[str,
             raise ValueError(
                 f"The Playground cannot show this run's network or training settings: {err}"
             ) from None
-    builtin = ds.name in bp_datasets.DATASET_NAMES
-    values["dataset"] = ds.name if builtin else CSV_DATASET
+    info = bp_datasets.DATASET_INFO.get(ds.name)  # None: the data of a CSV file
+    values["dataset"] = ds.name if info is not None else CSV_DATASET
     m = ds.m_train + ds.m_test
     soft: dict[str, Any] = {
         "train_pct": round(100 * ds.m_train / m) if m else state["train_pct"],
         "standardize": ds.standardizer is not None,
     }
-    if ds.name in bp_datasets.GENERATORS:
+    if info is not None and info.sized:
         soft["n_points"] = m
     if ds.plane_features:
         soft["features"] = tuple(ds.plane_features)
-    if ds.name == "blobs":
+    if info is not None and info.classes_setting:
         soft["n_classes"] = ds.n_classes
     for name, v in soft.items():
         try:
@@ -307,7 +311,7 @@ def history_table(history: Any) -> pd.DataFrame:
     """One row per recorded epoch: epoch, step, J train/test, the metric train/test, then
     ‖D^(l)‖ (l = 1 … L − 1), mean |δ^(l)| (l = 2 … L) and the saturation of hidden layer l
     (l = 2 … L − 1); empty cells where a value was not recorded."""
-    metric = "R2" if history.metric_name == "R²" else history.metric_name
+    metric = metric_named(history.metric_name).file_name
     cols: dict[str, Any] = {
         "epoch": history.epoch,
         "step": history.step,
@@ -397,7 +401,7 @@ def table_csv(frame: pd.DataFrame) -> bytes:
 EXPORT_RES, MAPS_RES = 100, 40
 
 
-def _grid(run: bio.Run, res: int):
+def export_grid(run: bio.Run, res: int):
     """(boundary_part, forward trace on the grid), or None when the data are no plane."""
     ds = run.dataset
     if ds.raw_train is None:
@@ -410,7 +414,7 @@ def _grid(run: bio.Run, res: int):
 def boundary_png(run: bio.Run, state: Mapping[str, Any]) -> bytes:
     """The decision boundary with the data points as a PNG (400 × 400 pixels, the live
     view's colours; test points when the view shows them).  ValueError without a plane."""
-    grid = _grid(run, EXPORT_RES)
+    grid = export_grid(run, EXPORT_RES)
     if grid is None:
         raise ValueError("These data are not points of a plane: there is no boundary to draw.")
     part, trace = grid
@@ -426,7 +430,7 @@ def boundary_png(run: bio.Run, state: Mapping[str, Any]) -> bytes:
 
 def maps_png(run: bio.Run) -> bytes:
     """Every unit's a^(l)_j over the plane (l = 2 … L, one row of tiles a layer) as a PNG."""
-    grid = _grid(run, MAPS_RES)
+    grid = export_grid(run, MAPS_RES)
     if grid is None:
         raise ValueError("These data are not points of a plane: there are no maps to draw.")
     _, trace = grid
@@ -441,7 +445,7 @@ def current_figures(run: bio.Run, state: Mapping[str, Any]) -> list:
     data only), the network with its weights, and the cost / metric curves."""
     ds, cfg = run.dataset, run.cfg
     out = []
-    grid = _grid(run, EXPORT_RES)
+    grid = export_grid(run, EXPORT_RES)
     if grid is not None:
         part, trace = grid
         out.append(
@@ -479,30 +483,6 @@ def figures_html(run: bio.Run, state: Mapping[str, Any]) -> bytes:
 # ---------------------------------------------------------------------------------------------
 
 
-def data_spec(state: Mapping[str, Any], lab: Lab) -> DataSpec:
-    """How the Lab's data were made, from the settings (as ``lab.make_dataset_from`` does)."""
-    name = state["dataset"]
-    common = {
-        "seed": int(state["seed"]),
-        "train_fraction": state["train_pct"] / 100,
-        "standardize": bool(state["standardize"]),
-    }
-    if name == CSV_DATASET:
-        csv = state.get("_csv")
-        feats = None
-        if csv is not None and csv.planar and csv.data_sig != lab_mod.data_sig(state):
-            feats = tuple(state["features"])
-        return DataSpec(name=lab.dataset.name, features=feats, csv=True, **common)
-    return DataSpec(
-        name=name,
-        n=int(state["n_points"]),
-        noise=float(state["noise"]),
-        features=tuple(state["features"]),
-        n_classes=int(state["n_classes"]) if name == "blobs" else None,
-        **common,
-    )
-
-
 #: A CSV file name the script spells out: at most 40 letters, digits, spaces, ``_ - . ( )``.
 PLAIN_FILE_NAME = re.compile(r"[\w .()-]{1,40}")
 
@@ -510,35 +490,78 @@ PLAIN_FILE_NAME = re.compile(r"[\w .()-]{1,40}")
 def snippet(lab: Lab, state: Mapping[str, Any]) -> str:
     """The Python script that trains this Lab's network from its settings with bp_core.
 
-    Its Θ equals the Lab's when the Lab was trained by its settings only; otherwise (a run
-    imported or edited by hand) its first comments say why it may differ.
+    The settings are the ones the Lab was built with (``Lab.settings``: a change the Lab
+    refused is not in them).  Its Θ equals the Lab's when the Lab was trained by its settings
+    only; otherwise (a run imported or edited by hand) its first comments say why it may
+    differ.
     """
-    seed = int(state["seed"])
+    settings = lab.settings if lab.settings is not None else lab_mod.run_settings(state)
     notes = []
     if lab.edits:
         notes = [
             "Note: this run was also changed by hand, which the script cannot repeat, so its",
             "Θ may differ from the Lab's. Changes: " + "; ".join(str(e) for e in lab.edits[-5:]),
         ]
-    spec = data_spec(state, lab)
-    if spec.csv and not PLAIN_FILE_NAME.fullmatch(spec.name):
-        # a name is the student's data: written into the script only when short and plain
-        notes.append(
-            "Save your CSV file as data.csv beside this script: its own name is too long "
-            "or unusual to write here."
-        )
-        spec = dataclasses.replace(spec, name="data.csv")
+    csv_file, csv_features = None, None
+    if settings.dataset == CSV_DATASET:  # the data of the uploaded file, read by its name
+        csv = state.get("_csv")
+        csv_file = lab.dataset.name
+        if csv is not None and csv.planar and csv.data_sig != lab_mod.data_sig(state):
+            csv_features = tuple(state["features"])  # read again with the feature map
+        if not PLAIN_FILE_NAME.fullmatch(csv_file):
+            # a name is the student's data: written into the script only when short and plain
+            notes.append(
+                "Save your CSV file as data.csv beside this script: its own name is too long "
+                "or unusual to write here."
+            )
+            csv_file = "data.csv"
     return python_snippet(
-        lab.cfg,
-        lab.trainer.settings,
-        spec,
-        init=state["init"],
-        init_seed=(seed, 1, 0),
-        train_seed=(seed, 2),
+        settings,
         epochs=int(lab.trainer.epoch),
         steps=int(lab.trainer.steps),
+        csv_file=csv_file,
+        csv_features=csv_features,
         notes=notes,
     )
+
+
+def pytorch_problem(lab: Lab) -> str | None:
+    """Why this run cannot be exported to PyTorch (a sentence), or None."""
+    return torch_export_problem(lab.cfg, lab.trainer.settings)
+
+
+def pytorch_script(lab: Lab, state: Mapping[str, Any]) -> str:
+    """A standalone PyTorch script (``bp_core.io.torch_script``) that trains this Lab's
+    network from its first Θ with the same data, rule, constants and mini-batch order, and
+    prints how far its Θ ends from the Lab's.  The first Θ and the batch order are the ones
+    ``build_run`` draws from the Lab's settings; a run changed by hand (or imported) says so
+    in its first comments.  Raises ValueError when a part has no PyTorch form."""
+    settings = lab.settings if lab.settings is not None else lab_mod.run_settings(state)
+    tr = lab.trainer
+    start = build_run(settings, lab.dataset)  # Θ before the first step, from the seed
+    notes = []
+    if lab.edits:
+        notes = [
+            "Note: this run was also changed by hand, which the script cannot repeat, so its",
+            "Θ may end far from Backprop Lab's. Changes: "
+            + "; ".join(text.clip(str(e), 80) for e in lab.edits[-5:]),
+        ]
+    return torch_script(
+        lab.cfg,
+        tr.settings,
+        start.trainer.Theta,
+        tr.X_train,
+        tr.Y_train,
+        (int(settings.seed), 2),
+        int(tr.steps),
+        tr.Theta,
+        notes,
+    )
+
+
+def pytorch_notebook(lab: Lab, state: Mapping[str, Any]) -> bytes:
+    """:func:`pytorch_script` as a Jupyter notebook (``nbformat``), UTF-8 JSON."""
+    return script_to_notebook(pytorch_script(lab, state)).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -616,8 +639,11 @@ __all__ = [
     "boundary_png",
     "csv_bytes_of",
     "current_figures",
-    "data_spec",
     "downloads",
+    "pytorch_notebook",
+    "pytorch_script",
+    "pytorch_problem",
+    "export_grid",
     "figures_html",
     "file_stem",
     "history_table",

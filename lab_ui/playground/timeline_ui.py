@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -41,6 +42,8 @@ MAX_REPLAY_S = 60.0
 PROGRESS_AFTER_S = 1.0
 #: The replay's time estimate is made after this long (or 3 epochs, whichever comes later).
 ESTIMATE_AFTER_S = 0.15
+#: How often a page waiting for its link's replay looks at its progress.
+REPLAY_POLL_S = 0.1
 
 # ---------------------------------------------------------------------------------------------
 # Replaying a link
@@ -68,52 +71,199 @@ def replay_target(trainer: Any, epoch: int, step: int) -> tuple[int, str]:
     return step, ""
 
 
+class Replay:
+    """A link's replay: train ``trainer`` to ``target`` gradient steps, whole epochs by
+    ``Trainer.fast_forward_steps`` (which computes only the history rows the history keeps,
+    and gives the Θ, state and rows of training without stopping, bit for bit), then the
+    steps of an epoch not finished.  Done a slice at a time (:meth:`run_for`): on a page, by
+    the live channel's scheduler beside every other session's frames (it is the session's
+    *work*, :mod:`lab_ui.live.channel.work`), so a long replay holds neither the scheduler's
+    thread nor the interpreter lock for more than a slice.
+
+    Once a few epochs are done (3 and :data:`ESTIMATE_AFTER_S`, or a twentieth of them) the
+    time it will take is estimated: beyond ``max_s`` (default :data:`MAX_REPLAY_S`) the
+    replay stops there and ``why`` says so (the page then opens at epoch 0).  Whatever the
+    estimate, it stops when ``max_s`` seconds have passed since its first slice (the
+    machine may be busier than when it estimated): ``why`` then says at which epoch, and
+    ``stopped`` is True (the page keeps the network there).  ``why`` is "" when the target
+    was reached; ``finished`` is set when it is over either way.
+    """
+
+    event = ""  # the page waits for it: no re-run when it is done
+
+    def __init__(self, trainer: Any, target: int, max_s: float | None = None) -> None:
+        self.trainer, self.target = trainer, target
+        self.max_s = MAX_REPLAY_S if max_s is None else max_s
+        self.start = trainer.steps
+        self.total = max(target - self.start, 1)
+        self.epochs = max(target // trainer.steps_per_epoch - trainer.epoch, 0)
+        self.estimate: float | None = None
+        self.elapsed = 0.0
+        self.why = ""
+        self.stopped = False
+        self.finished = threading.Event()
+        self._t0: float | None = None
+        self._epochs_done = 0
+        self._steps = self._run()
+
+    @property
+    def fraction(self) -> float:
+        return min(max((self.trainer.steps - self.start) / self.total, 0.0), 1.0)
+
+    def label(self) -> str:
+        return f"Replaying the link: epoch {self.trainer.epoch}"
+
+    def run_for(self, budget_s: float) -> bool:
+        """Train for about ``budget_s`` seconds (a few gradient steps at least); True when
+        the replay is over."""
+        if self.finished.is_set():
+            return True
+        end = time.perf_counter() + budget_s
+        for _ in self._steps:
+            if time.perf_counter() >= end:
+                return False
+        self.finished.set()
+        return True
+
+    def cancel(self, reason: str = "") -> None:
+        """Stop where it is (the session's Pause, Play or Step, a new Lab, or the page's run
+        stopped)."""
+        if self.finished.is_set():
+            return
+        self._steps.close()
+        if not self.why:
+            self.why = self._stopped_sentence(timed_out=False)
+            self.stopped = True
+        self.finished.set()
+
+    def _now(self) -> float:
+        if self._t0 is None:
+            self._t0 = time.perf_counter()
+        self.elapsed = time.perf_counter() - self._t0
+        return self.elapsed
+
+    def _stopped_sentence(self, timed_out: bool = True) -> str:
+        tr = self.trainer
+        at = f"epoch {tr.epoch}"
+        extra = tr.steps - tr.epoch * tr.steps_per_epoch
+        if extra:
+            at += f" (+ {extra} of its {tr.steps_per_epoch} steps)"
+        why = (
+            f" after {_duration(min(self.elapsed, self.max_s))}, the most a link's replay "
+            "takes here"
+            if timed_out
+            else ""
+        )
+        return (
+            f"The replay stopped at {at} of {self.target // tr.steps_per_epoch}{why}: press "
+            "Play to continue."
+        )
+
+    def _on_epoch(self, tr: Any) -> bool:
+        self._epochs_done += 1
+        now = self._now()
+        done = (tr.steps - self.start) / self.total
+        early = self._epochs_done >= 3 and now >= ESTIMATE_AFTER_S
+        if self.estimate is None and (early or 20 * self._epochs_done >= self.epochs or done >= 1):
+            self.estimate = now / max(done, 1e-9)
+            if self.estimate > self.max_s:
+                self.why = self._too_long_sentence()
+                return False
+        return True
+
+    def _too_long_sentence(self) -> str:
+        return (
+            f"Replaying this link to epoch {self.target // self.trainer.steps_per_epoch} would "
+            f"take about {_duration(self.estimate or 0.0)} here (at most "
+            f"{_duration(self.max_s)} is done), so it opens at epoch 0: press Play to train "
+            "there."
+        )
+
+    def _over_time(self) -> bool:
+        """``max_s`` has passed: stop (at the epoch reached; or, with no estimate yet, as
+        too long)."""
+        if self._now() < self.max_s:
+            return False
+        if self.estimate is None:  # not even a few epochs in that time: far too long
+            self.estimate = self.elapsed / max(self.fraction, 1e-9)
+            self.why = self._too_long_sentence()
+        else:
+            self.why, self.stopped = self._stopped_sentence(), True
+        return True
+
+    def _run(self) -> Iterator[None]:
+        tr = self.trainer
+        self._now()
+        if self.epochs:
+            steps = tr.fast_forward_steps(self.epochs, self._on_epoch)
+            try:
+                for _ in steps:
+                    if self.why or self._over_time():
+                        return
+                    yield
+            finally:
+                steps.close()
+            if self.why:
+                return
+        while tr.steps < self.target and not tr.diverged:
+            if self._over_time():
+                return
+            tr.step()
+            yield
+        if self.estimate is None:  # only steps of one epoch: quick
+            self.estimate = self._now()
+        if tr.diverged and tr.steps < self.target:
+            self.why = (
+                f"Training diverged at step {tr.divergence.step}, before the link's step "
+                f"{self.target}: the network is shown as it was then."
+            )
+
+    def report(self, progress: Callable[[float, str], None] | None, shown: list[float]) -> None:
+        """Call ``progress(fraction, words)`` when the replay is long (estimated beyond
+        :data:`PROGRESS_AFTER_S`): at once, then every 0.1 s, and once at the end.
+        ``shown`` holds the time and fraction last shown (the caller keeps it: [])."""
+        if progress is None or self.estimate is None or self.estimate <= PROGRESS_AFTER_S:
+            return
+        now, done = time.perf_counter(), self.fraction
+        finished = self.finished.is_set() and not self.why
+        if finished:
+            done = 1.0
+        if shown and (done <= shown[1] or (now - shown[0] < 0.1 and not finished)):
+            return
+        shown[:] = [now, done]
+        progress(done, self.label())
+
+    def said(self) -> str:
+        """What the replay did, for the page: ``why``, or, after a long one, "Replayed 60 of
+        60 epochs in 23 s." ("" after a short one)."""
+        if self.why:
+            return self.why
+        if self.estimate is None or self.estimate <= PROGRESS_AFTER_S:
+            return ""
+        spe = self.trainer.steps_per_epoch
+        n = self.target // spe
+        return (
+            f"Replayed {self.trainer.epoch} of {n} epochs in {_duration(self.elapsed)}"
+            f"{' (and the steps of epoch ' + str(n + 1) + ')' if self.target % spe else ''}."
+        )
+
+
 def replay(
     trainer: Any,
     target: int,
     progress: Callable[[float, str], None] | None = None,
     max_s: float | None = None,
 ) -> str:
-    """Train ``trainer`` to ``target`` gradient steps, an epoch (or what is left of one) at
-    a time.
-
-    After a few epochs the time it will take is estimated: beyond ``max_s`` (default
-    :data:`MAX_REPLAY_S`) the replay stops
-    there and says so; beyond :data:`PROGRESS_AFTER_S` ``progress(fraction, words)`` is
-    called as it goes.  Returns "" when the target was reached, else the reason in a
-    sentence (too long, or training diverged on the way).
-    """
-    max_s = MAX_REPLAY_S if max_s is None else max_s
-    t0 = time.perf_counter()
-    start, chunks, estimate = trainer.steps, 0, None
-    total = max(target - start, 1)
-    shown = 0.0
-    while trainer.steps < target and not trainer.diverged:
-        n = min(target - trainer.steps, trainer.steps_per_epoch)
-        for _ in range(n):
-            if not trainer.step():
-                break
-        chunks += 1
-        now = time.perf_counter() - t0
-        done = (trainer.steps - start) / total
-        if estimate is None and (chunks >= 3 and now >= ESTIMATE_AFTER_S or done >= 1):
-            estimate = now / max(done, 1e-9)
-            if estimate > max_s:
-                return (
-                    f"Replaying this link to epoch {target // trainer.steps_per_epoch} would "
-                    f"take about {_duration(estimate)} here (at most {_duration(max_s)} is "
-                    "done), so it opens at epoch 0: press Play to train there."
-                )
-        if progress is not None and estimate is not None and estimate > PROGRESS_AFTER_S:
-            if now - shown >= 0.1 or trainer.steps >= target:
-                shown = now
-                progress(min(done, 1.0), f"Replaying the link: epoch {trainer.epoch}")
-    if trainer.diverged and trainer.steps < target:
-        return (
-            f"Training diverged at step {trainer.divergence.step}, before the link's step "
-            f"{target}: the network is shown as it was then."
-        )
-    return ""
+    """:class:`Replay` in the calling thread, start to end: train ``trainer`` to ``target``
+    gradient steps.  ``progress(fraction, words)`` is called as it goes when it is long.
+    Returns "" when the target was reached, else the reason in a sentence (too long, or
+    training diverged on the way)."""
+    r = Replay(trainer, target, max_s)
+    shown: list[float] = []
+    while not r.run_for(0.05):
+        r.report(progress, shown)
+    r.report(progress, shown)
+    return r.why
 
 
 def _duration(seconds: float) -> str:
@@ -125,7 +275,11 @@ def _duration(seconds: float) -> str:
 def replay_link_ui(lab: lab_mod.Lab) -> lab_mod.Lab:
     """On a session's first run: replay the link's epoch (``_replay``, set when the URL was
     read) on the new Lab, with a progress bar when it takes more than about a second.
-    Returns the session's Lab (a fresh one when the replay was refused)."""
+
+    The session's live channel trains it, a slice a turn beside the other sessions
+    (:meth:`LiveSession.run_work`); this run waits, showing the progress.  Call it without
+    holding the live session's lock.  Returns the session's Lab (a fresh one when the
+    replay was refused)."""
     epoch, step = ss.pop("_replay", (0, 0))
     tr = lab.trainer
     if lab.problem:
@@ -144,13 +298,25 @@ def replay_link_ui(lab: lab_mod.Lab) -> lab_mod.Lab:
             bar.append(slot.progress(0.0, text=words))
         bar[0].progress(fraction, text=words)
 
-    why = replay(tr, target, progress)
+    live = live_session_ui()
+    r = Replay(tr, target)
+    shown: list[float] = []
+    live.run_work(r)
+    try:
+        while not r.finished.wait(REPLAY_POLL_S):
+            r.report(progress, shown)
+    finally:
+        if not r.finished.is_set():  # this run was stopped (a rerun): stop the replay there
+            with live.lock:
+                live.end_work("the page ran again")
+    r.report(progress, shown)
     slot.empty()
-    lab.cache.clear()
-    if why and not tr.diverged:  # too long: back to epoch 0
-        lab = lab_mod.reset_lab(ss)
-    if why:
-        _url_note(why)
+    with live.lock:
+        lab.cache.clear()
+        if r.why and not r.stopped and not tr.diverged:  # refused as too long: epoch 0
+            lab = lab_mod.reset_lab(ss)
+    if r.said():
+        _url_note(r.said())
     return lab
 
 
@@ -416,6 +582,7 @@ __all__ = [
     "link_point",
     "link_ui",
     "page_link",
+    "Replay",
     "replay",
     "replay_link_ui",
     "replay_target",

@@ -49,13 +49,14 @@ def session_lab_ui(lock: Any = None) -> lab_mod.Lab:
     the notices.  ``lock`` (a context manager) is held while the Lab is brought in line.
 
     On a session's first run, a link's epoch (and step) is replayed from the settings, with
-    a progress bar when that takes more than about a second (``lab_ui.playground.timeline_ui``)."""
+    a progress bar when that takes more than about a second (``lab_ui.playground.timeline_ui``;
+    the live channel's scheduler trains it, so ``lock`` is not held meanwhile)."""
     init_session_ui()
     with lock if lock is not None else contextlib.nullcontext():
         lab = lab_mod.sync_lab(ss)
-        if "_replay" in ss:
-            from lab_ui.playground.timeline_ui import replay_link_ui
+    if "_replay" in ss:  # outside the lock: the live channel trains it, a slice at a time
+        from lab_ui.playground.timeline_ui import replay_link_ui
 
-            lab = replay_link_ui(lab)
+        lab = replay_link_ui(lab)
     notices_ui(lab)
     return lab

@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from bp_core import LOSSES, OUTPUTS
 from lab_ui.shared import text
 
 Array = np.ndarray
@@ -415,15 +416,21 @@ def contributions_figure(contrib: Array, l: int, j: int, k: int) -> go.Figure:
 
 
 def histograms_figure(
-    values: Sequence[Array], layers: Sequence[int], symbol: str, title: str
+    values: Sequence[Array],
+    layers: Sequence[int],
+    symbol: str,
+    title: str,
+    units: Sequence[str] | None = None,
 ) -> go.Figure:
-    """One histogram per layer of a^(l) or δ^(l) values (all examples and units)."""
+    """One histogram per layer of a^(l) or δ^(l) values (all examples and units); ``units``:
+    each layer's g as its registry entry writes it ("σ", "ReLU"), added to its title."""
     n = len(values)
     cols = min(n, 4)
     rows = max(1, -(-n // cols))
-    fig = make_subplots(
-        rows=rows, cols=cols, subplot_titles=[f"{symbol}<sup>({l})</sup>" for l in layers]
-    )
+    titles = [f"{symbol}<sup>({l})</sup>" for l in layers]
+    if units is not None:
+        titles = [f"{t} · g = {text.html_text(u)}" for t, u in zip(titles, units, strict=True)]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles)
     for idx, (v, l) in enumerate(zip(values, layers, strict=True)):
         fig.add_trace(
             go.Histogram(
@@ -443,15 +450,17 @@ def histograms_figure(
     return fig
 
 
-def trace_histograms_figure(trace, symbol: str) -> go.Figure:
+def trace_histograms_figure(trace, symbol: str, cfg=None) -> go.Figure:
     """Histograms of a^(l) (``symbol`` "a") or δ^(l) ("δ") for l = 2 … L of a trace: piled up
-    at the ends = saturated units; shrinking towards the input = vanishing gradients."""
+    at the ends = saturated units; shrinking towards the input = vanishing gradients.  With
+    the network's ``cfg`` each layer's title names its g (the entry's ``short`` symbol)."""
     if symbol == "a":
         values, title = trace.a[1:], "a<sup>(l)</sup>: piled up at the ends = saturated units"
     else:
         values = trace.delta[1:]
         title = "δ<sup>(l)</sup>: shrinking towards the input = vanishing gradients"
-    return histograms_figure(values, range(2, len(trace.a) + 1), symbol, title)
+    units = None if cfg is None else [u.short for u in cfg.units[1:]]
+    return histograms_figure(values, range(2, len(trace.a) + 1), symbol, title, units)
 
 
 def cost_slice_figure(
@@ -511,24 +520,31 @@ def cost_slice_figure(
     return fig
 
 
-def output_delta_figure(curves: dict[str, Array], L: int, y: float = 1.0) -> go.Figure:
-    """δ^(L) against z^(L) for cross-entropy and squared error, target y: saturation."""
+#: Line colours for curves drawn one per registry entry, in registry order.
+_CURVE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def output_delta_figure(
+    curves: dict[str, Array], L: int, y: float = 1.0, *, output: str
+) -> go.Figure:
+    """δ^(L) against z^(L) under every loss in ``curves`` (``bp_core.checks.
+    output_delta_curves`` of the output unit ``output``), target y: saturation.  Each curve
+    is named by its loss's entry: its label and its δ^(L) for that output."""
     fig = go.Figure()
-    for key, label, color in (
-        ("cross_entropy", "cross-entropy: δ = ŷ − y", "#1f77b4"),
-        ("mse", "squared error: δ = (ŷ − y) ŷ(1 − ŷ)", "#d62728"),
-    ):
-        if key in curves:
-            fig.add_trace(
-                go.Scatter(
-                    x=curves["z"],
-                    y=curves[key],
-                    mode="lines",
-                    name=label,
-                    line={"color": color},
-                    hovertemplate="z = %{x:.3g}: δ = %{y:.4g}<extra></extra>",
-                )
+    out = OUTPUTS[output]
+    drawn = [(name, loss) for name, loss in LOSSES.items() if name in curves]
+    for i, (name, loss) in enumerate(drawn):
+        delta = loss.delta_text(out) if loss.delta_text is not None else "∂Jᵢ/∂z"
+        fig.add_trace(
+            go.Scatter(
+                x=curves["z"],
+                y=curves[name],
+                mode="lines",
+                name=f"{text.short_label(loss.label)}: δ = {delta}",
+                line={"color": _CURVE_COLOURS[i % len(_CURVE_COLOURS)]},
+                hovertemplate="z = %{x:.3g}: δ = %{y:.4g}<extra></extra>",
             )
+        )
     fig.update_layout(
         title=f"Output error δ<sup>({L})</sup> when the target is y = {text.number(y)}: "
         "squared error vanishes for a confidently wrong output (z very negative)",

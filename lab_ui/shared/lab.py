@@ -1,7 +1,9 @@
 """The session's Lab: the data set, the network and its trainer that the settings describe.
 
 One :class:`Lab` per session lives in ``st.session_state["lab"]``; every page gets it from
-:func:`sync_lab`, which brings it in line with the settings (:mod:`lab_ui.shared.schema`):
+:func:`sync_lab`, which brings it in line with the settings (:mod:`lab_ui.shared.schema`).
+The settings become a network in bp_core's one builder, ``bp_core.build_run``
+(:func:`run_settings` reads them as its ``RunSettings``):
 
 * a data setting changed → new data set, new Θ, new history;
 * a network setting changed → same data, new Θ, new history;
@@ -25,13 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from bp_core import BackpropTrace, NetConfig, backprop, init_weights
+from bp_core import BackpropTrace, NetConfig, RunSettings, backprop, build_run, csv_dataset
 from bp_core import datasets as bp_datasets
 from bp_core.examples import examples
 from bp_core.gradcheck import SampledCheck, sampled_gradient_check
-from bp_core.optimizers import OPTIMIZERS
-from bp_core.training import Trainer, TrainSettings
-from lab_ui.live.frames import n_outputs
+from bp_core.metrics import metric_named
+from bp_core.presets import PRESETS
+from bp_core.runs import RUN_SETTINGS
+from bp_core.training import Trainer
 from lab_ui.shared import schema, text
 from lab_ui.shared.schema import CSV_DATASET, SCHEMA
 
@@ -59,6 +62,10 @@ class Lab:
     #: setting changed mid-run), one short plain sentence each, newest last, at most 20.  A
     #: link replays the settings from epoch 0, so it cannot bring these back: the page says so.
     edits: list = field(default_factory=list)
+    #: The training settings the Lab was built with (``bp_core.RunSettings``), kept up to date
+    #: with α, λ, batch size and optimizer; None for a run imported from a file whose settings
+    #: the session cannot describe.  A refused change leaves them (and the network) as they were.
+    settings: RunSettings | None = None
 
     def note_edit(self, what: str) -> None:
         """Record one hand edit (see ``edits``)."""
@@ -99,6 +106,13 @@ def head_for_task(task: str) -> tuple[str, str]:
     return tuple(bp_datasets.default_head(task))
 
 
+def head_of(state: Mapping[str, Any], name: str) -> tuple[str, str]:
+    """The output unit and loss a data set starts with: its registry entry's ``head`` (the
+    CSV file's: its task's)."""
+    info = bp_datasets.DATASET_INFO.get(name)
+    return tuple(info.head) if info is not None else head_for_task(task_of(state, name))
+
+
 def task_of(state: Mapping[str, Any], name: str) -> str:
     """Classification or regression, for a data set name (the CSV file's own task)."""
     if name == CSV_DATASET:
@@ -107,9 +121,12 @@ def task_of(state: Mapping[str, Any], name: str) -> str:
     return bp_datasets.TASKS.get(name, "classification")
 
 
-def apply_head(state: MutableMapping[str, Any], task: str) -> str:
-    """Set output and loss to the course's for ``task``; returns the notice saying so, or ""."""
-    output, loss = head_for_task(task)
+def apply_head(
+    state: MutableMapping[str, Any], task: str, head: tuple[str, str] | None = None
+) -> str:
+    """Set output and loss to ``head`` (default: the course's for ``task``, see
+    :func:`head_of` for a data set's own); returns the notice saying so, or ""."""
+    output, loss = head_for_task(task) if head is None else head
     if (state["output"], state["loss"]) == (output, loss):
         return ""
     schema.set_setting(state, "output", output)
@@ -144,20 +161,23 @@ def _train_sig(state: Mapping[str, Any]) -> tuple:
     return _sig(state, "train")
 
 
+def run_settings(state: Mapping[str, Any]) -> RunSettings:
+    """The session's training settings as bp_core's one record (``bp_core.RunSettings``),
+    with one activation per hidden layer (:func:`lab_ui.shared.schema.fit_acts`).
+    Raises ValueError."""
+    values = {name: state[name] for name in RUN_SETTINGS}
+    values["acts"] = schema.fit_acts(state["hidden"], state["acts"])
+    return RunSettings.from_mapping(values)
+
+
 def read_csv(
     state: Mapping[str, Any], data: bytes, name: str, features: tuple[str, ...] | None = None
 ) -> Any:
-    """Parse CSV bytes with the session's split, seed and scaling (bp_core.datasets.load_csv).
+    """Parse CSV bytes with the session's split, seed and scaling (``bp_core.csv_dataset``).
 
     Raises ValueError (bp_core's message) for a file it refuses.
     """
-    return bp_datasets.load_csv(
-        data,
-        train_fraction=state["train_pct"] / 100,
-        rng=np.random.default_rng(state["seed"]),
-        standardize=state["standardize"],
-        features=features,
-    )
+    return csv_dataset(run_settings(state), data, features)
 
 
 def load_csv_file(state: MutableMapping[str, Any], data: bytes, name: str) -> CsvFile:
@@ -173,99 +193,34 @@ def load_csv_file(state: MutableMapping[str, Any], data: bytes, name: str) -> Cs
     return CsvFile(name, token, data, ds, tuple(sig.items()))
 
 
-def make_dataset_from(state: Mapping[str, Any]) -> Any:
-    """The data set the settings describe (bp_core builds it).  Raises ValueError."""
-    name = state["dataset"]
-    if name == CSV_DATASET:
-        csv: CsvFile | None = state.get("_csv")
-        if csv is None:
-            raise ValueError("No CSV file is loaded; upload one first.")
-        if csv.data_sig == data_sig(state):
-            return csv.dataset  # parsed once, on upload
-        feats = tuple(state["features"]) if csv.planar else None
-        ds = read_csv(state, csv.data, csv.name, feats)
-        return dataclasses.replace(ds, name=csv.name)
-    rng = np.random.default_rng(state["seed"])
-    n_classes = state["n_classes"] if name == "blobs" else None
-    return bp_datasets.make_dataset(
-        name,
-        n=state["n_points"],
-        noise=state["noise"],
-        train_fraction=state["train_pct"] / 100,
-        rng=rng,
-        features=state["features"],
-        n_classes=n_classes,
-        standardize=state["standardize"],
-    )
-
-
-def make_config(state: Mapping[str, Any], dataset: Any) -> NetConfig:
-    """The NetConfig the settings describe for ``dataset``.  Raises ValueError."""
-    hidden = tuple(state["hidden"])
-    s_L = n_outputs(dataset.task, dataset.n_classes, state["output"])
-    return NetConfig(
-        layer_sizes=(dataset.n_features, *hidden, s_L),
-        activations=schema.fit_acts(hidden, state["acts"]),
-        output=state["output"],
-        loss=state["loss"],
-        lambda_=state["lambda_"],
-        regularization=state["regularization"],
-    )
-
-
-#: The snapshots (the training states kept to go back and forth to, see
-#: ``Trainer.restore``) may take this much memory per session.  Each holds Θ and the
-#: optimizer's memory (none for gradient descent, v for momentum, m and v for Adam): 8 n,
-#: 16 n or 24 n bytes for n weights, plus :data:`SNAPSHOT_OVERHEAD`; while scrubbing, the
-#: latest state is kept as one more, with its epoch's order of the examples (8 m bytes).  So
-#: ``(max_snapshots + 1) × (8 n (1 + vectors) + SNAPSHOT_OVERHEAD) + 8 m ≤ SNAPSHOT_BYTES``:
-#: the default 2-4-2-1 net keeps 256, the 8 × 32 net 31 with gradient descent and 10 with
-#: Adam, the biggest (the digits' 64 inputs, 10 × 32, Adam) 6; at least 2, which every network
-#: the settings allow fits (a 50-feature CSV file, 10 × 32, 100 classes, Adam keeps 4).
-SNAPSHOT_BYTES = 2 * 1024 * 1024
-#: A snapshot's bytes besides its arrays (the record, Θ's views, the generator's state):
-#: measured 1.6 kB (one hidden layer) … 3.3 kB (ten).
-SNAPSHOT_OVERHEAD = 4096
-
-
-def snapshots_kept(cfg: NetConfig, optimizer: str, m_train: int = 0) -> int:
-    """How many snapshots fit in :data:`SNAPSHOT_BYTES` for this network and optimizer
-    (2 … 256)."""
-    memory = OPTIMIZERS[optimizer].init(np.zeros(1))  # what the optimizer keeps per weight
-    vectors = sum(isinstance(v, np.ndarray) for v in memory.values())
-    per = 8 * cfg.n_weights * (1 + vectors) + SNAPSHOT_OVERHEAD
-    return int(min(256, max(2, (SNAPSHOT_BYTES - 8 * m_train) // per - 1)))
-
-
-def make_settings(
-    state: Mapping[str, Any], cfg: NetConfig | None = None, m_train: int = 0
-) -> TrainSettings:
-    """TrainSettings from α, batch size and optimizer (and, given the network and the number
-    of training examples, how many snapshots fit in :data:`SNAPSHOT_BYTES`).  Raises
-    ValueError."""
-    batch = state["batch"]
-    kept = 256
-    if cfg is not None and state["optimizer"] in OPTIMIZERS:
-        kept = snapshots_kept(cfg, state["optimizer"], m_train)
-    return TrainSettings(
-        alpha=float(state["alpha"]),
-        batch_size=None if batch == 0 else int(batch),
-        optimizer=state["optimizer"],
-        max_snapshots=kept,
-    )
+def session_dataset(state: Mapping[str, Any]) -> Any | None:
+    """The data the settings name when bp_core cannot make them from the settings alone —
+    the uploaded CSV file's (parsed once, on upload; read again for other data settings) —
+    or None for a registered data set (``bp_core.build_run`` makes it).  Raises ValueError."""
+    if state["dataset"] != CSV_DATASET:
+        return None
+    csv: CsvFile | None = state.get("_csv")
+    if csv is None:
+        raise ValueError("No CSV file is loaded; upload one first.")
+    if csv.data_sig == data_sig(state):
+        return csv.dataset  # parsed once, on upload
+    feats = tuple(state["features"]) if csv.planar else None
+    ds = read_csv(state, csv.data, csv.name, feats)
+    return dataclasses.replace(ds, name=csv.name)
 
 
 def build_lab(state: Mapping[str, Any], dataset: Any | None = None) -> Lab:
-    """A fresh Lab from the settings (new Θ from the seed, empty history).  Raises ValueError."""
+    """A fresh Lab from the settings (new Θ from the seed, empty history): ``bp_core.build_run``
+    on the session's settings and data (``dataset``, else :func:`session_dataset`).
+    Raises ValueError."""
     if dataset is None:
-        dataset = make_dataset_from(state)
-    cfg = make_config(state, dataset)
-    Theta = init_weights(cfg, np.random.default_rng([state["seed"], 1, 0]), method=state["init"])
-    settings = make_settings(state, cfg, dataset.m_train)
-    trainer = Trainer(cfg, Theta, dataset, settings, np.random.default_rng([state["seed"], 2]))
+        dataset = session_dataset(state)
+    run = build_run(run_settings(state), dataset)
     dsig, nsig = data_sig(state), _net_sig(state)
     uirev = f"{abs(hash((dsig, nsig))):x}"
-    return Lab(dsig, nsig, _train_sig(state), dataset, cfg, trainer, uirev)
+    lab = Lab(dsig, nsig, _train_sig(state), run.dataset, run.cfg, run.trainer, uirev)
+    lab.settings = run.settings
+    return lab
 
 
 def sync_lab(state: MutableMapping[str, Any]) -> Lab:
@@ -298,7 +253,8 @@ def sync_lab(state: MutableMapping[str, Any]) -> Lab:
         elif tsig != lab.train_sig:
             new = lab
             # refused (ValueError) before anything changes
-            settings = make_settings(state, lab.cfg, lab.dataset.m_train)
+            described = run_settings(state)
+            settings = described.train_settings(lab.cfg, lab.dataset.m_train)
             # refused (ValueError) before anything changes, like the settings above
             dataclasses.replace(lab.cfg, regularization=state["regularization"])
             lab.trainer.with_lambda(state["lambda_"])  # keeps Θ and the history
@@ -306,6 +262,7 @@ def sync_lab(state: MutableMapping[str, Any]) -> Lab:
             if settings != lab.trainer.settings:
                 lab.trainer.with_settings(settings)
             lab.cfg = lab.trainer.cfg
+            lab.settings = described
             if lab.trainer.steps:  # mid-run: a link replays only the settings as they are now
                 _note_setting_changes(lab, dict(lab.train_sig), dict(tsig))
             lab.train_sig = tsig
@@ -349,7 +306,12 @@ def adopt_lab(state: Mapping[str, Any], dataset: Any, trainer: Trainer) -> Lab:
     they are now, so :func:`sync_lab` keeps it.  Set the settings to describe it first."""
     dsig, nsig = data_sig(state), _net_sig(state)
     uirev = f"{abs(hash((dsig, nsig, time.time_ns()))):x}"  # a new picture: the view resets
-    return Lab(dsig, nsig, _train_sig(state), dataset, trainer.cfg, trainer, uirev)
+    lab = Lab(dsig, nsig, _train_sig(state), dataset, trainer.cfg, trainer, uirev)
+    try:
+        lab.settings = run_settings(state)
+    except ValueError:
+        lab.settings = None  # settings the session cannot describe (a script then says so)
+    return lab
 
 
 def reset_lab(state: MutableMapping[str, Any]) -> Lab:
@@ -438,6 +400,58 @@ def train_for_frame(lab: Lab, speed: str, budget_s: float = 0.045) -> int:
     return done
 
 
+def lesson_stops(state: Mapping[str, Any], lab: Lab) -> dict[int, tuple[str, str]]:
+    """Where Play pauses by itself: epoch → (the line shown there, the line shown when Play
+    goes on past it).
+
+    The applied preset's stops (``bp_core.presets.Preset.all_stops``) while the Lab still
+    has the preset's settings (a changed setting is a new experiment, which the lesson's
+    messages do not describe), and the *Stop at epoch* setting (``stop``, 0 = never).
+    """
+    out: dict[int, tuple[str, str]] = {}
+    n = int(state.get("stop") or 0)
+    if n > 0:
+        out[n] = (
+            f"Epoch {n:,}: stopped here, as Stop at epoch asks — press Play to go on.",
+            f"Playing on past epoch {n:,}.",
+        )
+    preset = PRESETS.get(state.get("preset") or "")
+    if preset is not None and lab.settings is not None:
+        try:
+            same = lab.settings == RunSettings.from_mapping(preset.settings)
+        except ValueError:
+            same = False
+        if same:
+            for s in preset.all_stops:
+                out[s.epoch] = (text.course(s.message), text.course(s.after()))
+    return out
+
+
+def dataset_defaults(name: str) -> dict[str, Any]:
+    """The settings data set ``name`` starts with besides its head: its registry entry's
+    ``defaults`` (e.g. a smaller α for regression), {} for none or an uploaded file."""
+    info = bp_datasets.DATASET_INFO.get(name)
+    return dict(info.defaults) if info is not None else {}
+
+
+def apply_dataset_defaults(state: MutableMapping[str, Any], old: str, new: str) -> str:
+    """The data set changed from ``old`` to ``new``: set the settings ``new`` names in its
+    ``defaults``, and put back the schema's default of those ``old`` named that ``new`` does
+    not.  Returns the notice saying what changed, or ""."""
+    theirs, before = dataset_defaults(new), dataset_defaults(old)
+    values = {**{k: schema.BY_NAME[k].default for k in before if k not in theirs}, **theirs}
+    changed = []
+    for k, v in values.items():
+        if state.get(k) != v:
+            schema.set_setting(state, k, v)
+            s = schema.BY_NAME[k]
+            changed.append(f"{s.label} set to {s.fmt(v) if s.fmt else v}")
+    if not changed:
+        return ""
+    label = schema.BY_NAME["dataset"].fmt(new)
+    return f"{'; '.join(changed)} for {label}."
+
+
 def status_line(lab: Lab, playing: bool = False, rate: float | None = None) -> str:
     """The Playground's status line: epoch, steps, J, the metric, the last mini-batch's J.
 
@@ -449,7 +463,7 @@ def status_line(lab: Lab, playing: bool = False, rate: float | None = None) -> s
         parts.append(f"J train {text.number(h.J_train[-1])}")
         if h.J_test and np.isfinite(h.J_test[-1]):
             parts.append(f"J test {text.number(h.J_test[-1])}")
-        fmt = text.percent if h.metric_name == "accuracy" else text.number
+        fmt = text.percent if metric_named(h.metric_name).percent else text.number
         test = f", test {fmt(h.metric_test[-1])}" if np.isfinite(h.metric_test[-1]) else ""
         parts.append(f"{h.metric_name} train {fmt(h.metric_train[-1])}{test}")
     batch_J = tr.last_batch_J
@@ -469,17 +483,19 @@ __all__ = [
     "weight_contributions",
     "Lab",
     "adopt_lab",
+    "apply_dataset_defaults",
     "apply_head",
+    "dataset_defaults",
+    "lesson_stops",
     "build_lab",
     "data_sig",
     "head_for_task",
+    "head_of",
     "load_csv_file",
-    "make_config",
-    "make_dataset_from",
-    "make_settings",
     "memo",
-    "snapshots_kept",
     "reset_lab",
+    "run_settings",
+    "session_dataset",
     "status_line",
     "sync_lab",
     "task_of",

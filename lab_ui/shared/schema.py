@@ -26,6 +26,7 @@ from typing import Any
 
 from bp_core import ACTIVATIONS, INITIALIZERS, LOSSES, OUTPUTS, PLANTED_BUGS
 from bp_core import datasets as bp_datasets
+from bp_core import exercise as bp_exercise
 from bp_core.config import DEFAULT_ACTIVATION, DEFAULT_REGULARIZATION, REGULARIZATIONS
 from bp_core.gradcheck import MAX_CHECK_EXAMPLES
 from bp_core.optimizers import OPTIMIZERS
@@ -45,18 +46,18 @@ ALPHAS = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 LAMBDAS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 BATCH_SIZES = (1, 2, 4, 8, 10, 16, 32, 64, 128, 256, 0)  # 0 = the whole training set
 N_POINTS = (50, 100, 200, 300, 500, 1000, 2000)
-SPEEDS = ("slow", "step", "1", "2", "5", "10", "20", "50", "100")
+SPEEDS = ("step", "1", "2", "5", "10", "20", "50", "100")
+#: Old URL values read as another (``settings_from_query``): "slow" painted one mini-batch a
+#: frame; slow motion is now the live view's own mode (its Slow motion button, key S).
+URL_ALIASES = {"speed": {"slow": "step"}}
 #: The most epochs, and gradient steps, a link may ask to be replayed (1,000 epochs of the
 #: default network take about half a second).
 MAX_LINK_EPOCHS = 10_000
 MAX_LINK_STEPS = 10_000_000
-#: The largest α each optimizer is offered when it is chosen: the registry's ``max_alpha``.
-OPTIMIZER_MAX_ALPHA = {k: o.max_alpha for k, o in OPTIMIZERS.items() if o.max_alpha is not None}
 
 
 def _speed_label(s: str) -> str:
     return {
-        "slow": "slow motion (1 mini-batch, 3 frames/s)",
         "step": "1 mini-batch per frame",
         "1": "1 epoch per frame",
     }.get(s, f"{s} epochs per frame")
@@ -78,13 +79,10 @@ def _dataset_label(name: str) -> str:
 
 
 def _activation_label(name: str) -> str:
-    """The activation as the select boxes show it: its symbol (σ, tanh, ReLU …), short
-    enough for the sidebar; the full label is in the registry entry."""
+    """The activation as the select boxes show it: its entry's short symbol (σ, tanh,
+    ReLU …), short enough for the sidebar; the full label is in the registry entry too."""
     act = ACTIVATIONS.get(name)
-    if act is None:
-        return str(name)
-    short = text.tex_to_text(act.symbol) if act.symbol else ""
-    return short or text.short_label(act.label)
+    return str(name) if act is None else act.short
 
 
 def _bug_label(name: str) -> str:
@@ -303,7 +301,7 @@ SCHEMA: tuple[Setting, ...] = (
         # ex4's advice, ε_init = √6 / √(L_in + L_out): with ±0.12 the default 2-4-2-1 sigmoid
         # net sits on its plateau (J = 0.693, 50 %) for thousands of epochs
         "ng_sqrt6",
-        lambda: tuple(k for k in INITIALIZERS if k != "debug"),
+        lambda: tuple(k for k, init in INITIALIZERS.items() if init.for_training),
         label="Initialization of Θ",
         group="net",
         fmt=_registry_label(lambda: INITIALIZERS),
@@ -375,6 +373,18 @@ SCHEMA: tuple[Setting, ...] = (
     ),
     Setting("speed", "choice", "20", SPEEDS, label="Speed", widget="slider", fmt=_speed_label),
     Setting(
+        "stop",
+        "int",
+        0,
+        lo=0,
+        hi=MAX_LINK_EPOCHS,
+        step=1,
+        label="Stop at epoch",
+        widget="number",
+        help="Play (and Step) pause by themselves at this epoch, landing exactly on it; "
+        "Play again goes on. 0: never. A preset adds its own stops.",
+    ),
+    Setting(
         "mode",
         "choice",
         "forward",
@@ -403,6 +413,14 @@ SCHEMA: tuple[Setting, ...] = (
         help="Colour by predicted class only (classification).",
     ),
     Setting("log_cost", "bool", False, label="log J"),
+    Setting(
+        "predict_sign",
+        "bool",
+        False,
+        label="Predict the sign of D",
+        help="Before the chain-rule panel (and Step through's D step) shows a gradient "
+        "D⁽ˡ⁾ⱼₖ, it asks whether it is positive or negative.",
+    ),
     # the epoch (and gradient step, when mid-epoch) a link opens at: replayed from the
     # settings (lab_ui.playground.timeline_ui); the Playground writes the trainer's own
     Setting(
@@ -541,6 +559,49 @@ SCHEMA: tuple[Setting, ...] = (
         url=None,
         fmt=_number_label,
     ),
+    # ------------------------------------------------------------------ Exercise
+    # (in the URL, so a lecturer can give a whole class the same exercise)
+    Setting(
+        "ex_seed",
+        "int",
+        1,
+        lo=0,
+        hi=bp_exercise.MAX_SEED,
+        step=1,
+        label="Exercise number",
+        group="page",
+        widget="number",
+        help="The seed the exercise is drawn from: the same number, network, g and loss give "
+        "everyone the same exercise.",
+    ),
+    Setting(
+        "ex_net",
+        "choice",
+        "2-2-1",
+        lambda: tuple(bp_exercise.NETWORKS),
+        label="Network",
+        group="page",
+        fmt=lambda name: " → ".join(str(name).split("-")),
+    ),
+    Setting(
+        "ex_act",
+        "choice",
+        "sigmoid",
+        bp_exercise.EXERCISE_ACTIVATIONS,
+        label="Hidden activation g",
+        group="page",
+        fmt=_activation_label,
+    ),
+    Setting(
+        "ex_loss",
+        "choice",
+        "cross_entropy",
+        bp_exercise.EXERCISE_LOSSES,
+        label="Loss J (sigmoid output)",
+        group="page",
+        fmt=_registry_label(lambda: LOSSES),
+    ),
+    Setting("ex_solution", "bool", False, label="Show the solution", group="page", url=None),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SCHEMA}
 URL_SETTINGS: tuple[Setting, ...] = tuple(s for s in SCHEMA if s.url)
@@ -581,18 +642,51 @@ SESSION_KEYS: dict[str, str] = {
     "w_export_matrix": "which matrix the CSV export writes: (kind, l)",
     **{
         f"b_dl_{k}": f"download button: {k} (lab_ui.playground.export_ui)"
-        for k in ("json", "npz", "history", "matrix", "html", "png_boundary", "png_maps", "py")
+        for k in (
+            "json",
+            "npz",
+            "history",
+            "matrix",
+            "html",
+            "png_boundary",
+            "png_maps",
+            "py",
+            "torch_py",
+            "torch_ipynb",
+        )
     },
     "b_train_batch": "button: train one mini-batch (Gradients, Derivation)",
     "b_train_epoch": "button: train one epoch (Gradients, Derivation)",
     "b_train_reset": "button: back to epoch 0 (Gradients, Derivation)",
     "bp_keys": "the key listener component (lab_ui.live.keys_ui)",
+    "_keys_seen": "the last key trigger applied, {id, n}, sent back to the key listener",
     # time travel, the link, a weight edited by hand (lab_ui.playground.timeline_ui)
     "w_timeline": "the Epoch slider: the gradient step of the kept state shown",
     "bp_copy_link": "the Copy link component",
     "w_edit_value": "the new value of the weight to edit",
     "_edit_for": "the weight and Θ the new value was last filled in for",
     "b_edit_apply": "button: set the weight to the new value",
+    # the Exercise page (lab_ui.exercise.exercise_ui)
+    "b_ex_new": "button: a new exercise (another exercise number)",
+    "b_ex_check": "button: grade the cells filled in",
+    "b_ex_hint": "button: the equation of the next empty cell",
+    "b_ex_clear": "button: empty every cell",
+    "b_ex_sheet": "download button: the worksheet (HTML)",
+    "b_ex_answers": "download button: the answer sheet (HTML)",
+    "_ex_for": "the exercise (seed, network, g, loss) the cells were typed for",
+    "_ex_checked": "the cells' values when Check was last pressed",
+    "_ex_hint": "the cell whose equation Hint shows",
+    "_ex_typed": "what was typed in each cell (kept when the page is left and opened again)",
+    # Predict, then reveal (lab_ui.playground.questions_ui, lab_ui.step.sign_ui)
+    "_q_answers": "the lesson questions answered or skipped: {preset: {i: response or None}}",
+    "_q_seen": "the reveals put away with Continue: {preset: [i, …]}",
+    "_q_for": "the preset whose questions the answer widgets were drawn for",
+    "_q_signs": "predict-the-sign answers: {(where, l, j, k, step): right}",
+    "_stp_sign_for": "the weight and step Step through's sign question was asked for",
+    "w_stp_sign": "Step through: the student's + / − for the sign of D",
+    "w_stp_sign_j": "Step through: the j of the D entry whose sign is asked",
+    "w_stp_sign_k": "Step through: the k of the D entry whose sign is asked",
+    **{f"w_ex_{name}": "a cell of the exercise, as typed" for name in bp_exercise.CELL_NAMES},
 }
 
 #: Families of keys: prefix → (what it holds, the setting each entry is validated against).
@@ -600,6 +694,10 @@ SESSION_PREFIXES: dict[str, tuple[str, Setting | None]] = {
     "w_units_": ("units s_l of hidden layer l = i + 2 (widget)", BY_NAME["hidden"].item()),
     "w_act_": ("activation g of hidden layer l = i + 2 (widget)", BY_NAME["acts"].item()),
     "b_rm_": ("button: remove hidden layer l = i + 2", None),
+    "w_q_": ("the answer typed or chosen for lesson question i + 1 (widget)", None),
+    "b_q_answer_": ("button: answer lesson question i + 1", None),
+    "b_q_skip_": ("button: skip lesson question i + 1", None),
+    "b_q_seen_": ("button: put away the reveal of lesson question i + 1", None),
 }
 
 
@@ -748,6 +846,7 @@ def settings_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], list[
         raw = query[s.url]
         if isinstance(raw, list):
             raw = raw[-1] if raw else ""
+        raw = URL_ALIASES.get(s.name, {}).get(raw, raw)  # an old link's value
         if s.name == "dataset" and raw == CSV_DATASET:  # a link cannot carry the file
             notes.append("The link names an uploaded CSV file, which a link cannot carry.")
             continue
@@ -757,12 +856,28 @@ def settings_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], list[
             notes.append(f"The link's value for “{s.label}” was not used: {err}")
     # the per-layer activations follow the number of hidden layers
     values["acts"] = fit_acts(values["hidden"], values["acts"])
-    # a data set of the other kind gets its task's output unit and loss, unless the link
-    # says which (the rule is bp_core's: datasets.default_head)
-    task = bp_datasets.TASKS.get(values["dataset"], "classification")
+    # a data set gets the output unit and loss of its registry entry (``head``), unless the
+    # link says which
     if not preset and not any(BY_NAME[n].url in query for n in ("output", "loss")):
-        values["output"], values["loss"] = bp_datasets.default_head(task)
+        values["output"], values["loss"] = _dataset_head(values["dataset"])
+    # …and the settings its entry names (``DatasetInfo.defaults``), unless the link says
+    if not preset:
+        for k, v in _dataset_defaults(values["dataset"]).items():
+            if BY_NAME[k].url not in query:
+                values[k] = v
     return values, notes
+
+
+def _dataset_defaults(name: str) -> dict[str, Any]:
+    """The settings a data set starts with besides its head: its entry's ``defaults``."""
+    info = bp_datasets.DATASET_INFO.get(name)
+    return dict(info.defaults) if info is not None else {}
+
+
+def _dataset_head(name: str) -> tuple[str, str]:
+    """The (output, loss) a data set starts with: its registry entry's ``head``."""
+    info = bp_datasets.DATASET_INFO.get(name)
+    return tuple(info.head) if info is not None else bp_datasets.default_head("classification")
 
 
 def _preset_from_query(query: Mapping[str, Any], notes: list[str]) -> str:
@@ -801,10 +916,10 @@ def settings_to_query(state: Mapping[str, Any]) -> dict[str, str]:
     elif all(n in state for n in ("dataset", *head)):
         # a link without output and loss gets its data set's task's (settings_from_query):
         # write neither when they are that head, else both
-        task = bp_datasets.TASKS.get(state["dataset"], "classification")
-        theirs = tuple(bp_datasets.default_head(task))
+        theirs = _dataset_head(state["dataset"])
         same = (state["output"], state["loss"]) == theirs
         base.update(zip(head, theirs if same else (None, None), strict=True))
+        base.update(_dataset_defaults(state["dataset"]))  # what a link to it starts with
     for s in URL_SETTINGS:
         if s.name not in state or s.name == "example":
             continue

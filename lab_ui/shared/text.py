@@ -25,6 +25,8 @@ import re
 import unicodedata
 from typing import Any
 
+from bp_core.activations import plain_symbol
+
 #: A quoted user value is cut after this many characters ("…" marks the cut).
 QUOTE_CHARS = 40
 #: A whole message that quotes user data is cut after this many characters.
@@ -101,29 +103,45 @@ def weight_html(l: int, j: int, k: int, symbol: str = "Theta") -> str:
     return f"{_SYMBOLS.get(symbol, symbol)}<sup>({l})</sup><sub>{j},{k}</sub>"
 
 
-_TEX_NAMES = {
-    r"\sigma": "σ",
-    r"\tanh": "tanh",
-    r"\mathrm": "",
-    r"\operatorname": "",
-    r"\text": "",
-}
+_TEX_WORDS = (
+    (r"\hat m", "m̂"),
+    (r"\hat v", "v̂"),
+    (r"\lambda", "λ"),
+    (r"\Theta", "Θ"),
+    (r"\alpha", "α"),
+    (r"\beta", "β"),
+    (r"\mu", "μ"),
+    (r"\epsilon", "ε"),
+    (r"\operatorname", ""),
+    (r"\mathrm", ""),
+    (r"\quad", "  "),
+    (r"\,", " "),
+)
+
+
+def tex_plain(tex: str) -> str:
+    r"""A registry entry's small LaTeX formula as plain text (titles, the live view):
+    ``\frac{\lambda}{m}\Theta^{(2)}_{1,0}`` → "(λ/m)Θ⁽²⁾₁,₀", ``\sqrt{\hat v}`` → "√v̂",
+    ``\beta_2 D^2`` → "β₂ D²"."""
+    out = str(tex)
+    for k, v in _TEX_WORDS:
+        out = out.replace(k, v)
+    out = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1/\2)", out)
+    out = re.sub(r"\\sqrt\{([^{}]*)\}", r"√\1", out)
+    out = re.sub(r"\^\{([^{}]*)\}", lambda m: superscript(m.group(1)), out)
+    out = re.sub(r"_\{([^{}]*)\}", lambda m: subscript(m.group(1)), out)
+    out = re.sub(r"\^([0-9])", lambda m: superscript(m.group(1)), out)
+    out = re.sub(r"_([0-9])", lambda m: subscript(m.group(1)), out)
+    out = out.replace("{", "").replace("}", "").replace("\\", "").replace("-", "−")
+    return out.strip()
 
 
 def tex_to_text(tex: str) -> str:
-    r"""A LaTeX function name as plain text: ``\sigma`` → "σ", ``\mathrm{ReLU}`` → "ReLU"."""
-    out = str(tex)
-    for k, v in _TEX_NAMES.items():
-        out = out.replace(k, v)
-    out = re.sub(r"\\([A-Za-z]+)", lambda m: _greek(m.group(1)), out)
-    return out.replace("{", "").replace("}", "").replace("\\", "").strip()
+    r"""A LaTeX function name as plain text: ``\sigma`` → "σ", ``\mathrm{ReLU}`` → "ReLU".
 
-
-def _greek(name: str) -> str:
-    try:
-        return unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}")
-    except KeyError:
-        return name
+    The rule a registry entry's ``short`` symbol is made by when it does not give one
+    (``bp_core.activations.plain_symbol``); a page reads ``entry.short`` itself."""
+    return plain_symbol(tex)
 
 
 _SUP_RE = re.compile(r"\^\(([0-9A-Za-z+\-−]+)\)")
@@ -255,6 +273,7 @@ __all__ = [
     "subscript",
     "sup",
     "superscript",
+    "tex_plain",
     "tex_to_text",
     "weight",
     "weight_html",

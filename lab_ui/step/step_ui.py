@@ -45,9 +45,16 @@ def position_ui(cfg, steps: list[stepper.Step]) -> tuple[int, stepper.Step]:
     """◀ Prev, the step slider, Next ▶ and the keys (→ / ←, PageDown / PageUp, R, "?");
     returns the step number k (1 … n) and step k."""
     n = len(steps)
-    keys_ui.keys_ui(keys_ui.STEP_KEYS, step_actions(n), title="Keys: the walk-through")
-    b1, b2, b3 = st.columns([1, 6, 1], vertical_alignment="bottom")
     k = min(max(int(ss["stp_step"]), 1), n)
+    # the component draws "Step k of n · phase: equation" itself and moves it at once on a key
+    heads = [f"{step_head(i, n, s)}: {s.title}" for i, s in enumerate(steps, start=1)]
+    keys_ui.keys_ui(
+        keys_ui.STEP_KEYS,
+        step_actions(n),
+        title="Keys: the walk-through",
+        position=keys_ui.steps_position(k, heads),
+    )
+    b1, b2, b3 = st.columns([1, 6, 1], vertical_alignment="bottom")
     b1.button(
         "◀ Prev", key="b_stp_prev", on_click=_move, args=(-1, n), disabled=k == 1, width="stretch"
     )
@@ -64,13 +71,18 @@ def position_ui(cfg, steps: list[stepper.Step]) -> tuple[int, stepper.Step]:
     return int(k), steps[int(k) - 1]  # the course's step k is entry k − 1
 
 
+def step_head(k: int, n: int, step: stepper.Step) -> str:
+    """``Step k of n · <phase>``: the step's heading."""
+    return f"Step {k} of {n} · {PHASES[step.phase]}"
+
+
 def step_ui(step: stepper.Step, k: int, n: int, m: int, layer_sizes) -> None:
     """The step's equation in symbols, its explanation (left) and what it touches (right)."""
     from lab_ui.shared import figures
 
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(f"Step {k} of {n} · {PHASES[step.phase]}")
+        st.subheader(step_head(k, n, step))
         st.latex(step.symbolic)
         st.markdown(step.explanation)
         if m > 1:

@@ -6,9 +6,11 @@ when large), what the step reads and writes in the network diagram, the matrices
 full view, and the ``bp_core`` function that computed it (for "show the code").
 
 Pure: no streamlit, no session.  Every number comes from the trace, from ``bp_core``'s
-activation registry (g'(z)) or from ``bp_core``'s gradient-descent rule (the update); how g
-is written (σ, tanh, …) is the registry entry's ``symbol``, so an activation added to
-``bp_core.ACTIVATIONS`` is walked through like the others.
+activation registry (g'(z)) or from the update rule's own entry (``bp_core.OPTIMIZERS``:
+gradient descent unless the trainer's rule is given); how g is written (σ, tanh, …) is the
+registry entry's ``symbol``, how δ^(L) reads is the loss's, and how the update reads is the
+rule's ``formula``, so an activation or optimizer registered with ``bp_core`` is walked
+through like the others.
 
 Display convention: the course writes one example as a column vector; a batch of m
 examples is shown with the examples as *columns* (a^(l) is s_l × m, the bias row a_0 = 1
@@ -21,6 +23,7 @@ numbers (``nodes_written=(2,)`` means layer 2, ``edges=(1,)`` means Θ^(1)).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +35,7 @@ from bp_core import network as bp_network
 from bp_core.config import REGULARIZATIONS
 from bp_core.network import reshape_params, unroll
 from bp_core.optimizers import OPTIMIZERS
+from bp_core.training import TrainSettings
 from lab_ui.shared import text
 from lab_ui.shared.latex import is_abbreviated, matrix_latex, number, sup
 
@@ -103,6 +107,9 @@ def build_steps(
     alpha: float,
     max_rows: int | None = 6,
     max_cols: int | None = 6,
+    *,
+    rule: TrainSettings | None = None,
+    state: dict | None = None,
 ) -> list[Step]:
     """Every forward and backward step of one pass over the trace's m examples.
 
@@ -116,9 +123,14 @@ def build_steps(
     Y : ndarray of shape (m, s_L)
         The encoded targets used for the trace.
     alpha : float
-        Learning rate α for the update step.
+        Learning rate α for the update step (when ``rule`` is not given).
     max_rows, max_cols : int or None
         Abbreviation limits for the printed matrices.
+    rule : TrainSettings or None
+        The trainer's settings: its optimizer makes the update step, with its α and
+        constants.  None: one gradient-descent step with ``alpha``, the course's.
+    state : dict or None
+        That optimizer's memory (``Trainer.optimizer_state``); None: a fresh one.
 
     Returns
     -------
@@ -241,23 +253,17 @@ def build_steps(
     )
 
     # ---------------------------------------------------------------- backward
-    dL = sup("delta", L)
+    dL, out = sup("delta", L), cfg.unit(L)
     rhs = (
-        loss.delta_latex(cfg.unit(L)).replace("(L)", f"({L})")  # the loss's own δ^(L)
+        loss.delta_latex(out).replace("(L)", f"({L})")  # the loss's own δ^(L)
         if loss.delta_latex is not None
         else rf"\frac{{\partial J_i}}{{\partial z^{{({L})}}}}"
     )
     sym = rf"{dL} = {rhs}"
-    if cfg.loss == "cross_entropy":
-        why = "With cross-entropy the output unit's g′ cancels, leaving ŷ − y."
-    else:
-        why = (
-            "With squared error the output's slope g′(z) stays in, so δ shrinks when the "
-            "output saturates."
-        )
+    why = loss.delta_why(out)  # the loss says why, for this output unit
     add(
         "backward",
-        f"{T('delta', L)} = ŷ − y" if cfg.loss == "cross_entropy" else T("delta", L),
+        f"{T('delta', L)} = ŷ − y" if loss.delta_is_residual(out) else T("delta", L),
         sym,
         [
             (f"{dL} = ", col(trace.delta[-1]), False, T("delta", L)),
@@ -274,7 +280,7 @@ def build_steps(
         unit = cfg.unit(l)
         gp = unit.g_prime(trace.z[l - 1], trace.a[l - 1])  # g'(z^(l)), (m, s_l)
         th, dn, dl = sup("Theta", l), sup("delta", l + 1), sup("delta", l)
-        gz = f"{text.tex_to_text(unit.symbol)}′({T('z', l)})"
+        gz = f"{unit.short}′({T('z', l)})"
         add(
             "backward",
             f"{T('delta', l)} = ({T('Theta', l)})ᵀ {T('delta', l + 1)} .* g′({T('z', l)})",
@@ -337,27 +343,56 @@ def build_steps(
             (l,),
             bp_network.gradient,
         )
-    new_vec, _ = OPTIMIZERS["gd"].update(unroll(Theta), unroll(trace.D), {}, {"alpha": alpha})
+    rule = TrainSettings(alpha=alpha) if rule is None else rule  # α and the constants
+    opt = OPTIMIZERS[rule.optimizer]  # the update rule's entry: its formula and its step
+    theta = unroll(Theta)
+    memory = opt.init(theta) if state is None else state
+    new_vec, _ = opt.update(theta, unroll(trace.D), memory, rule)
     new_Theta = reshape_params(cfg, new_vec)
+    name = text.short_label(opt.label)
+    kept = (
+        " Its memory between steps is the trainer's, as the next step would use it."
+        if opt.memory_vectors
+        else ""
+    )
     for l in range(L - 1, 0, -1):
         th = sup("Theta", l)
+        formula = layer_formula(opt.formula, l)
         add(
             "update",
-            f"{T('Theta', l)} := {T('Theta', l)} − α {T('D', l)}",
-            rf"{th} := {th} - \alpha\, D^{{({l})}}",
+            text.tex_plain(formula),
+            formula,
             [
                 (f"{th}_{{\\text{{new}}}} = ", new_Theta[l - 1], False, f"new {T('Theta', l)}"),
-                ("= ", Theta[l - 1], False, T("Theta", l)),
-                (rf"- {number(alpha)}\,", trace.D[l - 1], False, T("D", l)),
+                (rf"\quad\text{{from}}\quad {th} = ", Theta[l - 1], False, T("Theta", l)),
+                (
+                    rf",\quad \alpha = {number(rule.alpha)},\quad D^{{({l})}} = ",
+                    trace.D[l - 1],
+                    False,
+                    T("D", l),
+                ),
             ],
-            f"One gradient-descent step with α = {text.number(alpha)}: every weight moves "
-            "against its gradient.",
+            f"One {name} step with α = {text.number(rule.alpha)}: every weight moves against "
+            f"its gradient {T('D', l)}, by the rule ${opt.formula}$.{kept}",
             (),
             (),
             (l,),
-            OPTIMIZERS["gd"].update,
+            opt.update,
         )
     return steps
+
+
+def layer_formula(formula: str, l: int) -> str:
+    r"""An update rule's LaTeX, written for the whole Θ, for the weights of layer l:
+    ``\Theta := \Theta - \alpha D`` → ``\Theta^{(1)} := \Theta^{(1)} - \alpha D^{(1)}``
+    (a power of D gets parentheses: ``(D^{(1)})^2``)."""
+    up = f"^{{({l})}}"
+    out = re.sub(r"\\Theta(?![A-Za-z^])", lambda m: r"\Theta" + up, formula)
+    return re.sub(
+        r"(?<![\\A-Za-z])D(?![A-Za-z])(\^)?",
+        lambda m: f"(D{up})^" if m.group(1) else f"D{up}",
+        out,
+    )
 
 
 def matrix_table(M: Array, bias_col: bool = False, bias_row: bool = False) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from lab_ui.live import frames
 pytestmark = pytest.mark.browser
 
 ROOT = ".bp-live"
-VIEW = f"document.querySelector('{ROOT}').parentElement.__bpView"
+VIEW = "window.__bp.state"
 CARDS = [
     "bp-boundary-card",
     "bp-net-card",
@@ -32,7 +32,7 @@ def _attr(page, name: str) -> str:
 
 def _open(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
     page.wait_for_function(f"document.querySelector('{ROOT} .bp-draw').style.display === ''")
 
 
@@ -43,7 +43,9 @@ def _points(page) -> int:
 def _plot_xy(page, fx: float, fy: float) -> tuple[float, float]:
     """Page coordinates of the point at fractions (fx, fy) of the boundary's plot area."""
     box = page.locator(f"{ROOT} canvas[data-role=boundary]").bounding_box()
-    g = page.evaluate(f"(() => {{ const g = {VIEW}.bGeo; return [g.m.l, g.m.t, g.side]; }})()")
+    g = page.evaluate(
+        f"(() => {{ const g = {VIEW}.hits.boundary; return [g.m.l, g.m.t, g.side]; }})()"
+    )
     return box["x"] + g[0] + fx * g[2], box["y"] + g[1] + fy * g[2]
 
 
@@ -126,14 +128,14 @@ def test_click_draws_a_point_shift_click_removes_it_and_a_drag_still_pans(page, 
 
 def test_no_class_chooser_for_regression(page, app_url):
     page.goto(app_url + "/?dataset=plane")
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
     page.wait_for_timeout(500)
     assert page.evaluate(f"document.querySelector('{ROOT} .bp-draw').style.display") == "none"
 
 
 def test_an_edge_opens_its_live_chain_rule_and_the_weight_can_be_set(page, app_url, artifacts):
     _open(page, app_url + "/?seed=3")
-    segs = page.evaluate(f"{VIEW}.netHits.segs.map((s) => s.slice(0, 7))")
+    segs = page.evaluate(f"{VIEW}.hits.net.segs.map((s) => s.slice(0, 7))")
     seg, (px, py) = _clear_spot([s for s in segs if s[4] == 1 and s[6] == 2], segs)  # Θ^(2)_j,2
     box = page.locator(f"{ROOT} canvas[data-role=net]").bounding_box()
     page.mouse.click(box["x"] + px, box["y"] + py)
@@ -165,7 +167,7 @@ def test_an_edge_opens_its_live_chain_rule_and_the_weight_can_be_set(page, app_u
     assert int(_attr(page, "rev")) > rev
     assert "Θ(2)" in card.inner_text() and "1.75" in card.inner_text()
     assert "Set Θ⁽²⁾" in page.locator(f"{ROOT} .bp-notice").inner_text()
-    net = page.evaluate(f"[{VIEW}.drawnFrame.net.edges, {VIEW}.drawnFrame.net.sizes]")
+    net = page.evaluate(f"[{VIEW}.drawn.net.edges, {VIEW}.drawn.net.sizes]")
     Theta_l = frames.decode_f32(net[0][l - 1]).reshape(net[1][l], net[1][l - 1] + 1)
     assert Theta_l[j - 1, k] == 1.75  # the diagram's edge (forward: Θ) has it too
     # × closes it

@@ -31,13 +31,13 @@ def _step_heading(page) -> int:
 
 
 def _sent(page) -> int:
-    return page.evaluate("window.__bpKeysSent || 0")
+    return page.evaluate("window.__bp?.keysSent || 0")
 
 
 def test_playground_keys_in_presenter_mode_and_a_clicker(hd, app_url):
     page = hd
     page.goto(app_url + "/?presenter=1&batch=10")  # 25 mini-batches an epoch
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
     page.locator(f"{ROOT} .bp-status").click()  # focus the page, not a widget
     page.keyboard.press("ArrowRight")
     _wait(page, "d.step === '1'")
@@ -111,7 +111,7 @@ def test_the_listener_is_removed_with_its_page(hd, app_url):
     sent = _sent(page)
     assert sent == 1
     page.get_by_role("link", name="Playground").first.click()
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
     page.wait_for_function("!document.querySelector('.bp-keyboard')")  # its page's run is over
     page.locator(f"{ROOT} .bp-status").click()
     page.keyboard.press("ArrowRight")  # the live view's now, and only the live view's

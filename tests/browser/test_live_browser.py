@@ -1,12 +1,16 @@
 """The live view in a real browser: its own channel, its buttons and keys, text from data
-shown as text, sessions kept apart, and views that never overlap."""
+shown as text, sessions kept apart, views that never overlap, and a page out of date."""
 
 from __future__ import annotations
 
 import json
+import re
+import struct
 
 import numpy as np
 import pytest
+
+from lab_ui.live import frames
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +24,7 @@ def _attr(page, name: str) -> str:
 
 
 def _wait_painted(page) -> None:
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
 
 
 def _epoch(page) -> int:
@@ -69,10 +73,10 @@ def test_the_live_view_paints_while_playing_without_streamlit_reruns(page, app_u
     page.get_by_role("button", name="Play").click()
     page.wait_for_timeout(300)
     del sent[:]  # count from here: while playing
-    page.wait_for_function("window.__bpPainted > 30", timeout=60_000)
-    n0 = page.evaluate("window.__bpPainted")
+    page.wait_for_function("window.__bp?.painted > 30", timeout=60_000)
+    n0 = page.evaluate("window.__bp?.painted")
     page.wait_for_timeout(1500)
-    assert page.evaluate("window.__bpPainted") > n0 + 10
+    assert page.evaluate("window.__bp?.painted") > n0 + 10
     stream = [u for u in sent if u.endswith("/_stcore/stream")]
     live = [u for u in sent if u.endswith("/bp/live/ws")]
     assert len(live) > 20  # acknowledgements on the live channel
@@ -96,10 +100,7 @@ def test_csv_labels_and_column_names_are_text_not_html(page, app_url, artifacts,
     page.wait_for_timeout(500)
     # hover every unit of the diagram (the output units carry the class labels)
     canvas = page.locator(f"{ROOT} canvas[data-role=net]")
-    nodes = page.evaluate(
-        f"document.querySelector('{ROOT}').parentElement.__bpView.netHits.nodes"
-        ".map((n) => [n.x, n.y])"
-    )
+    nodes = page.evaluate("window.__bp.state.hits.net.nodes.map((n) => [n.x, n.y])")
     seen = []
     for x, y in nodes:
         canvas.hover(position={"x": x, "y": y})
@@ -217,4 +218,32 @@ def test_views_never_overlap_after_fifty_mixed_changes(page, app_url, artifacts)
         assert not bad, (i, bad)
     page.screenshot(path=str(artifacts / "live-after-50-changes.png"), full_page=True)
     assert not page.evaluate(f"document.querySelector('{ROOT}').dataset.error || ''")
-    assert json.loads(page.evaluate("JSON.stringify(window.__bpMounts)")) == 1
+    assert json.loads(page.evaluate("JSON.stringify(window.__bp?.mounts)")) == 1
+
+
+def test_a_frame_of_another_version_stops_the_view_and_asks_for_a_reload(page, app_url):
+    """A page loaded before the server was upgraded gets frames it cannot draw: it says so."""
+    other = str(frames.FRAME_VERSION + 1).encode()
+
+    def handler(ws):
+        server = ws.connect_to_server()
+
+        def to_page(msg):
+            if isinstance(msg, bytes):  # a frame: uint32 header length, JSON header, binary
+                (n,) = struct.unpack_from("<I", msg, 0)
+                head = re.sub(rb'"version":\d+', b'"version":' + other, msg[4 : 4 + n])
+                msg = struct.pack("<I", len(head)) + head + msg[4 + n :]
+            ws.send(msg)
+
+        server.on_message(to_page)
+
+    page.route_web_socket(re.compile(r"/bp/live/ws"), handler)
+    page.goto(app_url)
+    page.wait_for_function(f"document.querySelector('{ROOT}')?.dataset.stale === '1'")
+    notice = page.locator(f"{ROOT} .bp-notice")
+    assert notice.is_visible()
+    assert notice.inner_text() == (
+        "This page is out of date (the server was upgraded): reload the page."
+    )
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__bp.painted") == 0  # nothing drawn from it

@@ -12,11 +12,11 @@ ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
 def _painted(page) -> int:
-    return page.evaluate("window.__bpPainted || 0")
+    return page.evaluate("window.__bp?.painted || 0")
 
 
 def _epoch(page) -> int:
-    return int(page.evaluate("window.__bpLast ? window.__bpLast.epoch : -1"))
+    return int(page.evaluate("window.__bp?.last?.epoch ?? -1"))
 
 
 def _boundary_image(page) -> str:
@@ -34,8 +34,8 @@ def _no_errors(page) -> None:
 
 def test_play_pause_step(page, app_url, artifacts):
     page.goto(app_url)
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
-    page.wait_for_function("window.__bpMarks && window.__bpMarks.firstBoundary", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.marks?.firstBoundary", timeout=60_000)
     page.wait_for_timeout(300)
     _no_errors(page)
     page.screenshot(path=str(artifacts / "playground-start.png"), full_page=True)
@@ -44,7 +44,7 @@ def test_play_pause_step(page, app_url, artifacts):
     assert _epoch(page) == 0
 
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("window.__bpLast && window.__bpLast.epoch >= 50", timeout=60_000)
+    page.wait_for_function("window.__bp?.last?.epoch >= 50", timeout=60_000)
     n0 = _painted(page)
     time.sleep(1.0)
     assert _painted(page) > n0, "the live view stopped painting while playing"
@@ -63,7 +63,7 @@ def test_play_pause_step(page, app_url, artifacts):
     assert _epoch(page) == paused_at, "training went on after Pause"
 
     page.get_by_role("button", name="Step 1 epoch").click()
-    page.wait_for_function(f"window.__bpLast.epoch === {paused_at + 1}", timeout=30_000)
+    page.wait_for_function(f"window.__bp?.last?.epoch === {paused_at + 1}", timeout=30_000)
     _no_errors(page)
 
     # backward view, one example: the diagram's title says so
@@ -74,20 +74,20 @@ def test_play_pause_step(page, app_url, artifacts):
     )
     page.screenshot(path=str(artifacts / "playground-backward.png"), full_page=True)
     _no_errors(page)
-    assert page.evaluate("window.__bpMounts") == 1, "the live view was remounted"
+    assert page.evaluate("window.__bp?.mounts") == 1, "the live view was remounted"
 
 
 def test_other_pages_open_and_state_survives(page, app_url):
     page.goto(app_url)
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
     page.get_by_role("button", name="Step 1 epoch").click()
-    page.wait_for_function("window.__bpLast.epoch === 1")
+    page.wait_for_function("window.__bp?.last?.epoch === 1")
     for name in ("Step through backprop", "Gradients", "Derivation"):
         page.get_by_role("link", name=name).click()
         page.wait_for_timeout(1500)
         assert page.locator('[data-testid="stException"]').count() == 0, name
     page.get_by_role("link", name="Playground").click()
-    page.wait_for_function("window.__bpLast && window.__bpLast.epoch === 1", timeout=30_000)
+    page.wait_for_function("window.__bp?.last?.epoch === 1", timeout=30_000)
     _no_errors(page)
 
 
@@ -102,9 +102,9 @@ def test_other_pages_open_and_state_survives(page, app_url):
 )
 def test_extreme_setups_draw_without_errors(page, app_url, artifacts, query):
     page.goto(app_url + "/" + query)
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
     page.get_by_role("button", name="Step 1 epoch").click()
-    page.wait_for_function("window.__bpLast.epoch === 1", timeout=60_000)
+    page.wait_for_function("window.__bp?.last?.epoch === 1", timeout=60_000)
     _no_errors(page)
     name = query.split("&")[0].strip("?").replace("=", "-").replace(",", "_")[:40]
     page.locator(".bp-live").screenshot(path=str(artifacts / f"extreme-{name}.png"))

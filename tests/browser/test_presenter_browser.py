@@ -81,7 +81,7 @@ def _no_chrome(page) -> None:
 def test_presenter_playground_large_text_no_sidebar_and_the_live_controls(hd, app_url):
     page = hd
     page.goto(app_url + "/?presenter=1&preset=xor_hidden_layer")
-    page.wait_for_function("window.__bpPainted > 0", timeout=60_000)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
     _settled(page)
     _no_chrome(page)
     assert page.locator(f"{ROOT}.bp-presenter").count() == 1

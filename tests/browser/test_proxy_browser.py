@@ -13,7 +13,7 @@ import time
 
 
 def _epoch(page) -> int:
-    return int(page.evaluate("window.__bpLast ? window.__bpLast.epoch : -1"))
+    return int(page.evaluate("window.__bp?.last?.epoch ?? -1"))
 
 
 def test_two_browsers_each_on_their_own_process(browser, cluster):
@@ -26,7 +26,7 @@ def test_two_browsers_each_on_their_own_process(browser, cluster):
             page = ctx.new_page()
             page.set_default_timeout(45_000)
             page.goto(cluster.url + "/" + query)
-            page.wait_for_function("window.__bpPainted > 0", polling=200)
+            page.wait_for_function("window.__bp?.painted > 0", polling=200)
             pages.append(page)
         for page in pages:
             page.click(".bp-live [data-role=play]")
@@ -36,7 +36,7 @@ def test_two_browsers_each_on_their_own_process(browser, cluster):
             )
         e0 = [_epoch(p) for p in pages]
         for page, e in zip(pages, e0, strict=True):
-            page.wait_for_function(f"window.__bpLast.epoch > {e + 5}", polling=200)
+            page.wait_for_function(f"window.__bp?.last?.epoch > {e + 5}", polling=200)
         routes = []
         for ctx in contexts:
             cookies = {c["name"]: c["value"] for c in ctx.cookies()}

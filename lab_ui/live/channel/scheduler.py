@@ -6,6 +6,13 @@ turn, so a slow client only slows itself.  The training time per frame is shared
 one gradient step), so the speed setting is a maximum that the server lowers under load and
 every session keeps moving.  A session that is paused, hidden (its browser stops asking) or
 closed is never in the queue and costs nothing.
+
+Training that takes longer than a frame (a Step of many epochs, a link's replay: a session's
+*work*, :mod:`lab_ui.live.channel.work`) gets one slice per turn like a playing session's
+training, and the session goes to the back of the queue after it, so nothing one session
+asks for holds the thread for more than a slice and a frame.  The thread never waits for a
+session's lock: a session whose page holds it (a Reset, a page run) is tried again
+:data:`BUSY_RETRY_S` later, and the others are served meanwhile.
 """
 
 from __future__ import annotations
@@ -24,6 +31,14 @@ from typing import Any
 TRAIN_BUDGET_S = 0.003
 #: A session counts as playing for the budget if it was served this recently.
 ACTIVE_WINDOW_S = 1.0
+#: A session whose lock its page holds is tried again this much later.
+BUSY_RETRY_S = 0.005
+#: While other sessions play, a session's work gets one slice per this period, as a playing
+#: session gets one frame's training per screen refresh (alone, it gets slice after slice).
+#: Requeued at once, a session that always has work was always ready, while the others are
+#: ready only once the event loop has read their acknowledgements: it took most turns, and
+#: 10 others fell to 0.5× their frame rate while it flooded Steps on the largest network.
+WORK_PERIOD_S = 1 / 60
 
 
 class Scheduler:
@@ -35,11 +50,13 @@ class Scheduler:
         self._queued: weakref.WeakSet[Any] = weakref.WeakSet()
         self._active: dict[int, float] = {}  # id(session) → last served while playing
         self._thread: threading.Thread | None = None
+        self._busy: list[tuple[float, Any]] = []  # (when to queue again, session): _later
         self.turns = 0
 
     def wake(self, session: Any) -> None:
-        """Queue ``session`` if it wants a frame now (cheap; call after any change)."""
-        if not session.wants_frame():
+        """Queue ``session`` if it wants a turn now: a frame, or a slice of its work (cheap;
+        call after any change)."""
+        if not session.wants_turn():
             return
         with self._cv:
             if session in self._queued:
@@ -66,8 +83,14 @@ class Scheduler:
 
     def _next(self) -> Any:
         with self._cv:
-            while not self._queue:
-                self._cv.wait()
+            while True:
+                now = time.monotonic()
+                while self._busy and self._busy[0][0] <= now:  # their retry time has come
+                    _, s = self._busy.pop(0)
+                    self._queue.append(s)
+                if self._queue:
+                    break
+                self._cv.wait(self._busy[0][0] - now if self._busy else None)
             session = self._queue.popleft()
             self._queued.discard(session)
             return session
@@ -88,16 +111,37 @@ class Scheduler:
     def serve_one(self, session: Any) -> bool:
         """Build and send ``session``'s next frame; True if one was sent."""
         outlet = session.outlet
-        if session.playing:
+        if session.playing or session.work is not None:
             with self._cv:
                 self._active[id(session)] = time.monotonic()
-        data = session.serve(self.budget())
-        self.turns += 1
-        if data is None or outlet is None:
+        if not session.lock.acquire(blocking=False):  # its page holds it: the others go on
+            self._later(session, BUSY_RETRY_S)
             return False
-        outlet.send(data)
-        self.wake(session)  # the window may allow one more: back of the queue (round-robin)
-        return True
+        t0 = time.monotonic()
+        try:
+            data = session.serve(self.budget())
+        finally:
+            session.lock.release()
+        self.turns += 1
+        sent = data is not None and outlet is not None
+        if sent:
+            outlet.send(data)
+        if not sent and session.work is not None and self.playing_sessions() > 1:
+            self._later(session, WORK_PERIOD_S - (time.monotonic() - t0))  # see WORK_PERIOD_S
+        else:  # more work, or the window allows one more frame: back of the queue
+            self.wake(session)
+        return sent
+
+    def _later(self, session: Any, delay_s: float) -> None:
+        """Queue ``session`` again in ``delay_s`` (its lock was held, or its work waits for
+        its next period)."""
+        with self._cv:
+            if session in self._queued:
+                return
+            self._queued.add(session)
+            self._busy.append((time.monotonic() + max(delay_s, 0.0), session))
+            self._busy.sort(key=lambda b: b[0])
+            self._cv.notify()
 
 
 SCHEDULER = Scheduler()

@@ -11,9 +11,13 @@ like the other commands; :meth:`LiveSession.command` only queues them, and the s
 applies them under the lock before the next frame (:mod:`lab_ui.live.drawing`), so the client
 sees the new data, Θ, a, δ and D in that very frame.
 
+The session decides when to build a frame and whom to send it to; what a frame holds is
+declared in :mod:`lab_ui.live.frame` and built by :func:`lab_ui.live.frames.build_frame`, and
+what its one client already has is a :class:`~lab_ui.live.frame.ClientState` (``sent``).
+
 Memory: a session lives in its Streamlit session's state; :data:`HUB` only maps tokens to
 sessions weakly, so a closed Streamlit session frees its Lab, and a closed socket frees the
-socket.  Per frame a session keeps only what it last sent (ids and counters).
+socket.  Per frame a session keeps only what its client has (keys and counts) and counters.
 """
 
 from __future__ import annotations
@@ -27,11 +31,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from lab_ui.live import drawing, frames
+from lab_ui.live import compare, drawing, frames, stops
+from lab_ui.live.frame import ClientState, Frame, Status, View, ViewSettings
 from lab_ui.shared import text
 from lab_ui.shared.lab import status_line, train_for_frame
+
+from . import memory
+from .protocol import MECHANISM_KINDS
+from .work import PROGRESS_EVERY_S, SLICE_MIN_S, StepWork
+
+__all__ = ["HUB", "WINDOW", "Hub", "LiveSession", "ViewSettings"]
 
 #: Frames a client may have unpainted: the one it is drawing and the next two, built while
 #: it draws.  With one, the server's work and the browser's drawing take turns and a frame
@@ -43,30 +52,6 @@ from lab_ui.shared.lab import status_line, train_for_frame
 WINDOW = 3
 #: Frames built per second are measured over this many seconds.
 RATE_WINDOW_S = 2.0
-
-
-@dataclass
-class ViewSettings:
-    """What the live view shows (the Playground's view settings, published by the page)."""
-
-    mode: str = "forward"
-    example: int = 0  # 1-based training example, 0 = the whole batch
-    show_test: bool = True
-    discretize: bool = False
-    log_cost: bool = False
-    speed: str = "20"  # epochs per frame at most ("step"/"slow": one mini-batch)
-
-
-@dataclass
-class Sent:
-    """What the client already has, so a frame carries only what changed."""
-
-    uirev: str | None = None
-    points_key: tuple | None = None
-    points_data: Any = None  # weakref to the Dataset whose points were sent
-    history_key: tuple | None = None  # what the client's history was built from
-    history_rows: int = 0  # rows of the trainer's history the client has
-    history_last: int = -1  # the epoch of the last of them
 
 
 @dataclass
@@ -105,7 +90,10 @@ class LiveSession:
         self.acked = 0  # the newest frame the client has taken
         self.acked_at = 0.0
         self.dirty = True  # something changed that the client has not seen
-        self.pending: deque[str] = deque(maxlen=8)  # "batch" / "epoch" steps asked for
+        # "batch" / "epoch" steps asked for, "stop" (a Pause): taken into ``work`` each turn
+        self.pending: deque[str] = deque(maxlen=64)
+        self.work: Any = None  # training longer than a frame, done a slice a turn (work.py)
+        self.shown_at = 0.0  # when the last frame was built (progress frames are spaced)
         self.edits: deque[dict] = deque(maxlen=16)  # points / weights to edit (see drawing)
         self.chain: tuple[int, int, int] | None = None  # the chain-rule panel's weight
         self.notice = ""  # what the last edit did (or why it was refused), for the view
@@ -113,10 +101,24 @@ class LiveSession:
         self.events: deque[str] = deque(maxlen=8)
         self.outlet: Any = None  # the client's socket (endpoint.Outlet) or None
         self.connected = threading.Event()  # set once a client's socket has said hello
-        self.sent = Sent()
+        self.sent = ClientState()  # what the client has (a new socket: a new one)
         self.counters = Counters()
         self._rate: deque[tuple[float, float]] = deque(maxlen=64)
         self.on_event: Callable[[str], None] | None = None
+        # a lesson's questions (lab_ui.playground.questions_ui, set by the page): Play and Step
+        # are refused with ``blocked_reason`` while a question is open; training pauses at
+        # each epoch of ``stops`` (epoch → the reason Play is refused there, "" for none);
+        # ``highlight`` is the part of the view a reveal points at (bp_core.questions.EVIDENCE)
+        self.blocked_reason = ""
+        self.stops: dict[int, str] = {}
+        # a lesson's own stops and the *Stop at epoch* setting (set by the page:
+        # lab_ui.shared.lab.lesson_stops): epoch → (what to look at now, the line shown when
+        # Play goes on past it); Play, Step and the keys pause exactly there
+        self.lesson_stops: dict[int, tuple[str, str]] = {}
+        self.after_stop: tuple[int, str] | None = None  # (stop, line) for Play going on past it
+        self.highlight = ""
+        # the landscape, slow motion, ghosts and the race (lab_ui.live.compare)
+        self.mech = compare.Mechanism()
         HUB.add(self)
 
     # -- what the page does ---------------------------------------------------------------
@@ -129,7 +131,10 @@ class LiveSession:
                     self.playing = False  # new data: start paused, as a new Lab does
                 self.lab = lab
                 self.extent = None
+                if self.work is not None and self.work.trainer is not lab.trainer:
+                    self.end_work("a new network")
                 self.notice = ""  # it spoke of the Lab before
+                self.after_stop = None
             if view != self.view:
                 self.view = view
             self.dirty = True
@@ -150,14 +155,27 @@ class LiveSession:
         if kind == "ack":
             self.acked = max(self.acked, min(msg["rev"], self.rev))
             self.acked_at = time.perf_counter()
+        elif kind in ("play", "step") and self.blocked_reason:
+            self.notice = self.blocked_reason  # a question is open: Play waits for it
+            self.dirty = True
         elif kind == "play":
             lab = self.lab
-            if lab is not None and not lab.trainer.diverged:
+            if lab is not None and lab.trainer.diverged:
+                self.notice = stops.diverged_sentence(lab.trainer)  # refused: say why
+                self.playing = False
+                self.dirty = True
+            elif lab is not None:
                 self.playing = True
+                if self.after_stop and lab.trainer.epoch >= self.after_stop[0]:
+                    # on past a lesson's stop: its claim was about the run up to it
+                    self.notice = self.after_stop[1]
+                    self.dirty = True
+                self.after_stop = None
         elif kind == "pause":
             if self.playing:
                 self.playing = False
                 self.events.append("paused")
+            self.pending.append("stop")  # steps waiting to be trained stop too
             self.dirty = True
         elif kind == "step":
             self.playing = False
@@ -170,6 +188,9 @@ class LiveSession:
         elif kind == "chain":
             self.chain = None if msg["w"] is None else tuple(msg["w"])
             self.dirty = True
+        elif kind in MECHANISM_KINDS:
+            self.mech.command(msg)  # applied under the lock, before the next frame
+            self.dirty = True
         from .scheduler import SCHEDULER
 
         SCHEDULER.wake(self)
@@ -181,14 +202,7 @@ class LiveSession:
         this before a frame)."""
         with self.lock:
             self.apply_edits()
-            tr = self.lab.trainer if self.lab is not None else None
-            stepped = False
-            while self.pending and tr is not None and not tr.diverged:
-                tr.step() if self.pending.popleft() == "batch" else tr.run_epoch()
-                stepped = True
-            self.pending.clear()
-            if stepped:  # the page shows the epoch (its slider, its link): it re-runs
-                self.events.append("stepped")
+            self.take_steps()
 
     def apply_edits(self) -> None:
         """Apply the queued hand edits to the Lab, in order (:mod:`lab_ui.live.drawing`); each
@@ -221,41 +235,58 @@ class LiveSession:
             self.outlet is not None
             and self.lab is not None
             and self.acked >= self.rev - (WINDOW - 1)
-            and (self.playing or self.dirty or bool(self.pending) or bool(self.edits))
+            and (
+                self.playing
+                or self.dirty
+                or bool(self.pending)
+                or bool(self.edits)
+                or self.work is not None
+            )
         )
 
     def serve(self, train_budget_s: float) -> bytes | None:
-        """Train (if playing) within ``train_budget_s``, then build and pack the next frame.
+        """Train (if playing) within ``train_budget_s``, then build the next frame and make
+        its client's message.
 
-        Returns the packed frame, or None when there is nothing to send.
+        Returns the message, or None when there is nothing to send.
         """
-        from . import protocol
-
         with self.lock:
-            if not self.wants_frame():
+            if not self.wants_turn():
                 return None
-            lab = self.lab
-            tr = lab.trainer
             t0 = time.perf_counter()
-            self.apply_pending()
+            if self.lab is not None:
+                self.apply_pending()
+                self.mech.apply(self)
+            self.work_turn(train_budget_s)
+            lab = self.lab
+            if lab is None or not self.frame_due():
+                self.counters.train_s += time.perf_counter() - t0
+                return None
             tr = lab.trainer  # an edit may have given the Lab a new trainer
             if self.playing:
-                train_for_frame(lab, self.view.speed, train_budget_s)
+                stop = stops.next_stop(tr.epoch, {**self.lesson_stops, **self.stops})
+                if stop is None:
+                    train_for_frame(lab, self.view.speed, self.mech.share(train_budget_s))
+                elif stops.train_to_stop(lab, self.view.speed, train_budget_s, stop):
+                    self.playing = False  # a lesson's stop: the page shows its question
+                    self.blocked_reason = self.stops.get(stop, "")
+                    self.landed(stop)
+                    self.events.append("paused")
                 if tr.diverged:
                     self.playing = False
                     self.events.append("diverged")
+            self.mech.train(lab, self.mech.share(train_budget_s))  # racers catch up
             t1 = time.perf_counter()
             # cleared before the frame is built: a Pause (or any command) that arrives on the
             # event loop while it is built sets it again, so its frame follows this one
             self.dirty = False
-            frame = self._frame(lab)
-            self.rev += 1
-            frame["rev"] = self.rev
             events = []
             while self.events:  # deque: the event loop may append meanwhile
                 events.append(self.events.popleft())
-            frame["events"] = events
-            data = protocol.pack(frame)
+            frame = self.frame(tuple(events))
+            self.rev += 1
+            self.shown_at = time.perf_counter()
+            data = frame.for_client(self.sent)
             t2 = time.perf_counter()
         c = self.counters
         if self.acked_at:
@@ -267,90 +298,149 @@ class LiveSession:
         c.times.append(t2)
         return data
 
-    def _frame(self, lab: Any) -> dict[str, Any]:
-        """The next frame, with only what the client does not have yet (see ``Sent``)."""
-        v, tr, sent = self.view, lab.trainer, self.sent
-        if sent.uirev != lab.uirev:  # a new data set or network: the client starts over
-            self.sent = sent = Sent(uirev=lab.uirev)
-        h = tr.history
-        n, last = len(h), (h.epoch[-1] if len(h) else -1)
-        had = sent.history_rows
-        thinned = n < had or (had and h.epoch[had - 1] != sent.history_last)
-        hkey = (lab.uirev, v.log_cost)
-        whole_history = sent.history_key != hkey or thinned or had == 0
-        pkey = (lab.uirev, v.show_test)
-        # a drawn or removed point makes a new Dataset: its points are sent again
-        same_data = sent.points_data is not None and sent.points_data() is lab.dataset
-        parts = [
-            p
-            for p, need in (
-                ("history", whole_history),
-                ("points", sent.points_key != pkey or not same_data),
-            )
-            if need
-        ]
-        frame = frames.build_frame(
-            lab.cfg,
-            tr.Theta,
-            lab.dataset,
-            h,
-            epoch=tr.epoch,
-            step=tr.steps,
-            uirev=lab.uirev,
-            mode=v.mode,
-            example=v.example - 1 if v.example <= lab.dataset.m_train else -1,
-            show_test=v.show_test,
-            discretize=v.discretize and lab.dataset.task == "classification",
-            log_cost=v.log_cost,
-            res=50 if sum(lab.cfg.layer_sizes[1:-1]) <= 64 else 30,
-            status=status_line(lab, self.playing, self.epochs_per_second(tr)),
-            playing=self.playing,
-            extent=self.extent,
-            parts=parts,
-        )
-        frame["t"] = "frame"
-        frame["server_ms"] = round(1000 * self.mean_server_s(), 2)
-        waits = sorted(self.counters.waits)
-        frame["ack_to_frame_ms"] = round(1000 * waits[len(waits) // 2], 2) if waits else None
-        # Send what changed: the points once per data set (and test toggle); the history
-        # whole once, then only its new rows.
-        if "points" not in parts:
-            frame["points"] = "same"
-        elif frame["points"] is not None:  # which training points were drawn by hand (rows)
-            frame["points"]["drawn"] = np.flatnonzero(drawing.drawn_mask(lab.dataset)).tolist()
-        frame["chain"] = self._chain(tr)
-        frame["notice"] = self.notice
-        ds = lab.dataset
-        frame["draw"] = (
-            {
-                "classes": int(ds.n_classes),
-                "names": [text.clip(n, 12) for n in ds.class_names[:16]],
-                "m_train": int(ds.m_train),
-                "drawn": drawing.drawn_count(ds),
-                "max": drawing.MAX_DRAWN,
-                "radius_px": drawing.REMOVE_RADIUS_PX,
-            }
-            if drawing.can_draw(ds)
-            else None
-        )
-        if not whole_history:
-            frame["history"] = "same" if n == had else {"append": frames.history_rows(h, had)}
-        sent.points_key, sent.points_data = pkey, weakref.ref(lab.dataset)
-        sent.history_key, sent.history_rows, sent.history_last = hkey, n, last
-        return frame
+    def frame(self, events: tuple[str, ...] = ()) -> Frame:
+        """The next frame of this session's Lab, as its view shows it (built once; its
+        client's part is ``frame.for_client(self.sent)``).
 
-    def _chain(self, tr: Any) -> dict[str, Any] | None:
-        """The chain-rule panel's numbers (``frames.chain_part``), or None when it is closed;
-        a weight the network does not have (picked by hand, or after a change of network)
-        closes it, and ``notice`` says why."""
-        if self.chain is None:
-            return None
-        try:
-            return frames.chain_part(tr, self.chain)
-        except ValueError as err:  # bp_core's reason, in the course's numbering
-            self.chain = None
-            self.notice = text.shorten(err)
-            return None
+        A chain-rule weight the network does not have (picked by hand, or after a change of
+        network) closes the panel, and ``notice`` says why.
+        """
+        with self.lock:
+            lab = self.lab
+            waits = sorted(self.counters.waits)
+            status = Status(
+                rev=self.rev + 1,
+                line=self.status_text(lab),
+                playing=self.playing,
+                notice=self.notice,
+                events=events,
+                server_ms=round(1000 * self.mean_server_s(), 2),
+                ack_to_frame_ms=round(1000 * waits[len(waits) // 2], 2) if waits else None,
+            )
+            view = View(self.view, extent=self.extent, chain=self.chain, highlight=self.highlight)
+            frame = frames.build_frame(lab, view, status)
+            if self.chain is not None and frame.chain is None:
+                self.chain, self.notice = None, frame.status.notice
+            frame.extra.update(self.mech.parts(frame, lab, self))
+            return frame
+
+    # -- work longer than a frame (lab_ui.live.channel.work) --------------------------------
+
+    def run_work(self, work: Any) -> None:
+        """Have the scheduler do ``work`` (a link's replay) a slice a turn, beside the other
+        sessions; whatever work was under way is stopped first.  Call without holding
+        ``lock`` in a way that waits for the work (the scheduler needs the lock for each
+        slice)."""
+        with self.lock:
+            self.end_work("new work")
+            self.work = work
+        from .scheduler import SCHEDULER
+
+        SCHEDULER.wake(self)
+
+    def wait_for_work(self, timeout_s: float = 60.0) -> bool:
+        """Wait (at most ``timeout_s``) until the scheduler has done the steps asked for and
+        the work under way; True if it has.  Call without holding ``lock``."""
+        from .scheduler import SCHEDULER
+
+        SCHEDULER.wake(self)
+        deadline = time.monotonic() + timeout_s
+        while self.work is not None or (self.pending and self.lab is not None):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
+    def wants_turn(self) -> bool:
+        """Work to do (or steps asked for), or a frame to send (:meth:`wants_frame`)."""
+        return (
+            self.work is not None
+            or (bool(self.pending) and self.lab is not None)
+            or self.wants_frame()
+        )
+
+    def frame_due(self) -> bool:
+        """A frame now: the client wants one and, while work is under way, the last one
+        (which showed its progress) is :data:`~lab_ui.live.channel.work.PROGRESS_EVERY_S`
+        old."""
+        return self.wants_frame() and (
+            self.work is None or time.perf_counter() - self.shown_at >= PROGRESS_EVERY_S
+        )
+
+    def take_steps(self) -> None:
+        """Turn the steps the client asked for into the session's work, in order: each Step
+        adds to the :class:`~lab_ui.live.channel.work.StepWork` under way (ten *Step one
+        epoch* presses are one piece of work of ten epochs), one beyond its bound is refused
+        in ``notice``; a Pause ("stop") stops it, and so does Play."""
+        with self.lock:
+            tr = self.lab.trainer if self.lab is not None else None
+            while self.pending:
+                kind = self.pending.popleft()
+                if kind == "stop":
+                    self.end_work("paused")
+                    continue
+                if tr is None or tr.diverged:
+                    continue
+                work = self.work
+                if not isinstance(work, StepWork) or work.trainer is not tr:
+                    self.end_work("a step")  # a replay under way stops where it is
+                    work = self.work = StepWork(tr)
+                refused = work.add(kind)
+                if refused:
+                    self.notice = refused
+                # a Step never trains past a stop ahead: it lands exactly on it
+                stop = stops.next_stop(tr.epoch, {**self.lesson_stops, **self.stops})
+                if stop is not None:
+                    work.target = min(work.target, stops.steps_at(tr, stop))
+                self.dirty = True
+            if self.playing and self.work is not None:
+                self.end_work("play")  # Play trains on from here
+
+    def work_turn(self, budget_s: float) -> None:
+        """One slice of the session's work (at least
+        :data:`~lab_ui.live.channel.work.SLICE_MIN_S`); done, it is dropped and its event
+        ("stepped": the page re-runs) goes to the client with the next frame."""
+        with self.lock:
+            work = self.work
+            if work is None:
+                return
+            if self.playing:  # Play trains on from here
+                self.end_work("play")
+                return
+            if work.run_for(max(budget_s, SLICE_MIN_S)):
+                self.work = None
+                tr = work.trainer
+                if tr.steps % tr.steps_per_epoch == 0 and tr.epoch in self.lesson_stops:
+                    self.landed(tr.epoch)
+                if work.event:
+                    self.events.append(work.event)
+                if work.trainer.diverged:
+                    self.events.append("diverged")
+                self.dirty = True
+
+    def landed(self, epoch: int) -> None:
+        """Training has paused exactly at stop ``epoch``: a lesson's stop says what to look at
+        now (in ``notice``), and what Play then goes on to."""
+        if epoch in self.lesson_stops:
+            self.notice, after = self.lesson_stops[epoch]
+            self.after_stop = (epoch, after)
+            self.dirty = True
+
+    def end_work(self, reason: str) -> None:
+        """Stop the work under way where it is (``reason`` in a word or two)."""
+        with self.lock:
+            work, self.work = self.work, None
+            if work is None:
+                return
+            work.cancel(reason)
+            if work.event:  # the page shows the epoch it stopped at
+                self.events.append(work.event)
+            self.dirty = True
+
+    def status_text(self, lab: Any) -> str:
+        """The status line, with the progress of the work under way."""
+        line = status_line(lab, self.playing, self.epochs_per_second(lab.trainer))
+        return line if self.work is None else f"{line} · {self.work.label()}"
 
     def epochs_per_second(self, tr: Any) -> float:
         now = time.perf_counter()
@@ -386,6 +476,7 @@ class Hub:
     def add(self, session: LiveSession) -> None:
         with self._lock:
             self._by_token[session.token] = session
+        memory.watch(session)  # freed: the allocator gives its pages back (memory.py)
 
     def get(self, token: str) -> LiveSession | None:
         with self._lock:

@@ -1,0 +1,213 @@
+// The live view's elements: the skeleton (buildDom), rich text made of text nodes (T), and
+// canvas helpers.  Text from the data (a CSV's column names and class labels) is inserted
+// as text nodes, never as markup.
+
+import { BLUE, ORANGE, WHITE, css } from "./colour.js";
+
+/**
+ * Rich text without HTML from data: the literal parts of a T`…` template may contain the
+ * tags <b> <sup> <sub> (and their closing tags) and <br>; every ${value} becomes a text node
+ * (or, if it is a DOM node made here, that node).  Returns a DocumentFragment.
+ */
+export function T(strings, ...values) {
+  const frag = document.createDocumentFragment();
+  const stack = [frag];
+  const top = () => stack[stack.length - 1];
+  strings.forEach((lit, i) => {
+    for (const part of lit.split(/(<\/?(?:b|sup|sub)>|<br>)/)) {
+      if (!part) continue;
+      if (part === "<br>") top().appendChild(document.createElement("br"));
+      else if (part.startsWith("</")) { if (stack.length > 1) stack.pop(); }
+      else if (/^<(b|sup|sub)>$/.test(part)) {
+        const el = document.createElement(part.slice(1, -1));
+        top().appendChild(el);
+        stack.push(el);
+      } else top().appendChild(document.createTextNode(part));
+    }
+    if (i < values.length) {
+      const v = values[i];
+      top().appendChild(v instanceof Node ? v : document.createTextNode(String(v)));
+    }
+  });
+  return frag;
+}
+
+export function swatch(color) {
+  const s = document.createElement("span");
+  s.textContent = "■";
+  s.style.color = color;
+  return s;
+}
+
+export function coloured(text, rgb) {
+  const b = document.createElement("b");
+  b.textContent = text;
+  b.style.color = css(rgb);
+  return b;
+}
+
+export function gradientSwatch() {
+  const s = document.createElement("span");
+  s.className = "bp-swatch";
+  s.style.background = `linear-gradient(90deg,${css(ORANGE)},${css(WHITE)},${css(BLUE)})`;
+  return s;
+}
+
+export function button(label, role, title) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "bp-btn";
+  b.dataset.role = role;
+  b.textContent = label;
+  b.title = title;
+  return b;
+}
+
+const el = (tag, cls, role) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (role) e.dataset.role = role;
+  return e;
+};
+
+// ---------- canvas --------------------------------------------------------------------------
+
+/** Size a canvas to cssW × cssH CSS pixels (device pixels inside); its context, in CSS px. */
+export function sizeCanvas(canvas, cssW, cssH) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(cssW * dpr)), h = Math.max(1, Math.round(cssH * dpr));
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+    canvas.style.width = cssW + "px";
+    canvas.style.height = cssH + "px";
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}
+
+/** Type small enough for `text` to fit in `room` pixels (a rotated title beside a short axis). */
+export function fitFont(ctx, tx, text, px, room) {
+  ctx.font = tx.font(px);
+  const w = ctx.measureText(text).width;
+  if (w > room) ctx.font = tx.font((px * room) / w);
+}
+
+// ---------- the skeleton --------------------------------------------------------------------
+
+/** The list "?" shows: one row per binding (the Playground's keys, sent by the server). */
+export function fillKeyList(box, bindings) {
+  const title = el("div", "bp-keylist-title");
+  title.textContent = "Keys (not while typing in a box; Esc hides this list)";
+  const rows = bindings.map((b) => {
+    const row = document.createElement("div");
+    const key = document.createElement("kbd");
+    key.textContent = b.shown;
+    const text = document.createElement("span");
+    text.textContent = b.what;
+    row.append(key, text);
+    return row;
+  });
+  box.replaceChildren(title, ...rows);
+}
+
+function card(cls, title, role) {
+  const c = el("div", "bp-card " + cls);
+  const t = el("div", "bp-title", role + "-title");
+  t.textContent = title;
+  const w = el("div", "bp-canvas-wrap");
+  const cv = el("canvas", "", role);
+  w.appendChild(cv);
+  c.append(t, w);
+  return { c, t, cv };
+}
+
+function buildChainCard() {
+  const card = el("div", "bp-card bp-chain-card", "chain");
+  card.style.display = "none";
+  const head = el("div", "bp-chain-head");
+  const title = el("div", "bp-title", "chain-title");
+  const close = button("×", "chain-close", "Close the chain rule of this weight");
+  close.classList.add("bp-chain-close");
+  head.append(title, close);
+  const body = el("div", "bp-chain-body", "chain-body");
+  const edit = el("div", "bp-chain-edit");
+  const label = el("label", "bp-chain-label");
+  const input = el("input", "", "chain-value");
+  Object.assign(input, { type: "number", step: "any", min: "-10000", max: "10000" });
+  const set = button("Set", "set-weight", "Set this weight by hand: a, δ, D and the boundary change at once");
+  const help = el("span", "bp-chain-help");
+  help.textContent = "(a hand edit: a link to these settings cannot replay it)";
+  edit.append(label, input, set, help);
+  card.append(head, body, edit);
+  return { card, title, close, body, label, input, set };
+}
+
+/** The live view's elements under `parent`; returns them by name. */
+export function buildDom(parent) {
+  const root = el("div", "bp-live");
+  root.dataset.testid = "bp-live";
+  const bar = el("div", "bp-toolbar");
+  // titles without their keys: input.js adds the keys the server declares
+  const play = button("▶ Play", "play", "Play / Pause");
+  play.classList.add("bp-primary");
+  const stepB = button("Step 1 mini-batch", "step-batch", "One gradient step");
+  const stepE = button("Step 1 epoch", "step-epoch", "One pass over the training set");
+  const reset = button("↺ Reset", "reset", "Back to epoch 0 with the same initial Θ");
+  const keys = button("?", "keys", "Keyboard");
+  keys.classList.add("bp-keys");
+  const conn = el("span", "bp-conn", "conn");
+  // the class chooser for drawing points (classification of the plane only), the PNG
+  const drawBox = el("span", "bp-draw", "draw");
+  drawBox.style.display = "none";
+  const png = button("PNG", "png", "Download the decision boundary and the network diagram as one PNG image");
+  bar.append(play, stepB, stepE, reset, drawBox, png, keys, conn);
+  const status = el("div", "bp-status", "status");
+  const notice = el("div", "bp-notice", "notice");
+  const keyList = el("div", "bp-keylist", "keylist");
+  keyList.hidden = true;
+  root.append(bar, keyList, status, notice);
+  const top = el("div", "bp-row bp-top");
+  const bnd = card("bp-boundary-card", "Decision boundary", "boundary");
+  const net = card("bp-net-card", "Network", "net");
+  const legend = el("div", "bp-legend");
+  const sharedBox = el("label", "bp-check");
+  const sharedInput = el("input", "", "shared-scale");
+  sharedInput.type = "checkbox";
+  sharedBox.append(sharedInput, document.createTextNode(" one colour scale for all layers (shows vanishing gradients)"));
+  // or pick the weight of the chain-rule panel by its indices (a dense diagram's edges are
+  // hard to hit, and a big one draws only its strongest)
+  const pick = el("div", "bp-pick");
+  const pickLabel = document.createElement("span");
+  pickLabel.append(T`chain rule of Θ<sup>(l)</sup><sub>j,k</sub>: click an edge, or l `);
+  const pickInput = (role, min) => {
+    const e = el("input", "", role);
+    Object.assign(e, { type: "number", min: String(min), step: "1", value: String(min === 0 ? 0 : 1) });
+    return e;
+  };
+  const pickL = pickInput("pick-l", 1), pickJ = pickInput("pick-j", 1), pickK = pickInput("pick-k", 0);
+  const pickGo = button("Show", "pick-show", "Show the chain rule of this weight (k = 0 is the bias)");
+  pick.append(pickLabel, pickL, document.createTextNode(" j "), pickJ, document.createTextNode(" k "), pickK, pickGo);
+  net.c.append(sharedBox, pick, legend);
+  top.append(bnd.c, net.c);
+  const maps = card("bp-maps-card", "What each neuron computes", "maps");
+  const bottom = el("div", "bp-row bp-bottom");
+  const curves = card("bp-curves-card", "", "curves");
+  const grads = card("bp-grads-card", "", "grads");
+  curves.t.remove();
+  grads.t.remove();
+  bottom.append(curves.c, grads.c);
+  const tip = el("div", "bp-tip");
+  const chain = buildChainCard();
+  root.append(top, chain.card, maps.c, bottom, tip);
+  parent.appendChild(root);
+  return {
+    root, status, conn, play, stepB, stepE, reset, keys, keyList, sharedInput,
+    boundary: bnd.cv, boundaryTitle: bnd.t, boundaryCard: bnd.c,
+    net: net.cv, netTitle: net.t, netLegend: legend,
+    maps: maps.cv, mapsTitle: maps.t, mapsCard: maps.c,
+    curves: curves.cv, grads: grads.cv, tip,
+    drawBox, png, notice, chain, pickL, pickJ, pickK, pickGo,
+  };
+}
