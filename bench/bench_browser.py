@@ -113,11 +113,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def first_boundary(browser, url: str) -> tuple[float, object, object]:
+# The test hook of this app before it was one object (round 1 had window.__bpMarks,
+# __bpPainted, …): read through window.__bp, so the same code measures both.
+LEGACY_HOOK = """
+Object.defineProperty(window, '__bp', { configurable: true, get() { return {
+  marks: window.__bpMarks, painted: window.__bpPainted, paintTimes: window.__bpPaintTimes || [],
+  stats: window.__bpStats || [], mounts: window.__bpMounts, last: window.__bpLast }; } });
+"""
+
+
+def first_boundary(browser, url: str, legacy: bool = False) -> tuple[float, object, object]:
     """Seconds from goto(url) to the boundary painted, in a new context; (s, context, page)."""
     ctx = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
     page = ctx.new_page()
     page.add_init_script(SAMPLER)
+    if legacy:
+        page.add_init_script(LEGACY_HOOK)
     t0 = time.perf_counter()
     page.goto(url)
     page.wait_for_function("window.__bp?.marks?.firstBoundary", timeout=120_000, polling="raf")
@@ -231,9 +242,15 @@ KEY_PROBE = """
   const stepOf = (sel) => [...document.querySelectorAll(sel)]
     .map(e => (e.textContent.match(/^Step (\\d+) of/) || [])[1]).filter(Boolean).join(',');
   const noStale = () => !document.querySelector('[data-stale="true"]');
+  const playText = () => [...live().querySelectorAll('button')].map(b => b.textContent)
+    .find(t => /Play|Pause/.test(t)) || '';
   const probes = {
     live_step: { snap: () => live().dataset.step, shown: (b) => live().dataset.step !== b },
-    live_play: { snap: () => live().dataset.playing, shown: (b) => live().dataset.playing !== b },
+    live_play: {  // the Play button flips at once; the next frame confirms (data-playing)
+      snap: () => [playText(), live().dataset.playing],
+      shown: (b) => playText() !== b[0] || live().dataset.playing !== b[1],
+      settled: (b) => live().dataset.playing !== b[1],
+    },
     step: {
       snap: () => [stepOf('[data-role=where]'), stepOf('h3')],
       shown: (b) => stepOf('[data-role=where]') !== b[0] || stepOf('h3') !== b[1],
@@ -254,16 +271,25 @@ KEY_PROBE = """
   const before = p.snap();
   const r = (window.__keyProbe = { t0: null, shown: null, settled: null, done: false });
   const settled = p.settled || p.shown;
-  const watch = () => {
+  // checked on every change of the page (a MutationObserver: the time the change is made,
+  // painted at the end of that frame) and on every animation frame
+  let obs = null;
+  const check = () => {
+    if (r.t0 === null || r.done) return;
     const now = performance.now();
     if (r.shown === null && p.shown(before)) r.shown = now - r.t0;
     if (r.settled === null && settled(before)) r.settled = now - r.t0;
     if (r.shown !== null && r.settled !== null) r.done = true;
     else if (now - r.t0 > 20000) { r.done = true; r.timeout = true; }
-    else requestAnimationFrame(watch);
+    if (r.done && obs) obs.disconnect();
   };
+  const watch = () => { check(); if (!r.done) requestAnimationFrame(watch); };
   window.addEventListener('keydown', (ev) => {
     r.t0 = ev.timeStamp;
+    obs = new MutationObserver(check);
+    const all = { subtree: true, childList: true, attributes: true, characterData: true };
+    obs.observe(document.body, all);
+    check();
     requestAnimationFrame(watch);
   }, { capture: true, once: true });
 }
@@ -311,12 +337,12 @@ def measure_keys(browser, base: str, repeats: int = 4) -> dict:
         steps = []
         for _ in range(repeats):
             steps.append(probe_key(page, "ArrowRight", "live_step"))
-            page.wait_for_timeout(300)
+            settle(page)  # a step re-runs the page (its Epoch slider, its link)
         out.update(_key_stats("playground_next", steps))
         plays = []
         for _ in range(repeats):
             plays.append(probe_key(page, " ", "live_play"))
-            page.wait_for_timeout(400)
+            settle(page)
         out.update(_key_stats("playground_space", plays))
         if page.evaluate("document.querySelector('.bp-live').dataset.playing") == "1":
             page.keyboard.press(" ")
@@ -390,7 +416,7 @@ def measure_playing(page, seconds: float, server_pid: int) -> dict:
         "draw_ms_median": round(statistics.median(draw), 1) if draw else None,
         "blank_frames": end["bench"]["blank"],
         "blank_reasons": end["bench"]["reasons"],
-        "remounts": end["mounts"] - start["mounts"],
+        "remounts": (end["mounts"] or 0) - (start["mounts"] or 0),
     }
 
 
@@ -477,9 +503,10 @@ def run_scenario(
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            cold, ctx, _ = first_boundary(browser, url)  # also warms the server up
+            legacy = not (app_dir / "backprop_lab" / "live_view" / "hook.js").is_file()
+            cold, ctx, _ = first_boundary(browser, url, legacy)  # also warms the server up
             ctx.close()
-            warm, ctx, page = first_boundary(browser, url)
+            warm, ctx, page = first_boundary(browser, url, legacy)
             out["boundary_cold_s"] = round(cold, 2)
             out["boundary_warm_s"] = round(warm, 2)
             out["marks_warm_ms"] = page_marks(page)
@@ -608,29 +635,31 @@ def main() -> None:
             )
         except (subprocess.CalledProcessError, OSError) as err:
             results["runs"].append({"scenario": "baseline", "error": f"not run: {err}"[:200]})
-    for name, job in jobs:
-        print(f"running {name} …", flush=True)
-        try:
-            results["runs"].append(job())
-        except Exception as err:  # report and go on with the next one
-            where = traceback.extract_tb(err.__traceback__)
-            step = next(
-                (
-                    f"{fr.name}:{fr.lineno}"
-                    for fr in reversed(where)
-                    if fr.filename.endswith("bench_browser.py")
-                ),
-                "?",
-            )
-            results["runs"].append(
-                {"scenario": name, "error": f"{type(err).__name__} in {step}: {err}"[:400]}
-            )
-            print(f"  {name} failed in {step}: {type(err).__name__}", flush=True)
-    if baseline_dir is not None:
-        shutil.rmtree(baseline_dir, ignore_errors=True)
-    if minimal is not None:
-        stop_app(minimal[0])
-        shutil.rmtree(minimal[2], ignore_errors=True)
+    try:
+        for name, job in jobs:
+            print(f"running {name} …", flush=True)
+            try:
+                results["runs"].append(job())
+            except Exception as err:  # report and go on with the next one
+                where = traceback.extract_tb(err.__traceback__)
+                step = next(
+                    (
+                        f"{fr.name}:{fr.lineno}"
+                        for fr in reversed(where)
+                        if fr.filename.endswith("bench_browser.py")
+                    ),
+                    "?",
+                )
+                results["runs"].append(
+                    {"scenario": name, "error": f"{type(err).__name__} in {step}: {err}"[:400]}
+                )
+                print(f"  {name} failed in {step}: {type(err).__name__}", flush=True)
+    finally:  # every server and folder this run made goes, whatever happened
+        if baseline_dir is not None:
+            shutil.rmtree(baseline_dir, ignore_errors=True)
+        if minimal is not None:
+            stop_app(minimal[0])
+            shutil.rmtree(minimal[2], ignore_errors=True)
     results["machine"]["load_after"] = load_average()
 
     tfp = next(

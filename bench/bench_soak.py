@@ -4,6 +4,7 @@
 
     python bench/bench_soak.py                      # 10 sessions, 30 minutes
     python bench/bench_soak.py --minutes 5 --sessions 10 --warmup-minutes 1
+    python bench/bench_soak.py --proxy --ttl 30     # through nginx (deploy.run_cluster)
 
 Starts ``streamlit run app.py`` on a free loopback port (the browser tests' ``start_app``),
 opens ``--sessions`` protocol clients (``bench/streamlit_client.py``: Streamlit's own
@@ -18,6 +19,9 @@ and drops it only when its session storage (a TTL cache) is next written: so aft
 ``--after`` the script opens and closes one new session, then says hello on the live channel
 with every old token (a freed session's token is refused with 4403) and reads the RSS once
 more.
+
+With ``--proxy`` the server is one process behind nginx (``deploy.run_cluster.Cluster``),
+reached through nginx as a lecture hall reaches it; the RSS is that process's.
 
 Writes ``bench/results/soak_<time>.json``.
 """
@@ -193,26 +197,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--ttl", type=int, default=None, help="server.disconnectedSessionTTL, s (Streamlit: 120)"
     )
+    ap.add_argument("--proxy", action="store_true", help="one process behind nginx")
     ap.add_argument("--verbose", action="store_true", help="print every sample")
     ap.add_argument("--json", type=Path, default=None, help="default bench/results/soak_*.json")
     args = ap.parse_args(argv)
     if args.minutes * 60 < 2 * args.every or args.warmup_minutes >= args.minutes:
         ap.error("--minutes must exceed --warmup-minutes and two sampling intervals")
 
-    port = free_port()
     extra = ["--server.disconnectedSessionTTL", str(args.ttl)] if args.ttl is not None else []
-    proc = start_app(port, extra)
+    if args.proxy:
+        from deploy.run_cluster import Cluster
+
+        cluster = Cluster(processes=1, streamlit_args=extra).start()
+        url, pid, stop = cluster.url, cluster.pids[0], cluster.stop
+    else:
+        port = free_port()
+        proc = start_app(port, extra)
+        url, pid = f"http://127.0.0.1:{port}", proc.pid
+
+        def stop() -> None:
+            stop_app(proc)
+
     try:
         time.sleep(1.0)
-        rss_idle = rss_mb(proc.pid)
+        rss_idle = rss_mb(pid)
         print(
-            f"soak: {args.sessions} sessions × {args.minutes:g} min on port {port} "
+            f"soak: {args.sessions} sessions × {args.minutes:g} min at {url}"
+            f"{' (through nginx)' if args.proxy else ''} "
             f"(idle RSS {rss_idle:.1f} MB, load {load_average()})",
             flush=True,
         )
-        out = asyncio.run(soak(f"http://127.0.0.1:{port}", proc.pid, args))
+        out = asyncio.run(soak(url, pid, args))
     finally:
-        stop_app(proc)
+        stop()
     summary = summarize(out, args, rss_idle)
     print()
     for k, v in summary.items():

@@ -217,8 +217,10 @@ class NetConfig:
         else:
             acts = tuple(given)
         if len(acts) != n_hidden:
+            layers = "1 hidden layer" if n_hidden == 1 else f"{n_hidden} hidden layers"
+            names = "1 activation" if len(acts) == 1 else f"{len(acts)} activations"
             raise ValueError(
-                f"There are {n_hidden} hidden layers but {len(acts)} hidden activations were "
+                f"The network has {layers}, but {names} {'was' if len(acts) == 1 else 'were'} "
                 "given: give one name for all hidden layers, or one per hidden layer."
             )
         for name in acts:

@@ -6,7 +6,7 @@
 // the zoomed part, so zooming in shows detail, not bigger pixels.
 
 import { BLUE, ORANGE, WHITE, boundaryPixels, classRGB, css, mapPixels, pointRGB } from "./colour.js";
-import { T, sizeCanvas } from "./dom.js";
+import { T, setText, sizeCanvas } from "./dom.js";
 import { clip, fmt, niceTicks, plain, sup, tickText } from "./format.js";
 import { b64bytes } from "./frame.js";
 import { boundaryLayout, gridCell, inPlot, mapsLayout, plotGeo, textSize, toData } from "./layout.js";
@@ -160,7 +160,7 @@ export function drawBoundary(view, f) {
     ctx.textAlign = "left";
     ctx.fillText("zoomed · double-click: whole plane", m.l + 6, m.t + tx.px(14));
   }
-  view.dom.boundaryTitle.textContent = plain(b.title);
+  setText(view.dom.boundaryTitle, plain(b.title));
 }
 
 // The colour bar of one output unit, right of the plot.
@@ -243,9 +243,9 @@ export function drawMaps(view, f) {
   ctx.lineWidth = 0.5;
   ctx.stroke(frames);
   setHits(s, "maps", hits);
-  view.dom.mapsTitle.textContent =
+  setText(view.dom.mapsTitle,
     `What each neuron computes: a⁽ˡ⁾ⱼ(x) over the input plane (same axes as the boundary; ` +
-    `orange = low, white = middle, blue = high)`;
+    `orange = low, white = middle, blue = high)`);
 }
 
 export function mapTooltip(view, px, py) {

@@ -3,7 +3,7 @@
 // units go, which edges are drawn, what is hit) is layout.js's.
 
 import { BLUE, ORANGE, css, divRGB } from "./colour.js";
-import { T, coloured, gradientSwatch, sizeCanvas } from "./dom.js";
+import { T, coloured, gradientSwatch, setText, sizeCanvas } from "./dom.js";
 import { clip, fmt, short2, sub, sup } from "./format.js";
 import { b64f32 } from "./frame.js";
 import { edgeLook, layoutNet, netHeight, netHit, netSegments, nodeY, textSize } from "./layout.js";
@@ -174,9 +174,9 @@ function legend(view, net, { shared, nscale, emax, shown }) {
   const back = net.mode === "backward";
   const esym = back ? "D" : "Θ";
   const who = net.example >= 0 ? `training example i = ${net.example + 1}` : `mean over the ${net.m} training examples`;
-  view.dom.netTitle.textContent = back
+  setText(view.dom.netTitle, back
     ? `Backward pass: nodes = error terms δ⁽ˡ⁾, edges = gradients D⁽ˡ⁾ (${who})`
-    : `Forward pass: nodes = activations a⁽ˡ⁾, edges = weights Θ⁽ˡ⁾ (${net.example >= 0 ? who : "node colour: " + who})`;
+    : `Forward pass: nodes = activations a⁽ˡ⁾, edges = weights Θ⁽ˡ⁾ (${net.example >= 0 ? who : "node colour: " + who})`);
   const dsym = net.example >= 0 ? "δ⁽ˡ⁾" : "mean δ⁽ˡ⁾";
   const nodeTxt = !back
     ? `node colour: a⁽ˡ⁾ from the low end of g's range (orange) through its middle (white) to the high end (blue)`
@@ -185,8 +185,14 @@ function legend(view, net, { shared, nscale, emax, shown }) {
       : `node colour: ${dsym} on each layer's own scale, from − (orange) through 0 (white) to + (blue); under each layer: its largest |δ|, between layers: the largest |D|`;
   const edgeTxt = shared ? `width ∝ |${esym}| (largest ${fmt(emax)}, one scale)` : `width ∝ |${esym}| relative to the largest in its layer`;
   const shownTxt = shown ? ` · the ${shown[0].toLocaleString("en")} strongest of ${shown[1].toLocaleString("en")} edges drawn` : "";
+  // made again only when its words change: a new legend every frame made the browser lay out
+  // the whole page every frame
+  const words = [nodeTxt, esym, edgeTxt, shownTxt].join("|");
+  if (legends.get(view) === words) return;
+  legends.set(view, words);
   view.dom.netLegend.replaceChildren(T`${gradientSwatch()} ${nodeTxt} · edge colour: sign of ${esym} (${coloured("+", BLUE)} / ${coloured("−", ORANGE)}), ${edgeTxt}${shownTxt} · dashed “+1” = bias unit; hover for exact values`);
 }
+const legends = new WeakMap(); // view → the words of the legend it shows
 
 export function netTooltip(view, px, py) {
   const h = view.state.hits.net;

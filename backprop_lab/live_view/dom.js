@@ -87,6 +87,12 @@ export function sizeCanvas(canvas, cssW, cssH) {
   return ctx;
 }
 
+/** Set an element's text only when it changes (each change makes the browser lay the page
+ * out again, and the live view draws up to 60 frames a second). */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 /** Type small enough for `text` to fit in `room` pixels (a rotated title beside a short axis). */
 export function fitFont(ctx, tx, text, px, room) {
   ctx.font = tx.font(px);

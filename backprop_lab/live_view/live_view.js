@@ -42,7 +42,8 @@
 //   stats       [t, server_ms, draw_ms, rev] per painted frame (the last 5,000)
 //   drawMs      milliseconds the last frame took to draw
 //   times       the last frame's milliseconds per part: {boundary, net, maps, curves, chain}
-//   marks       performance.now() of {mounted, firstPaint, firstBoundary}
+//   marks       performance.now() of {mounted, firstPaint, firstBoundary, firstNet, firstMaps,
+//               firstCurves, firstFull: every part the view shows painted at least once}
 //   skip        set by a benchmark: {boundary, net, maps, curves: true} leaves parts out
 //   received    frames received on the socket; recvTimes: their times (the last 5,000)
 //   png         the last PNG made: {width, height, bytes}

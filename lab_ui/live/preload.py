@@ -68,9 +68,13 @@ def preload_tags(hrefs: Iterable[str]) -> bytes:
     )
 
 
-def tags_for(path: str, chunks: list[str], files: dict[str, list[str]]) -> bytes:
-    """The tags for the page at ``path``."""
-    page = path.rstrip("/").rsplit("/", 1)[-1].lower()
+def tags_for(path: str, chunks: list[str], files: dict[str, list[str]], base: str = "") -> bytes:
+    """The tags for the page at ``path`` (under ``base``, Streamlit's ``server.baseUrlPath``)."""
+    rest = path.strip("/")
+    base = base.strip("/")
+    if base and (rest == base or rest.startswith(base + "/")):
+        rest = rest[len(base) :]
+    page = rest.strip("/").rsplit("/", 1)[-1].lower()
     component = PAGE_COMPONENT.get(page, OTHER_PAGES)
     return preload_tags([*chunks, *files.get(component, [])])
 
@@ -88,6 +92,9 @@ class ModulePreload:
         self.app = app
         self._chunks = streamlit_chunks()
         self._files = {c: component_files(c) for c in {*PAGE_COMPONENT.values(), OTHER_PAGES}}
+        import streamlit as st
+
+        self._base = str(st.get_option("server.baseUrlPath") or "")
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -100,7 +107,7 @@ class ModulePreload:
             k: v for k, v in (scope.get("extensions") or {}).items() if "pathsend" not in k
         }
         scope = {**scope, "headers": headers, "extensions": extensions}
-        tags = tags_for(path, self._chunks, self._files)
+        tags = tags_for(path, self._chunks, self._files, self._base)
         start: dict | None = None
         body: list[bytes] = []
 

@@ -17,8 +17,9 @@ PAGES = [
     ("Step_through", "Step through backprop"),
     ("Gradients", "Gradients"),
     ("Derivation", "Derivation"),
+    ("Exercise", "Exercise"),
 ]
-MENU = ["Playground", "Step through backprop", "Gradients", "Derivation"]
+MENU = ["Playground", "Step through backprop", "Gradients", "Derivation", "Exercise"]
 
 
 @pytest.mark.parametrize(("path", "heading"), PAGES, ids=[p for p, _ in PAGES])

@@ -204,9 +204,11 @@ def test_views_never_overlap_after_fifty_mixed_changes(page, app_url, artifacts)
             _choose_nth(page, "Data set", int(rng.integers(6)))
         elif action == 2:
             try:
-                page.get_by_role("button", name="Add layer").click(timeout=3000)
+                page.get_by_role("button", name="Add layer").click(timeout=10_000)
             except Exception:  # ten hidden layers (the button is disabled): remove one
-                page.locator('[data-testid="stSidebar"] button:has-text("close")').first.click()
+                page.locator('[data-testid="stSidebar"] button:has-text("close")').first.click(
+                    timeout=60_000
+                )
         elif action == 3:
             page.get_by_role("button", name="Step 1 epoch").click()
         else:
