@@ -626,16 +626,17 @@ def _dumps(obj: Any) -> str:
     try:
         return json.dumps(obj, separators=(",", ":"), allow_nan=False)
     except ValueError:
-        return json.dumps(_nulls(obj), separators=(",", ":"), allow_nan=False)
+        return json.dumps(json_nulls(obj), separators=(",", ":"), allow_nan=False)
 
 
-def _nulls(obj: Any) -> Any:
+def json_nulls(obj: Any) -> Any:
+    """``obj`` with every NaN or ±inf float replaced by None (JSON has neither)."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
-        return {k: _nulls(v) for k, v in obj.items()}
+        return {k: json_nulls(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_nulls(v) for v in obj]
+        return [json_nulls(v) for v in obj]
     return obj
 
 

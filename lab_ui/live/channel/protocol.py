@@ -44,6 +44,8 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
+from lab_ui.live.frame import json_nulls
+
 #: Bytes in one client message at most (the longest real one, a remove_point, is ~130).
 MAX_CLIENT_MESSAGE = 1024
 #: Arrays and objects nested at most this deep (the deepest real message is 2:
@@ -356,16 +358,6 @@ def _extract(obj: Any, blobs: list[bytes], offset: list[int]) -> Any:
     return obj
 
 
-def _nulls(obj: Any) -> Any:
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: _nulls(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_nulls(v) for v in obj]
-    return obj
-
-
 def pack(message: dict[str, Any]) -> bytes:
     """One server message as bytes (see the module docstring for the layout)."""
     blobs: list[bytes] = []
@@ -373,7 +365,7 @@ def pack(message: dict[str, Any]) -> bytes:
     try:
         head = json.dumps(header, separators=(",", ":"), allow_nan=False)
     except ValueError:  # a NaN or ±inf in a list of plain values: send it as null
-        head = json.dumps(_nulls(header), separators=(",", ":"), allow_nan=False)
+        head = json.dumps(json_nulls(header), separators=(",", ":"), allow_nan=False)
     head = head.encode("utf-8")
     pad = (-(4 + len(head))) % 4
     head += b" " * pad  # JSON ignores trailing blanks; keeps the binary part aligned
