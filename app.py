@@ -17,6 +17,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
+from lab_ui.live.channel import memory  # noqa: E402
 from lab_ui.live.headers import security_middleware  # noqa: E402
 from lab_ui.live.preload import preload_middleware  # noqa: E402
 from lab_ui.live.routes import live_routes  # noqa: E402
@@ -25,6 +26,8 @@ from lab_ui.plugins import load_plugins  # noqa: E402
 # Registry entries from outside (``BACKPROP_LAB_PLUGINS``, see lab_ui/plugins.py), loaded
 # once as the server starts, so a bad module name shows in the server's log at once.
 load_plugins()
+# Debug only, off unless BACKPROP_LAB_MEMDEBUG names a report file (lab_ui/live/channel/memory.py).
+memory.start_debug_from_env()
 
 # Every answer carries the security headers of lab_ui/live/headers.py (CSP, nosniff, framing);
 # a page's HTML preloads its component's JavaScript (lab_ui/live/preload.py).

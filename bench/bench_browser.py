@@ -242,8 +242,10 @@ KEY_PROBE = """
   const stepOf = (sel) => [...document.querySelectorAll(sel)]
     .map(e => (e.textContent.match(/^Step (\\d+) of/) || [])[1]).filter(Boolean).join(',');
   const noStale = () => !document.querySelector('[data-stale="true"]');
-  const playText = () => [...live().querySelectorAll('button')].map(b => b.textContent)
-    .find(t => /Play|Pause/.test(t)) || '';
+  const playText = () => {  // the Play toggle: its pressed state and its icon flip at once
+    const b = live().querySelector('button[data-role=play]');
+    return b ? `${b.getAttribute('aria-pressed')} ${b.textContent}` : '';
+  };
   const probes = {
     live_step: { snap: () => live().dataset.step, shown: (b) => live().dataset.step !== b },
     live_play: {  // the Play button flips at once; the next frame confirms (data-playing)
@@ -375,7 +377,7 @@ EPOCH_JS = (
 
 
 def measure_playing(page, seconds: float, server_pid: int) -> dict:
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
     page.wait_for_function(
         "document.querySelector('.bp-live')?.dataset.playing === '1'", timeout=90_000
     )
@@ -441,8 +443,10 @@ def measure_zoom(page, seconds: float = 3.0) -> dict:
 
 LATENCY_JS = """
 async ([label, test]) => {
-  const btn = [...document.querySelectorAll('.bp-live button')]
-    .find(b => b.innerText.trim().endsWith(label));
+  const btn = label === 'Pause'  // the Play toggle, pressed while playing
+    ? document.querySelector('.bp-live button[data-role=play][aria-pressed=true]')
+    : [...document.querySelectorAll('.bp-live button')]
+      .find(b => b.innerText.trim().endsWith(label));
   const root = document.querySelector('.bp-live');
   const before = {step: +root.dataset.step, painted: window.__bp?.painted};
   const t0 = performance.now();
@@ -470,7 +474,7 @@ def measure_latency(page, repeats: int = 5) -> dict:
         lat = []
         for _ in range(repeats):
             if page.evaluate("document.querySelector('.bp-live').dataset.playing") != "1":
-                page.get_by_role("button", name="Play").click()
+                page.get_by_role("button", name="Play", exact=True, pressed=False).click()
             page.wait_for_function("document.querySelector('.bp-live').dataset.playing === '1'")
             time.sleep(0.6)
             lat.append(page.evaluate(LATENCY_JS, [label, test]))

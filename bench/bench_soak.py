@@ -20,6 +20,22 @@ and drops it only when its session storage (a TTL cache) is next written: so aft
 with every old token (a freed session's token is refused with 4403) and reads the RSS once
 more.
 
+Before the sessions it also opens one session, plays it for ``--warm-s`` s (5) and closes
+it (then one more session comes and goes so that Streamlit drops it): the RSS then is the
+*warm idle*, the idle process plus what the first page run imports and caches once (plotly,
+the pages' modules, Streamlit's own per-script caches).  The summary gives the RSS after
+close against both idles.
+
+``--tracemalloc`` starts the server with ``BACKPROP_LAB_MEMDEBUG``
+(:mod:`lab_ui.live.channel.memory`) and asks it for a tracemalloc report at idle, warm idle,
+at the end of playing, after closing and after the last probe; the report is written beside
+the JSON (``soak_<time>.tracemalloc.txt``).  Tracing costs memory: the RSS figures of such
+a run are not the ones to quote.  ``--server-env NAME=VALUE`` starts the server with that
+variable set (``MALLOC_ARENA_MAX=2``, ``PYTHONMALLOC=malloc``: the allocator settings the
+README's memory section compares).  ``--memreport`` asks for the same report without tracing
+(the RSS split, glibc's and CPython's allocators, the app's live objects), which does not
+change the figures much (``soak_<time>.memory.txt``).
+
 With ``--proxy`` the server is one process behind nginx (``deploy.run_cluster.Cluster``),
 reached through nginx as a lecture hall reaches it; the RSS is that process's.
 
@@ -54,6 +70,58 @@ from bench.streamlit_client import LiveClient, StreamlitSession  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 
 
+def rss_parts(pid: int) -> dict[str, float]:
+    """The server's RssAnon (its heaps) and RssFile (mapped files: libraries), MB."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("RssAnon", "RssFile"):
+                out[key] = round(int(rest.split()[0]) / 1024, 1)
+    return out
+
+
+def request_report(path: Path | None, label: str, timeout: float = 120.0) -> None:
+    """Ask the server for a memory report (``--memreport``, ``--tracemalloc``); wait for it."""
+    if path is None:
+        return
+    request = Path(f"{path}.request")
+    size = path.stat().st_size if path.exists() else 0
+    request.write_text(label)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and (not path.exists() or path.stat().st_size == size):
+        time.sleep(0.2)
+
+
+async def one_session_comes_and_goes(url: str) -> None:
+    """Open one Streamlit session and close it: Streamlit's session storage (a TTL cache)
+    drops the expired sessions when it is next written (see :func:`probe_old_tokens`)."""
+    fresh = StreamlitSession(url)
+    try:
+        await fresh.open()
+    finally:
+        await fresh.close()
+
+
+async def warm_idle(url: str, pid: int, args: argparse.Namespace) -> float:
+    """Open one session, play it ``--warm-s`` s, close it, wait for it to be dropped, and
+    return the RSS: the idle process plus what the first page run imports once."""
+    sem = asyncio.Semaphore(1)
+    stream, live, _token, _ = await _open_one(url, args.query, args.fps_cap or None, sem)
+    try:
+        await live.play()
+        await live.run(args.warm_s)
+        await live.pause()
+    finally:
+        await live.close()
+        await stream.close()
+    await asyncio.sleep((args.ttl or 120) + 2.0)
+    await one_session_comes_and_goes(url)
+    await asyncio.sleep(3.0)
+    print(f"  warm idle: {rss_parts(pid)}", flush=True)
+    return rss_mb(pid)
+
+
 async def soak(url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
     sem = asyncio.Semaphore(OPEN_CONCURRENCY)
     opened = await asyncio.gather(
@@ -74,6 +142,7 @@ async def soak(url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
             "phase": phase,
             "t_s": round(now - t_start, 1),
             "rss_mb": round(rss_mb(pid), 1),
+            **rss_parts(pid),
             "cpu_pct": round(100 * (cpu - last["cpu"]) / (now - last["t"]), 1),
             "fps_per_session": round((frames - last["frames"]) / (now - last["t"]) / len(lives), 1),
             "load": load_average(),
@@ -100,6 +169,7 @@ async def soak(url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
             for r in runs:
                 if r.done() and r.exception() is not None:
                     errors.append(repr(r.exception()))
+        await asyncio.to_thread(request_report, args.report, "end of playing")
         results = await asyncio.gather(*runs, return_exceptions=True)
         errors += [repr(r) for r in results if isinstance(r, BaseException)]
         closes = [lv.stats.close_code for lv in lives]
@@ -118,11 +188,14 @@ async def soak(url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
     while time.monotonic() - t_closed < args.after:
         await asyncio.sleep(min(args.every, args.after - (time.monotonic() - t_closed)))
         sample("closed", t_closed, last)
+    await asyncio.to_thread(request_report, args.report, f"{args.after:g} s after closing")
     reclaim = await probe_old_tokens(url, tokens, pid)
+    await asyncio.to_thread(request_report, args.report, "after one more session")
     print(
         f"  after one more session came and went: {reclaim['old_sessions_alive']}/"
         f"{len(tokens)} old sessions still answer on the live channel; "
-        f"RSS {reclaim['rss_mb']} MB",
+        f"RSS {reclaim['rss_mb']} MB (anon {reclaim.get('RssAnon')}, "
+        f"file {reclaim.get('RssFile')})",
         flush=True,
     )
     return {
@@ -141,11 +214,7 @@ async def probe_old_tokens(url: str, tokens: list[str], pid: int) -> dict[str, A
     written, i.e. when some session disconnects.  So open one new session and close it,
     then say hello on the live channel with each old token: a freed session's token is
     refused (4403), a session still in memory answers with a frame."""
-    fresh = StreamlitSession(url)
-    try:
-        await fresh.open()
-    finally:
-        await fresh.close()
+    await one_session_comes_and_goes(url)
     await asyncio.sleep(3.0)
     alive = 0
     for token in tokens:
@@ -156,18 +225,24 @@ async def probe_old_tokens(url: str, tokens: list[str], pid: int) -> dict[str, A
             pass
         finally:
             await probe.close()
-    return {"old_sessions_alive": alive, "rss_mb": round(rss_mb(pid), 1)}
+    return {"old_sessions_alive": alive, "rss_mb": round(rss_mb(pid), 1), **rss_parts(pid)}
 
 
-def summarize(out: dict[str, Any], args: argparse.Namespace, rss_idle: float) -> dict[str, Any]:
+def summarize(
+    out: dict[str, Any], args: argparse.Namespace, rss_idle: float, rss_warm: float | None
+) -> dict[str, Any]:
     play = [s for s in out["samples"] if s["phase"] == "playing"]
     closed = [s for s in out["samples"] if s["phase"] == "closed"]
     warm = next((s for s in play if s["t_s"] >= 60 * args.warmup_minutes - 1), play[0])
     end = play[-1]
     after = closed[-1] if closed else None
     after60 = next((s for s in closed if s["t_s"] >= 59), after)
+    closed_rss = out["reclaim"]["rss_mb"]
     return {
         "rss_idle_mb": round(rss_idle, 1),
+        "rss_warm_idle_mb": round(rss_warm, 1) if rss_warm is not None else None,
+        "after_close_vs_idle": round(closed_rss / rss_idle, 3),
+        "after_close_vs_warm_idle": round(closed_rss / rss_warm, 3) if rss_warm else None,
         "rss_after_warmup_mb": warm["rss_mb"],
         "warmup_at_s": warm["t_s"],
         "rss_end_mb": end["rss_mb"],
@@ -198,6 +273,23 @@ def main(argv: list[str] | None = None) -> int:
         "--ttl", type=int, default=None, help="server.disconnectedSessionTTL, s (Streamlit: 120)"
     )
     ap.add_argument("--proxy", action="store_true", help="one process behind nginx")
+    ap.add_argument(
+        "--warm-s", type=float, default=5.0, help="one session played first, s (5; 0 = none)"
+    )
+    ap.add_argument(
+        "--tracemalloc", action="store_true", help="the server's tracemalloc report (debug)"
+    )
+    ap.add_argument(
+        "--memreport", action="store_true", help="the same report without tracing (debug)"
+    )
+    ap.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the server (repeatable), e.g. MALLOC_ARENA_MAX=2 "
+        "or PYTHONMALLOC=malloc",
+    )
     ap.add_argument("--verbose", action="store_true", help="print every sample")
     ap.add_argument("--json", type=Path, default=None, help="default bench/results/soak_*.json")
     args = ap.parse_args(argv)
@@ -205,6 +297,19 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--minutes must exceed --warmup-minutes and two sampling intervals")
 
     extra = ["--server.disconnectedSessionTTL", str(args.ttl)] if args.ttl is not None else []
+    stamp = time.strftime("%Y%m%d_%H%M%S")
+    path = args.json or RESULTS / f"soak_{stamp}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    args.report = None
+    if args.tracemalloc or args.memreport:
+        args.report = path.with_suffix(".tracemalloc.txt" if args.tracemalloc else ".memory.txt")
+        os.environ["BACKPROP_LAB_MEMDEBUG"] = str(args.report)  # the server inherits it
+        os.environ["BACKPROP_LAB_MEMDEBUG_TRACE"] = "1" if args.tracemalloc else "0"
+    for item in args.server_env:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            ap.error(f"--server-env wants NAME=VALUE, not {item!r}")
+        os.environ[name] = value  # the server inherits it
     if args.proxy:
         from deploy.run_cluster import Cluster
 
@@ -221,26 +326,33 @@ def main(argv: list[str] | None = None) -> int:
     try:
         time.sleep(1.0)
         rss_idle = rss_mb(pid)
+        print(f"  idle: {rss_parts(pid)}", flush=True)
+        request_report(args.report, "idle")
+        rss_warm = None
+        if args.warm_s > 0:
+            rss_warm = asyncio.run(warm_idle(url, pid, args))
+            request_report(args.report, "warm idle")
         print(
             f"soak: {args.sessions} sessions × {args.minutes:g} min at {url}"
             f"{' (through nginx)' if args.proxy else ''} "
-            f"(idle RSS {rss_idle:.1f} MB, load {load_average()})",
+            f"(idle RSS {rss_idle:.1f} MB, warm idle {rss_warm} MB, load {load_average()})",
             flush=True,
         )
         out = asyncio.run(soak(url, pid, args))
     finally:
         stop()
-    summary = summarize(out, args, rss_idle)
+    summary = summarize(out, args, rss_idle, rss_warm)
     print()
     for k, v in summary.items():
         print(f"{k:>30}: {v}")
     if out["errors"]:
         print(f"errors: {out['errors']}")
-    path = args.json or RESULTS / f"soak_{time.strftime('%Y%m%d_%H%M%S')}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if args.report is not None:
+        print(f"memory report: {args.report}")
     doc = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "server_env": args.server_env,
         "cpus": os.cpu_count(),
         "summary": summary,
         **out,

@@ -6,7 +6,9 @@
   once ``/_stcore/health`` answers; stopped by its PID (terminate, then kill);
 * :data:`CHROMIUM` and :data:`CHROMIUM_ARGS` — Debian's Chromium and the flags every headless
   run uses (never ``playwright install``);
-* :func:`launch_chromium` — that browser through playwright.
+* :func:`launch_chromium` — that browser through playwright;
+* :func:`new_page` — a page of a given size in a context of its own, as a returning student
+  sees the app (the first-visit tour already seen; ``first_visit=True`` for the tour's tests).
 
 Server logs go to ``test-artifacts/`` (git-ignored).
 """
@@ -119,3 +121,18 @@ def launch_chromium(playwright: Any) -> Any:
     predicates of ``wait_for_function`` passed as functions (see above)."""
     _predicates_as_functions()
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+#: Marks the first-visit tour (backprop_lab/live_view/tour.js) as seen in a new context.
+TOUR_SEEN_SCRIPT = "try { localStorage.setItem('bp-tour-seen', '1'); } catch (e) {}"
+
+
+def new_page(browser: Any, width: int, height: int, *, first_visit: bool = False) -> Any:
+    """A page ``width`` × ``height`` in a new browser context (close it with
+    ``page.context.close()``); unless ``first_visit``, the tour has been seen."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    if not first_visit:
+        context.add_init_script(TOUR_SEEN_SCRIPT)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page

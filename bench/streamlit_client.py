@@ -196,6 +196,18 @@ def rerun_script_msg(base_url: str, query_string: str = "", page_script_hash: st
     return msg.SerializeToString()
 
 
+def click_msg(
+    base_url: str, widget_id: str, query_string: str = "", page_script_hash: str = ""
+) -> bytes:
+    """The ``BackMsg`` a browser sends when a button is pressed: a run with its trigger."""
+    msg = BackMsg()
+    msg.ParseFromString(rerun_script_msg(base_url, query_string, page_script_hash))
+    widget = msg.rerun_script.widget_states.widgets.add()
+    widget.id = widget_id
+    widget.trigger_value = True
+    return msg.SerializeToString()
+
+
 def heartbeat_msg() -> bytes:
     msg = BackMsg()
     msg.app_heartbeat = True
@@ -213,6 +225,8 @@ class ScriptRun:
     alerts: list[str] = field(default_factory=list)  # st.info / st.warning / … bodies
     finished: int | None = None  # ForwardMsg.script_finished status
     seconds: float = 0.0
+    buttons: dict[str, str] = field(default_factory=dict)  # a button's label → its widget id
+    html: list[str] = field(default_factory=list)  # st.html bodies
 
 
 class StreamlitSession:
@@ -255,8 +269,10 @@ class StreamlitSession:
         self.cookies.update(r)
         return r
 
-    async def open(self, timeout: float = OPEN_TIMEOUT_S) -> str:
-        """Steps 1-4 of the module docstring; returns the live channel's token."""
+    async def open(self, timeout: float = OPEN_TIMEOUT_S, token: bool = True) -> str:
+        """Steps 1-4 of the module docstring; returns the live channel's token (with
+        ``token=False``: "" when the page's live view has none, e.g. a class's follower,
+        whose data is then ``self.run.live_data``)."""
         page = "/" + (f"?{self.query_string}" if self.query_string else "")
         r = await self.get(page)
         if r.status != 200:
@@ -285,19 +301,20 @@ class StreamlitSession:
                 f"the script run showed no {LIVE_COMPONENT} (messages {run.kinds}, "
                 f"exceptions {run.exceptions[:2]})"
             )
-        token = run.live_data.get("token")
-        if not isinstance(token, str) or not token:
+        live_token = run.live_data.get("token")
+        if token and (not isinstance(live_token, str) or not live_token):
             raise ClientError(f"the live view's data has no token: {run.live_data}")
         # From now on only keep the socket drained (the server may send more).
         self._reader = asyncio.create_task(self._drain())
-        return token
+        return live_token if isinstance(live_token, str) else ""
 
-    async def rerun(self) -> ScriptRun:
-        """Send ``rerun_script`` and read ForwardMsgs until ``script_finished``."""
+    async def rerun(self, message: bytes | None = None) -> ScriptRun:
+        """Send ``rerun_script`` (or ``message``: :func:`click_msg`) and read ForwardMsgs
+        until ``script_finished``."""
         assert self.ws is not None
         t0 = time.perf_counter()
         run = ScriptRun()
-        await self.ws.send(rerun_script_msg(self.base_url, self.query_string))
+        await self.ws.send(message or rerun_script_msg(self.base_url, self.query_string))
         for _ in range(MAX_FORWARD_MSGS):
             raw = await self.ws.recv()
             if isinstance(raw, str):
@@ -323,6 +340,10 @@ class StreamlitSession:
                     run.exceptions.append(el.exception.message)
                 elif which == "alert":
                     run.alerts.append(el.alert.body)
+                elif which == "button":
+                    run.buttons[el.button.label] = el.button.id
+                elif which == "html":
+                    run.html.append(el.html.body)
             elif kind == "script_finished":
                 run.finished = msg.script_finished
                 if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -331,6 +352,22 @@ class StreamlitSession:
             raise ClientError(f"no script_finished within {MAX_FORWARD_MSGS} messages")
         run.seconds = time.perf_counter() - t0
         self.run = run
+        return run
+
+    async def click(self, label: str, timeout: float = OPEN_TIMEOUT_S) -> ScriptRun:
+        """Press the button ``label`` of the last run (after :meth:`open`); the run it
+        causes."""
+        assert self.run is not None
+        widget_id = self.run.buttons.get(label)
+        if widget_id is None:
+            raise ClientError(f"no button {label!r} in the last run: {sorted(self.run.buttons)}")
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+        msg = click_msg(self.base_url, widget_id, self.query_string)
+        run = await asyncio.wait_for(self.rerun(msg), timeout)
+        self._reader = asyncio.create_task(self._drain())
         return run
 
     async def _drain(self) -> None:

@@ -434,6 +434,14 @@ class Trainer:
         return self.divergence is not None
 
     @property
+    def batch_in_epoch(self) -> int:
+        """Mini-batches done in the current epoch (0 at an epoch's end).  The current epoch
+        ends ``steps_per_epoch - batch_in_epoch`` steps from now.  Not ``steps % steps_per_epoch``:
+        a change of batch size or data mid-epoch (:meth:`with_settings`, :meth:`with_data`)
+        starts the epoch afresh at any step count."""
+        return self._batch
+
+    @property
     def last_batch_J(self) -> float | None:
         """J(Θ) on the mini-batch of the last ``step()``, at the weights that step started
         from (regularization included, like ``history.J_train``); None before the first step.
@@ -877,6 +885,13 @@ class Trainer:
         """While rewound: the latest state reached, kept (with its epoch's order) so that
         training can come back to it; None otherwise."""
         return self._head
+
+    @property
+    def reached_history(self) -> History:
+        """The history of every epoch reached: while rewound, with the rows after the
+        current point that are kept (the curves stay whole, the current epoch marked on
+        them); otherwise :attr:`history` itself."""
+        return self._full_history if self._head is not None else self.history
 
     def timeline(self) -> list[tuple[int, int]]:
         """(epoch, step) of every point :meth:`restore` can go to, in order: the snapshots,

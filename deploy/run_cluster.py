@@ -13,7 +13,10 @@ What it does:
 1. starts ``streamlit run app.py`` N times on free loopback ports, every one with the same
    ``server.cookieSecret`` (given, or ``$BP_COOKIE_SECRET``, or made for this run); it is
    handed over as ``STREAMLIT_SERVER_COOKIE_SECRET``, which Streamlit reads exactly as
-   ``--server.cookieSecret``, so the secret does not show in ``ps``;
+   ``--server.cookieSecret``, so the secret does not show in ``ps``.  Process i (1 to N, the
+   number of its ``bp_route`` cookie) gets ``BACKPROP_LAB_REPLICA=i``, so the codes of the
+   classes it starts begin with ``ALPHABET[i]`` (``lab_ui/classroom/codes.py``) and nginx
+   sends their sockets to it;
 2. waits until every process answers ``/_stcore/health`` with 200;
 3. writes ``deploy/nginx.conf.template`` with those ports into a fresh run directory
    (``$TMPDIR/bp-cluster-*``: config, pid file, logs, temp paths), checks it with
@@ -51,6 +54,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 LOOPBACK = "127.0.0.1"
+if __name__ == "__main__" and str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: the project's own packages (lab_ui)
 
 
 def find_nginx() -> str | None:
@@ -82,6 +87,20 @@ def health(url: str, timeout: float = 2.0) -> int | None:
         return None
 
 
+def class_alphabet() -> str:
+    """The characters of a class code, in replica order (``lab_ui.classroom.codes``)."""
+    from lab_ui.classroom.codes import ALPHABET
+
+    return ALPHABET
+
+
+def replica_env(replica: int) -> dict[str, str]:
+    """The environment that makes a process replica ``replica`` (its class codes' letter)."""
+    from lab_ui.classroom.codes import ENV_REPLICA
+
+    return {ENV_REPLICA: str(replica)}
+
+
 def render_config(
     listen_port: int,
     upstreams: list[int] | list[str],
@@ -95,11 +114,19 @@ def render_config(
 
     ``upstreams`` are the Streamlit processes: ports on 127.0.0.1, or ``"host:port"``
     strings (processes on other machines).  Process ``i`` (1-based, in this order) is
-    ``bp_route=i`` in the affinity cookie.
+    ``bp_route=i`` in the affinity cookie, and must run with ``BACKPROP_LAB_REPLICA=i``: the
+    class codes starting with ``ALPHABET[i]`` are routed to it.
     """
     addrs = [f"{LOOPBACK}:{u}" if isinstance(u, int) else str(u) for u in upstreams]
     if not addrs:
         raise ValueError("at least one upstream is needed")
+    alphabet = class_alphabet()
+    if len(addrs) >= len(alphabet):
+        raise ValueError(
+            f"at most {len(alphabet) - 1} processes: a class code's first character names its "
+            f"process, and there are {len(alphabet)} characters (one, {alphabet[0]!r}, is the "
+            "single process's)"
+        )
     opts = f"max_fails={max_fails} fail_timeout={fail_timeout_s}s"
     servers = "\n".join(f"        server {a} {opts};" for a in addrs)
     groups = []
@@ -110,6 +137,14 @@ def render_config(
         groups.append("\n".join(lines))
     route_map = "\n".join(f"        {i} bp_route_{i};" for i in range(1, len(addrs) + 1))
     served_map = "\n".join(f'        "~(^|, ){re.escape(a)}$" {i};' for i, a in enumerate(addrs, 1))
+    # A class's sockets: process i alone (no backup), for the codes starting ALPHABET[i].
+    class_groups = "\n".join(
+        f"    upstream bp_class_{i} {{\n        server {a} {opts};\n        keepalive 8;\n    }}"
+        for i, a in enumerate(addrs, 1)
+    )
+    class_map = "\n".join(
+        f'        "~*^{re.escape(alphabet[i])}" bp_class_{i};' for i in range(1, len(addrs) + 1)
+    )
     # Run the worker as the current user (nginx only accepts `user` when started as root).
     user_line = ""
     if os.geteuid() == 0:
@@ -125,6 +160,8 @@ def render_config(
         "{{ROUTE_UPSTREAMS}}": "\n".join(groups),
         "{{ROUTE_MAP}}": route_map,
         "{{SERVED_MAP}}": served_map,
+        "{{CLASS_UPSTREAMS}}": class_groups,
+        "{{CLASS_MAP}}": class_map,
     }.items():
         text = text.replace(key, value)
     if re.search(r"\{\{[A-Z_]+\}\}", text):
@@ -207,13 +244,15 @@ class Cluster:
 
     # -- start ----------------------------------------------------------------------------
 
-    def _start_app(self, port: int) -> subprocess.Popen:
+    def _start_app(self, port: int, replica: int) -> subprocess.Popen:
+        """Process ``replica`` (1-based: its ``bp_route`` number and its class codes' letter)."""
         assert self.run_dir is not None
         env = dict(
             os.environ,
             OPENBLAS_NUM_THREADS="1",
             PYTHONUNBUFFERED="1",
             STREAMLIT_SERVER_COOKIE_SECRET=self.cookie_secret,
+            **replica_env(replica),
         )
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -240,7 +279,7 @@ class Cluster:
                 while port in self.ports or port == self.listen_port:
                     port = free_port()
                 self.ports.append(port)
-            self.apps = [self._start_app(p) for p in self.ports]
+            self.apps = [self._start_app(p, i) for i, p in enumerate(self.ports, 1)]
             deadline = time.monotonic() + timeout
             for proc, url in zip(self.apps, self.upstream_urls(), strict=True):
                 self._wait(url + "/_stcore/health", deadline, proc, "streamlit")

@@ -52,6 +52,7 @@ except ValueError as err:
     st.stop()
 
 k, step = step_ui.position_ui(cfg, steps)
-step_ui.step_ui(step, k, len(steps), trace.m, cfg.layer_sizes)
+net = step_ui.step_net(lab, step, X, Y, i if source == "example" else None)
+step_ui.step_ui(step, k, len(steps), trace.m, net)
 if not sign_ui.sign_ui(step, cfg.L, tr.steps):  # predict the sign of D first (a toggle)
     step_ui.matrices_ui(step)

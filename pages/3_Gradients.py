@@ -45,6 +45,7 @@ st.caption(
     "which examples push it up (blue), which down (orange)?"
 )
 c = st.columns(4)
+gradients_ui.contributions_weight_default(lab)  # never an empty panel (a zero weight moves)
 weight = weight_ui("contrib", cfg, c[:3])
 m = setting_ui("contrib_m", c[3], hi=min(100, tr.m))
 try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -62,6 +63,40 @@ def live(at: AppTest, kind: str, n: str | None = None) -> AppTest:
     session.apply_pending()
     session.wait_for_work()  # a Step is trained by the scheduler, a slice a turn
     return at.run()
+
+
+def components(at: AppTest, name: str) -> list:
+    """The page's elements of the custom component ``name`` (``backprop-lab.live_view``, …),
+    through AppTest's public ``get``; each has its ``proto`` (``bytes``: the data sent)."""
+    return [n for n in at.get("bidi_component") if n.proto.component_name == name]
+
+
+def component_data(at: AppTest, name: str) -> dict:
+    """The data the page's one element of component ``name`` was given (JSON)."""
+    found = components(at, name)
+    assert len(found) == 1, f"the page mounts one {name}, not {len(found)}"
+    return json.loads(found[0].proto.bytes)
+
+
+def send_component_event(at: AppTest, element, value: object) -> AppTest:
+    """What a custom component sends when its JavaScript calls ``setTriggerValue("events",
+    [{"event": "key", "value": value}])``, then the page re-runs.
+
+    AppTest has no public way to fire a custom component's trigger (its ``UnknownElement``
+    has no ``set_value``), so this one function uses three private names of Streamlit's:
+    ``_make_trigger_id`` (the trigger's widget id), ``AppTest._tree.get_widget_states()`` and
+    ``AppTest._run(states)``.  ``tests/test_ui_keys.py::test_the_component_trigger_workaround``
+    fails with a clear message when an upgrade renames them.
+    """
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(element.proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "key", "value": value}])
+    at._run(states)
+    ok(at)
+    return at
 
 
 def skip_questions(at: AppTest) -> AppTest:

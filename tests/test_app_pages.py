@@ -184,6 +184,53 @@ def test_pages_work_for_other_architectures_and_data(page, query):
         assert max(diffs) < 1e-6
 
 
+def _diagram(at: AppTest) -> dict:
+    """The data the Step page's diagram component got (the live view's diagram.js draws it)."""
+    import json
+
+    from lab_ui.live import net_view
+
+    found = [n for n in at.get("bidi_component") if n.proto.component_name == net_view.COMPONENT]
+    assert len(found) == 1, "the page mounts one diagram"
+    return json.loads(found[0].proto.bytes)
+
+
+def test_step_diagram_is_the_live_views_with_what_the_step_touches():
+    from lab_ui.live import frames
+
+    at = _open(STEP)
+    lab = at.session_state["lab"]
+    tr, cfg = lab.trainer, lab.cfg
+    # step 1, a^(1) = x: the first training example alone (the page's default source)
+    data = _diagram(at)
+    assert data["lit"] == {"read": [], "written": [1], "edges": [], "bias": True, "backward": False}
+    net = frames.net_part(
+        cfg,
+        tr.Theta,
+        tr.X_train,
+        tr.Y_train,
+        mode="forward",
+        example=0,
+        input_names=[frames.pretty_feature(n) for n in lab.dataset.feature_names],
+        output_names=frames.output_names(lab.dataset, cfg.layer_sizes[-1]),
+    )
+    assert data["net"] == net, "the one frame builder's net part, as the live view gets it"
+    _button(at, "b_stp_next").click().run()  # step 2: z^(2) = Θ^(1) a^(1)
+    assert _diagram(at)["lit"] == {
+        "read": [1],
+        "written": [2],
+        "edges": [1],
+        "bias": True,
+        "backward": False,
+    }
+    # the first backward step, δ^(L): nodes δ, edges D, marked as a backward step
+    at.slider(key="w_stp_step").set_value(n_forward_steps(cfg) + 1).run()
+    _ok(at)
+    data = _diagram(at)
+    assert data["net"]["mode"] == "backward" and data["lit"]["backward"]
+    assert data["lit"]["written"] == [cfg.L]
+
+
 def test_step_position_survives_a_page_switch():
     at = AppTest.from_file(str(ROOT / "lab_ui" / "main.py"), default_timeout=TIMEOUT).run()
     at.switch_page("../pages/2_Step_through.py").run()

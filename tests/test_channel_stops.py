@@ -6,9 +6,12 @@ not playing.  The route runs in Starlette's TestClient with the real scheduler t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.testclient import TestClient
@@ -156,9 +159,14 @@ def test_next_stop_and_the_steps_at_a_stop():
     assert stops.next_stop(2000, {300: ""}) is None
 
     class Tr:
-        steps_per_epoch, epoch, steps = 25, 1, 31  # 6 mini-batches into epoch 2
+        steps_per_epoch, epoch, steps, batch_in_epoch = 25, 1, 31, 6  # 6 into epoch 2
 
     assert stops.steps_at(Tr, 3) == 75
+
+    class Resized:  # the batch size changed 3 mini-batches ago: the epoch began at step 28
+        steps_per_epoch, epoch, steps, batch_in_epoch = 10, 1, 31, 3
+
+    assert stops.steps_at(Resized, 3) == 48
 
 
 def test_play_says_it_goes_past_a_stop_only_from_the_stop_on():
@@ -178,3 +186,108 @@ def test_play_says_it_goes_past_a_stop_only_from_the_stop_on():
     live.command({"t": "play"})
     assert live.notice == "Playing on past epoch 3."
     live.command({"t": "pause"})
+
+
+# -- Step work never passes a stop -----------------------------------------------------------
+# The scheduler takes a session's steps into its work (``take_steps``) and trains it a slice a
+# turn (``work_turn``); the tests below make those two calls themselves, holding the session's
+# lock so that the scheduler thread cannot take a turn in between.
+
+
+def _work_until_done(live: LiveSession, limit: int = 10_000) -> None:
+    for _ in range(limit):
+        if live.work is None:
+            return
+        live.work_turn(0.002)
+    raise AssertionError("the Step work never finished")
+
+
+def _not_past(tr, stop: int) -> bool:
+    """True while training has not gone past the end of epoch ``stop``."""
+    return tr.epoch < stop or (tr.epoch == stop and tr.batch_in_epoch == 0)
+
+
+def test_step_work_stops_at_a_stop_set_after_it_was_asked_for():
+    live, _ = _session({"batch": "10"})  # 25 mini-batches an epoch, no stop yet
+    tr = live.lab.trainer
+    with live.lock:
+        for _ in range(4):
+            live.pending.append("epoch")
+        live.take_steps()  # four epochs asked for …
+        live.work_turn(0.0)  # … one slice of them trained …
+        live.lesson_stops = {2: ("Epoch 2: look here.", "Playing on past epoch 2.")}  # … a stop
+        _work_until_done(live)
+    assert (tr.epoch, tr.steps, tr.batch_in_epoch) == (2, 50, 0)
+    assert live.notice == "Epoch 2: look here."
+
+
+@pytest.mark.parametrize("change", ["batch size", "data"])
+def test_step_work_lands_on_a_stop_after_a_mid_epoch_change(change):
+    """A change of batch size (or of the data: a point drawn) mid-epoch starts the epoch
+    afresh at any step count, so the end of an epoch is no longer a multiple of the steps per
+    epoch: Step one epoch and the stop must follow the trainer's epoch, not that arithmetic."""
+    live, _ = _session({"batch": "10", "stop": "3"})  # 25 mini-batches an epoch
+    tr = live.lab.trainer
+    with live.lock:
+        for _ in range(13):
+            tr.step()
+        if change == "batch size":
+            tr.with_settings(dataclasses.replace(tr.settings, batch_size=25))  # 10 an epoch
+        else:
+            tr.with_data(live.lab.dataset)  # the same points again: the epoch starts afresh
+        spe = tr.steps_per_epoch
+        for _ in range(spe - 2):  # into the epoch, past the step count's multiple of spe
+            live.pending.append("batch")
+        live.take_steps()
+        _work_until_done(live)
+        assert tr.epoch == 0 and tr.batch_in_epoch == spe - 2
+        live.pending.append("epoch")  # Step one epoch: to the end of this epoch
+        live.take_steps()
+        _work_until_done(live)
+        assert (tr.epoch, tr.batch_in_epoch) == (1, 0)
+        for _ in range(5):  # five more epochs asked for: they stop at epoch 3
+            live.pending.append("epoch")
+        live.take_steps()
+        _work_until_done(live)
+    assert _not_past(tr, 3)
+    assert (tr.epoch, tr.batch_in_epoch) == (3, 0)
+    assert live.notice.startswith("Epoch 3: stopped here")
+
+
+def _passed(before: tuple[int, int], tr, stop: int) -> bool:
+    """Training went on past the end of epoch ``stop`` from ``before`` (epoch, mini-batches
+    into it), which was short of it (a Step *from* the stop goes on, as it should)."""
+    short = before[0] < stop
+    return short and not _not_past(tr, stop)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    presses=st.lists(st.sampled_from(["batch", "epoch", "turn", "resize"]), max_size=30),
+    stop=st.integers(1, 3),
+)
+def test_step_work_never_passes_a_stop(presses, stop):
+    """Any order of Step, Step one epoch, a slice of training and a batch-size change
+    mid-run: no slice of the Step work trains from before the stop to past it."""
+    live, _ = _session({"batch": "32", "stop": str(stop)})  # 8 mini-batches an epoch
+    tr = live.lab.trainer
+    sizes = iter([16, 64, 128, 32] * 10)
+
+    def turn() -> None:
+        before = (tr.epoch, tr.batch_in_epoch)
+        live.work_turn(0.0)  # one slice: at least one gradient step
+        assert not _passed(before, tr, stop), (before, tr.epoch, tr.batch_in_epoch)
+
+    with live.lock:
+        for press in presses:
+            if press == "turn":
+                turn()
+            elif press == "resize":
+                tr.with_settings(dataclasses.replace(tr.settings, batch_size=next(sizes)))
+            else:
+                live.pending.append(press)
+                live.take_steps()
+        for _ in range(10_000):
+            if live.work is None:
+                break
+            turn()

@@ -337,8 +337,10 @@ def test_boundary_png_decodes_to_the_picture_with_the_points():
     py = (y1 - raw[:, 1]) / (y1 - y0) * side
     rows, cols = np.mgrid[0:side, 0:side]
     far = np.ones((side, side), bool)
+    # beyond a point's outermost ring (its fill radius and its rings, figures.POINT_RINGS)
+    reach = 3.6 + max(sum(w for _, w in rings) for rings in figures.POINT_RINGS.values())
     for cx, cy in zip(px, py, strict=True):
-        far &= np.hypot(cols + 0.5 - cx, rows + 0.5 - cy) > 6
+        far &= np.hypot(cols + 0.5 - cx, rows + 0.5 - cy) > reach + 0.5
     assert far.sum() > 1000
     assert np.array_equal(img[far], rgb[rows[far] // 4, cols[far] // 4])
     # the centre of a training point has its class colour

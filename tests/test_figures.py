@@ -23,27 +23,6 @@ def _title(fig: go.Figure) -> str:
     return fig.layout.title.text
 
 
-@pytest.mark.parametrize("sizes", [(2, 1), (2, 4, 2, 1), (2, *([32] * 10), 1)])
-def test_network_diagram_highlights_what_a_step_touches(sizes):
-    fig = F.network_diagram(sizes, nodes_read=(1,), nodes_written=(2,), edges=(1,))
-    edges_idle, edges_hot = fig.data[0], fig.data[1]
-    # Θ^(1) has (s_1 + 1) · s_2 connections; each is drawn as x0, x1, None
-    assert len(edges_hot.x) == 3 * (sizes[0] + 1) * sizes[1]
-    assert len(edges_idle.x) == 3 * sum(
-        (a + 1) * b for a, b in zip(sizes[1:-1], sizes[2:], strict=True)
-    )
-    by_name = {t.name: t for t in fig.data}
-    assert len(by_name["read by this step"].x) == sizes[0]
-    assert len(by_name["computed by this step"].x) == sizes[1]
-    assert len(by_name["bias unit a₀ = 1"].x) == len(sizes) - 1
-    assert list(fig.layout.xaxis.tickvals) == list(range(1, len(sizes) + 1))
-
-
-def test_backward_step_is_drawn_in_the_backward_colour():
-    fig = F.network_diagram((2, 3, 1), (3,), (2,), (2,), backward=True)
-    assert fig.data[1].line.color == F.BACKWARD_EDGE and fig.data[1].name == "Θ used backward"
-
-
 def test_matrix_heatmap_is_diverging_at_zero(net):
     *_, trace = net
     fig = F.matrix_heatmap(trace.D[1], "D", 2)

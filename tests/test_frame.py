@@ -328,7 +328,7 @@ def test_a_client_never_holds_more_than_the_bound_and_misses_no_row(circle, seed
         wholes += isinstance(msg["history"], dict) and "metric_name" in msg["history"]
         kept = _apply(kept, msg)
         rows = _keys(kept["history"])
-        h = tr.history
+        h = tr.reached_history  # while rewound the whole history (the view marks the epoch)
         assert len(rows) <= bound and client.rows == len(rows)
         assert [e for e, _ in rows] == sorted({e for e, _ in rows})  # in order, no repeats
         assert rows[-1] == (h.epoch[-1], float(f"{h.J_train[-1]:.6g}"))

@@ -47,6 +47,17 @@ def test_the_live_view_is_declared_in_the_project_manifest():
     assert "backprop_lab" in meta["tool"]["setuptools"]["packages"]
 
 
+def test_the_step_pages_diagram_is_declared_on_the_live_views_assets():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    comps = meta["tool"]["streamlit"]["component"]["components"]
+    (entry,) = [c for c in comps if c["name"] == "net_view"]
+    assert entry["asset_dir"] == "live_view"  # the same diagram.js as the live view's
+    assert (ROOT / "backprop_lab" / "live_view" / "net_view.js").is_file()
+    from lab_ui.live.net_view import COMPONENT
+
+    assert COMPONENT == f"{meta['project']['name']}.net_view"
+
+
 def test_the_installed_project_is_found_by_streamlits_scan():
     # ``pip install -e .`` (README, .ci/run) makes Streamlit find the manifest at start-up.
     import importlib.metadata

@@ -186,3 +186,12 @@ def test_the_output_error_step_says_whether_it_is_y_hat_minus_y():
     cfg, Theta, X, Y = _problem((2, 3, 2), "sigmoid", "softmax", "cross_entropy")
     out = build_steps(cfg, Theta, bp.backprop(cfg, Theta, X, Y), Y, 0.1)[n_forward_steps(cfg)]
     assert out.title == "δ⁽³⁾ = ŷ − y" and "softmax" in out.explanation
+
+
+def test_only_sending_delta_back_leaves_the_bias_connections_out():
+    """The diagram marks the bias unit's connections for every step that uses Θ with them;
+    only the hidden δ (Θᵀ δ, bias row dropped) leaves them out, whatever its matrices' rows."""
+    cfg, Theta, X, Y = _problem((2, 4, 3, 1), "tanh", "sigmoid", "cross_entropy", m=2)
+    steps = build_steps(cfg, Theta, bp.backprop(cfg, Theta, X, Y), Y, 0.1)
+    without = [s.title for s in steps if not s.bias_edges]
+    assert without == ["δ⁽³⁾ = (Θ⁽³⁾)ᵀ δ⁽⁴⁾ .* g′(z⁽³⁾)", "δ⁽²⁾ = (Θ⁽²⁾)ᵀ δ⁽³⁾ .* g′(z⁽²⁾)"]

@@ -45,7 +45,9 @@ def _matches_bp_core(lab, name: str) -> None:
 
 
 def _story(at: AppTest) -> str:
-    return " ".join(m.value for m in at.markdown if m.value.startswith("**"))
+    """The preset's story: its one-line label (an expander's) and what it holds."""
+    labels = [e.label for e in at.expander if e.label.startswith("**Preset:")]
+    return " ".join(labels + [m.value for m in at.markdown if m.value.startswith("**")])
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

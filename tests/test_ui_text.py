@@ -61,14 +61,10 @@ def page_strings(at: AppTest) -> list[str]:
     """Every string of every element and block on the page (protobuf fields), toasts too."""
     out: list[str] = []
 
-    def walk(node):
+    for node in at:  # AppTest iterates over every node of the page, blocks and elements
         proto = getattr(node, "proto", None)
         if proto is not None:
             out.extend(_strings(MessageToDict(proto)))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
     return out
 
 

@@ -5,11 +5,15 @@
 // double-click = back to the whole plane (input.js); the server then computes the grid for
 // the zoomed part, so zooming in shows detail, not bigger pixels.
 
-import { BLUE, ORANGE, WHITE, boundaryPixels, classRGB, css, mapPixels, pointRGB } from "./colour.js";
-import { T, setText, sizeCanvas } from "./dom.js";
+import {
+  BLUE, ORANGE, WHITE, boundaryPixels, classRGB, css, mapPixels, pointRGB, pointRings,
+} from "./colour.js";
+import { T, pageTop, setText, sizeCanvas } from "./dom.js";
 import { clip, fmt, niceTicks, plain, sup, tickText } from "./format.js";
 import { b64bytes } from "./frame.js";
-import { boundaryLayout, gridCell, inPlot, mapsLayout, plotGeo, textSize, toData } from "./layout.js";
+import {
+  boundaryLayout, fitHeight, gridCell, inPlot, mapsLayout, plotGeo, textSize, toData,
+} from "./layout.js";
 import { setHits } from "./state.js";
 
 // Drawing caches of one view (not state: made again from the frame whenever needed).
@@ -37,23 +41,36 @@ function gridImage(view, f, c) {
   setHits(view.state, "values", { values, cls, b });
 }
 
-// The data points: training (white rim), test (dark rim), and a thin black ring around each
-// point drawn by hand.
+// The data points: each with a dark and a light ring (colour.js pointRings: training points
+// dark outside, test points light outside), so both classes read on a saturated boundary as
+// on its white middle; and a thin black ring around each point drawn by hand.
+const POINT_R = 3.6;
+
 function drawPoints(ctx, f, b, pts, X, Y, W, H) {
   ctx.clearRect(0, 0, W, H);
-  const splits = [["train", f.task === "regression" ? "#777" : "#fff", 1]];
-  if (f.view.show_test) splits.push(["test", "#222", 1.6]);
-  for (const [split, rim, lw] of splits) {
+  const splits = ["train"];
+  if (f.view.show_test) splits.push("test");
+  for (const split of splits) {
     const s = pts[split];
     if (!s) continue;
-    ctx.lineWidth = lw;
-    ctx.strokeStyle = rim;
+    const rings = pointRings(split);
+    let r = POINT_R + rings.reduce((n, ring) => n + ring.width, 0);
+    for (const ring of rings) { // one path per ring: discs from the outside in
+      ctx.fillStyle = css(ring.rgb);
+      ctx.beginPath();
+      for (let i = 0; i < s.x.length; i++) {
+        const px = X(s.x[i]), py = Y(s.y[i]);
+        ctx.moveTo(px + r, py);
+        ctx.arc(px, py, r, 0, 2 * Math.PI);
+      }
+      ctx.fill();
+      r -= ring.width;
+    }
     for (let i = 0; i < s.x.length; i++) {
       ctx.fillStyle = css(pointRGB(f.task, s.label[i], b));
       ctx.beginPath();
-      ctx.arc(X(s.x[i]), Y(s.y[i]), 3.6, 0, 2 * Math.PI);
+      ctx.arc(X(s.x[i]), Y(s.y[i]), POINT_R, 0, 2 * Math.PI);
       ctx.fill();
-      ctx.stroke();
     }
   }
   if (pts.drawn && pts.drawn.length) {
@@ -62,8 +79,8 @@ function drawPoints(ctx, f, b, pts, X, Y, W, H) {
     ctx.beginPath();
     for (const i of pts.drawn) {
       const px = X(pts.train.x[i]), py = Y(pts.train.y[i]);
-      ctx.moveTo(px + 5.6, py);
-      ctx.arc(px, py, 5.6, 0, 2 * Math.PI);
+      ctx.moveTo(px + 7, py);
+      ctx.arc(px, py, 7, 0, 2 * Math.PI); // outside the point's own rings
     }
     ctx.stroke();
   }
@@ -73,7 +90,9 @@ export function drawBoundary(view, f) {
   const s = view.state, b = f.boundary, c = cacheOf(view);
   const tx = textSize(s.fontScale);
   const canvas = view.dom.boundary;
-  const { W, H, m, side } = boundaryLayout(canvas.parentElement.clientWidth, b.kind === "multiclass", s.fontScale);
+  const wrap = canvas.parentElement; // its height fits the window (layout.js fitHeight)
+  const maxH = view.fit ? fitHeight(Infinity, pageTop(wrap), window.innerHeight, 0) : Infinity;
+  const { W, H, m, side } = boundaryLayout(wrap.clientWidth, b.kind === "multiclass", s.fontScale, maxH);
   const ctx = sizeCanvas(canvas, W, H);
   ctx.clearRect(0, 0, W, H);
   const ext = s.zoom || [b.x[0], b.x[1], b.y[0], b.y[1]];
@@ -127,7 +146,7 @@ export function drawBoundary(view, f) {
   ctx.font = tx.font(12);
   ctx.textAlign = "center";
   ctx.fillText(clip(b.axis[0], 30), m.l + side / 2, m.t + side + tx.px(30));
-  ctx.save(); ctx.translate(tx.px(13), m.t + side / 2); ctx.rotate(-Math.PI / 2);
+  ctx.save(); ctx.translate(m.l - tx.px(33), m.t + side / 2); ctx.rotate(-Math.PI / 2); // beside the ticks
   ctx.fillText(clip(b.axis[1], 30), 0, 0); ctx.restore();
   // legend row under the axis: point kinds
   ctx.textAlign = "left";
@@ -178,7 +197,8 @@ function colourBar(ctx, tx, b, m, side, W) {
   for (const v of b.kind === "binary" ? [b.lo, b.mid, b.hi] : niceTicks(b.lo, b.hi, 4)) {
     ctx.fillText(tickText(v, false), cx + cw + 3, at(v) + tx.px(4));
   }
-  ctx.save(); ctx.translate(W - tx.px(14), m.t + side / 2); ctx.rotate(Math.PI / 2);
+  // its title beside it (the plot may sit in the middle of a wider canvas: layout.js fitHeight)
+  ctx.save(); ctx.translate(Math.min(W, m.l + side + tx.px(64)) - tx.px(14), m.t + side / 2); ctx.rotate(Math.PI / 2);
   ctx.textAlign = "center";
   ctx.fillText(plain(b.colorbar) || "h", 0, 0); ctx.restore();
 }

@@ -48,6 +48,7 @@ function channelOf(view) {
   if (!c) {
     channels.set(view, (c = {
       ws: null, token: null, onFrame: null, attempt: 0, timer: null, dead: null, rejoin: null,
+      early: [], // commands sent while the socket opens (send)
     }));
   }
   return c;
@@ -56,10 +57,24 @@ function channelOf(view) {
 /** Is the stream open (frames arriving)? */
 export const isOnline = (view) => Boolean(view.state.online);
 
-/** Send msg (JSON) if the socket is open; else it is dropped (the next frame tells the truth). */
+/** What a class's follower may send (lab_ui/classroom/endpoint.py KINDS, less the hello). */
+export const FOLLOWER_SENDS = ["ack", "answer", "copy", "mode", "ping"];
+
+/** Commands sent while the socket is still opening wait for it, at most this many. */
+export const EARLY_MAX = 16;
+
+/**
+ * Send msg (JSON) if the socket is open.  While it is still opening (the first frame may come
+ * with the page, before the socket: preload), a command waits and goes right after the hello
+ * (at most EARLY_MAX; a click on the boundary at once is not lost).  With no socket it is
+ * dropped: the next frame tells the truth.
+ */
 export function send(view, msg) {
-  const ws = channelOf(view).ws;
+  const c = channelOf(view);
+  const ws = c.ws;
+  if (view.state.follow && !FOLLOWER_SENDS.includes(msg.t)) return; // nothing drives the class's run
   if (ws && ws.readyState === 1) ws.send(JSON.stringify(msg));
+  else if (ws && ws.readyState === 0 && msg.t !== "ack" && c.early.length < EARLY_MAX) c.early.push(msg);
 }
 
 /** Close the socket for good (the view is gone, or cannot draw what it would receive). */
@@ -105,17 +120,27 @@ function open(view, c) {
   c.ws = ws;
   c.token = token;
   if (!view.state.drawn && !view.state.resume) view.dom.conn.textContent = "connecting …";
-  ws.onopen = () => ws.send(JSON.stringify({ t: "hello", token }));
+  c.early = [];
+  ws.onopen = () => {
+    ws.send(JSON.stringify({ t: "hello", token }));
+    for (const msg of c.early.splice(0)) ws.send(JSON.stringify(msg));
+  };
   ws.onmessage = (ev) => {
     if (!(ev.data instanceof ArrayBuffer)) return;
     const f = unpackFrame(ev.data);
-    if (f.t !== "frame") return;
+    if (f.t !== "frame") { if (view.onMessage) view.onMessage(f); return; } // a class's messages
     if (!view.state.online) comeBack(view, c, f);
     c.onFrame(f);
   };
   ws.onclose = (ev) => {
     if (c.ws !== ws) return;
     c.ws = null;
+    if (view.onClose && view.onClose(ev.code, ev.reason)) { // a class said why: not retried
+      c.dead = c.token;
+      setOnline(view.state, false);
+      showPlaying(view);
+      return;
+    }
     dropped(view, c, ev.code);
   };
 }

@@ -88,3 +88,36 @@ export function pointRGB(task, v, b) {
   if (task === "regression") return divRGB((2 * (v - b.lo)) / (b.hi - b.lo || 1) - 1);
   return classRGB(v);
 }
+
+// ---------- data points: outlined so both classes read on any background ----------------------
+
+/** WCAG's relative luminance of an RGB triple (0 black … 1 white). */
+export function luminance(rgb) {
+  const lin = (c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2]);
+}
+
+/** WCAG's contrast ratio of two colours (1 … 21). */
+export function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+export const POINT_DARK = [17, 17, 17];
+export const POINT_LIGHT = [255, 255, 255];
+
+/**
+ * The rings around a data point, outermost first: [{rgb, width}] in CSS px.  Every point has
+ * a dark ring and a light ring, so its edge reads on any background (a saturated orange or
+ * blue boundary, or the white middle) and its fill reads against its edge whatever its class.
+ * A training point has the dark ring outside (thin) and the light ring inside; a test point
+ * the light ring outside and a thicker dark ring inside, so the two kinds stay apart.
+ */
+export function pointRings(split) {
+  return split === "test"
+    ? [{ rgb: POINT_LIGHT, width: 1 }, { rgb: POINT_DARK, width: 1.6 }]
+    : [{ rgb: POINT_DARK, width: 1 }, { rgb: POINT_LIGHT, width: 1 }];
+}

@@ -4,9 +4,9 @@
 // read-out of every curve at the nearest recorded epoch.
 
 import { LAYER_COLORS } from "./colour.js";
-import { T, fitFont, sizeCanvas, swatch } from "./dom.js";
+import { T, fitFont, pageTop, sizeCanvas, swatch } from "./dom.js";
 import { fmt, niceTicks, sup, tickText } from "./format.js";
-import { chartAxis, textSize, wrapRows } from "./layout.js";
+import { CHART_MIN_H, chartAxis, fitHeight, textSize, wrapRows } from "./layout.js";
 import { setHits } from "./state.js";
 
 /**
@@ -21,7 +21,11 @@ function curveChart(view, canvas, spec) {
   const probe = canvas.getContext("2d");
   probe.font = tx.font(11);
   const rows = wrapRows(spec.series, (sr) => probe.measureText(sr.name).width + tx.px(30), W - 4, tx.px(58));
-  const H = 250 + 100 * (tx.scale - 1) + tx.px(16) * (rows.length - 1);
+  let H = 250 + 100 * (tx.scale - 1) + tx.px(16) * (rows.length - 1);
+  // presenter mode: the J chart sits beside the boundary and the diagram and fits the window
+  if (view.fit && canvas === view.dom.curves && view.state.presenter) {
+    H = fitHeight(H, pageTop(canvas.parentElement), window.innerHeight, CHART_MIN_H);
+  }
   const ctx = sizeCanvas(canvas, W, H);
   ctx.clearRect(0, 0, W, H);
   const m = { l: tx.px(58), r: spec.right ? tx.px(50) : 12, t: tx.px(24), b: tx.px(58 + 16 * (rows.length - 1)) };
@@ -97,6 +101,19 @@ function curveChart(view, canvas, spec) {
   }
   ctx.restore();
   ctx.setLineDash([]);
+  // time travel: the whole history stays drawn, the epoch shown is marked on it
+  if (spec.now !== undefined && xs.length && spec.now < xs[xs.length - 1]) {
+    const x = X(spec.now);
+    ctx.strokeStyle = "#c0392b";
+    ctx.lineWidth = 2;
+    ctx.beginPath(); ctx.moveTo(x, m.t); ctx.lineTo(x, m.t + ph); ctx.stroke();
+    ctx.fillStyle = "#c0392b";
+    ctx.font = tx.font(11, true);
+    ctx.textAlign = x > m.l + pw - tx.px(70) ? "right" : "left";
+    ctx.fillText(`epoch ${spec.now}`, x + (ctx.textAlign === "left" ? 4 : -4), m.t + tx.px(12));
+  }
+  canvas.dataset.now = spec.now !== undefined && xs.length && spec.now < xs[xs.length - 1] ? String(spec.now) : "";
+  canvas.dataset.lastEpoch = xs.length ? String(xs[xs.length - 1]) : "";
   // legend
   ctx.textAlign = "left";
   rows.forEach((row, r) => {
@@ -134,6 +151,7 @@ export function drawCurves(view, f) {
   curveChart(view, view.dom.curves, {
     title: `Cost J(Θ) and ${h.metric_name} per epoch`,
     x: h.epoch,
+    now: f.epoch,
     left: { label: "J(Θ)", log: Boolean(f.view.log_cost), zero: true },
     right: acc
       ? { label: h.metric_name, range: [0, 1.02], ticks: [0, 0.25, 0.5, 0.75, 1], fmt: (v) => `${Math.round(v * 100)}%` }
@@ -148,6 +166,7 @@ export function drawCurves(view, f) {
   curveChart(view, view.dom.grads, {
     title: "Gradient size per layer ‖D⁽ˡ⁾‖ (log scale)",
     x: h.epoch,
+    now: f.epoch,
     left: { label: "‖D⁽ˡ⁾‖ (Frobenius norm)", log: true },
     series: h.grad_norm.map((ys, l) => ({
       name: `‖D${sup(l + 1)}‖`, y: ys,

@@ -3,10 +3,13 @@
 // units go, which edges are drawn, what is hit) is layout.js's.
 
 import { BLUE, ORANGE, css, divRGB } from "./colour.js";
-import { T, coloured, gradientSwatch, setText, sizeCanvas } from "./dom.js";
+import { T, coloured, gradientSwatch, pageTop, setText, sizeCanvas } from "./dom.js";
 import { clip, fmt, short2, sub, sup } from "./format.js";
 import { b64f32 } from "./frame.js";
-import { edgeLook, layoutNet, netHeight, netHit, netSegments, nodeY, textSize } from "./layout.js";
+import { drawLit, litMarks } from "./lit.js";
+import {
+  NET_MIN_H, edgeLook, fitHeight, layoutNet, netHeight, netHit, netSegments, nodeY, textSize,
+} from "./layout.js";
 import { setHits } from "./state.js";
 
 const NB = 8; // edges are stroked in NB buckets of strength per sign: one stroke per bucket
@@ -56,7 +59,9 @@ export function drawNet(view, f) {
   const tx = textSize(s.fontScale);
   const canvas = view.dom.net;
   const W = canvas.parentElement.clientWidth || 600;
-  const H = netHeight(net.sizes, s.fontScale);
+  // the live view's diagram fits the window (a projector, a first look), down to NET_MIN_H
+  const natural = netHeight(net.sizes, s.fontScale);
+  const H = view.fit ? fitHeight(natural, pageTop(canvas.parentElement), window.innerHeight, NET_MIN_H) : natural;
   const ctx = sizeCanvas(canvas, W, H);
   ctx.clearRect(0, 0, W, H);
   const geo = layoutNet(net, W, H, s.fontScale);
@@ -70,6 +75,9 @@ export function drawNet(view, f) {
   // rest of a frame), and the legend says so.
   const shared = s.sharedScale;
   const { segs, total, emaxL, emax } = netSegments(net, geo, net.edges.map(b64f32), shared);
+  // what a step of the walk-through touches (f.lit: the Step-through page, net_view.js)
+  const lit = f.lit ? litMarks(geo, net.sizes, f.lit) : null;
+  if (lit) drawLit(ctx, lit, "under");
   drawEdgesLayer(view, ctx, segs, total > 600, geo, W, H);
   if (f.view && f.view.highlight === "theta_rows" && L > 1) { // a reveal: Θ⁽¹⁾'s edges
     const a = geo.cols[0], b = geo.cols[1], pad = geo.r + 6;
@@ -165,6 +173,7 @@ export function drawNet(view, f) {
   ctx.strokeStyle = "#666";
   ctx.stroke(biasRims);
   ctx.setLineDash([]);
+  if (lit) drawLit(ctx, lit, "over");
   setHits(s, "net", { nodes: hits, segs, r: geo.r, net, emax });
   legend(view, net, { shared, nscale, emax, shown: total > segs.length ? [segs.length, total] : null });
 }
@@ -227,7 +236,7 @@ export function netTooltip(view, px, py) {
   const out = T`<b>${sym}<sup>(${l})</sup><sub>${j},${i}</sub> = ${fmt(v)}</b>${i === 0 ? " (bias)" : ""}`;
   if (back) out.append(T`<br>= ∂J/∂Θ<sup>(${l})</sup><sub>${j},${i}</sub> (${who})`);
   out.append(T`<br>from ${from} to unit ${j} of layer ${l + 1}`);
-  out.append(T`<br>click: its chain rule, live (click again to close)`);
+  if (!view.still) out.append(T`<br>click: its chain rule, live (click again to close)`);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // as text nodes, never as markup.
 
 import { BLUE, ORANGE, WHITE, css } from "./colour.js";
+import { splitIcon } from "./format.js";
 
 /**
  * Rich text without HTML from data: the literal parts of a T`…` template may contain the
@@ -58,10 +59,32 @@ export function button(label, role, title) {
   b.type = "button";
   b.className = "bp-btn";
   b.dataset.role = role;
-  b.textContent = label;
+  setLabel(b, label);
   b.title = title;
   return b;
 }
+
+/**
+ * A button's label with its icon hidden from the accessible name: "▶ Play" → an aria-hidden
+ * "▶" and the words "Play" (so a screen reader, and a test, finds the button by its words).
+ * A leading or trailing run of symbols separated by a space is the icon; a label that is only
+ * symbols ("×") needs an aria-label of its own.  The element's text stays the label.
+ */
+export function setLabel(b, label) {
+  const [icon, words, after] = splitIcon(label);
+  if (b.dataset.label === label) return;
+  b.dataset.label = label;
+  if (!icon) { b.textContent = label; return; }
+  const i = document.createElement("span");
+  i.className = "bp-icon";
+  i.setAttribute("aria-hidden", "true");
+  i.textContent = icon;
+  const w = document.createElement("span");
+  w.textContent = words;
+  if (after) b.replaceChildren(w, document.createTextNode(" "), i);
+  else b.replaceChildren(i, document.createTextNode(" "), w);
+}
+
 
 const el = (tag, cls, role) => {
   const e = document.createElement(tag);
@@ -100,6 +123,14 @@ export function fitFont(ctx, tx, text, px, room) {
   if (w > room) ctx.font = tx.font((px * room) / w);
 }
 
+/** An element's top on the page (px), as laid out: scrolling does not change it (the views
+ * fit their height to the window from it: layout.js fitHeight). */
+export function pageTop(el) {
+  let y = 0;
+  for (let e = el; e; e = e.offsetParent) y += e.offsetTop;
+  return y;
+}
+
 // ---------- the skeleton --------------------------------------------------------------------
 
 /** The list "?" shows: one row per binding (the Playground's keys, sent by the server). */
@@ -135,6 +166,7 @@ function buildChainCard() {
   const head = el("div", "bp-chain-head");
   const title = el("div", "bp-title", "chain-title");
   const close = button("×", "chain-close", "Close the chain rule of this weight");
+  close.setAttribute("aria-label", "Close the chain rule");
   close.classList.add("bp-chain-close");
   head.append(title, close);
   const body = el("div", "bp-chain-body", "chain-body");
@@ -156,24 +188,47 @@ export function buildDom(parent) {
   root.dataset.testid = "bp-live";
   const bar = el("div", "bp-toolbar");
   // titles without their keys: input.js adds the keys the server declares
+  // a toggle: its name stays "Play" (the icon, hidden from the name, shows ▶ or ❚❚) and
+  // aria-pressed says whether it plays (panels.js showPlaying)
   const play = button("▶ Play", "play", "Play / Pause");
   play.classList.add("bp-primary");
+  play.setAttribute("aria-pressed", "false");
   const stepB = button("Step 1 mini-batch", "step-batch", "One gradient step");
   const stepE = button("Step 1 epoch", "step-epoch", "One pass over the training set");
   const reset = button("↺ Reset", "reset", "Back to epoch 0 with the same initial Θ");
   const keys = button("?", "keys", "Keyboard");
   keys.classList.add("bp-keys");
+  keys.setAttribute("aria-label", "Keys"); // "?" alone says nothing to a screen reader
+  keys.setAttribute("aria-expanded", "false");
   const conn = el("span", "bp-conn", "conn");
   // the class chooser for drawing points (classification of the plane only), the PNG
   const drawBox = el("span", "bp-draw", "draw");
   drawBox.style.display = "none";
   const png = button("PNG", "png", "Download the decision boundary and the network diagram as one PNG image");
   bar.append(play, stepB, stepE, reset, drawBox, png, keys, conn);
+  // the run in words: the epoch as its own labelled element, and a polite status region
+  // that changes only when the run's state does ("Epoch 300 · paused", a divergence, a
+  // lesson's stop), not with every frame; the numbers follow in the status line
+  const runLine = el("div", "bp-runline");
+  const epoch = el("span", "bp-epoch", "epoch");
+  epoch.setAttribute("role", "timer"); // a count that grows (timers are not announced)
+  epoch.setAttribute("aria-label", "Epoch");
+  const epochWord = el("span", "bp-epoch-word");
+  epochWord.textContent = "Epoch ";
+  epochWord.setAttribute("aria-hidden", "true"); // the label says it
+  const epochValue = el("span", "bp-epoch-value", "epoch-value");
+  epochValue.textContent = "0";
+  epoch.append(epochWord, epochValue);
+  const runState = el("span", "bp-runstate", "runstate");
+  runState.setAttribute("role", "status");
+  runState.setAttribute("aria-live", "polite");
+  runState.setAttribute("aria-atomic", "true");
+  runLine.append(epoch, runState);
   const status = el("div", "bp-status", "status");
   const notice = el("div", "bp-notice", "notice");
   const keyList = el("div", "bp-keylist", "keylist");
   keyList.hidden = true;
-  root.append(bar, keyList, status, notice);
+  root.append(bar, keyList, runLine, status, notice);
   const top = el("div", "bp-row bp-top");
   const bnd = card("bp-boundary-card", "Decision boundary", "boundary");
   const net = card("bp-net-card", "Network", "net");
@@ -209,7 +264,7 @@ export function buildDom(parent) {
   root.append(top, chain.card, maps.c, bottom, tip);
   parent.appendChild(root);
   return {
-    root, status, conn, play, stepB, stepE, reset, keys, keyList, sharedInput,
+    root, status, epoch, epochValue, runState, conn, play, stepB, stepE, reset, keys, keyList, sharedInput,
     boundary: bnd.cv, boundaryTitle: bnd.t, boundaryCard: bnd.c,
     net: net.cv, netTitle: net.t, netLegend: legend,
     maps: maps.cv, mapsTitle: maps.t, mapsCard: maps.c,

@@ -60,3 +60,33 @@ export function tickText(v, log) {
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(0);
   return String(+v.toPrecision(4));
 }
+
+/** "▶ Play" → ["▶", "Play", false]; "Phase ▶" → ["▶", "Phase", true]; "Step 1" → ["", …]. */
+export function splitIcon(label) {
+  const lead = /^([^\p{L}\p{N}\s(]+)\s+(.+)$/u.exec(label);
+  if (lead) return [lead[1], lead[2], false];
+  const trail = /^(.+?)\s+([^\p{L}\p{N}\s)]+)$/u.exec(label);
+  if (trail) return [trail[2], trail[1], true];
+  return ["", label, false];
+}
+
+/** A weight as the Set box shows it: 10 significant digits, no trailing zeros. */
+export function tenDigits(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "";
+  return String(Number(v.toPrecision(10)));
+}
+
+/**
+ * What is wrong with `typed` as a hand-set weight within ±limit, in a sentence, or "" when
+ * it can be set.  The sentence names the allowed range.
+ */
+export function weightProblem(typed, limit) {
+  const t = String(typed).trim().replace("−", "-");
+  const v = Number(t);
+  const range = `from −${limit.toLocaleString("en")} to ${limit.toLocaleString("en")}`;
+  if (t === "" || !Number.isFinite(v)) return `Type a number ${range} to set the weight to.`;
+  if (Math.abs(v) > limit) {
+    return `${t} is outside the range a weight can be set to: type a number ${range}.`;
+  }
+  return "";
+}

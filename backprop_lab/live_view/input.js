@@ -13,8 +13,9 @@ import { chartTooltip } from "./curves.js";
 import { drawNet, edgeAt, netTooltip } from "./diagram.js";
 import { fillKeyList } from "./dom.js";
 import { drawable } from "./frame.js";
+import { weightProblem } from "./format.js";
 import { inPlot, panned, toData, zoomAbout } from "./layout.js";
-import { exportPng, notice, setChain } from "./panels.js";
+import { exportPng, notice, setChain, showPlaying } from "./panels.js";
 import { nextReset, setSharedScale, setZoom, togglePlaying } from "./state.js";
 
 const DRAG_PX = 4; // a press that moves further than this pans; a shorter one is a click
@@ -26,7 +27,7 @@ const ZOOM_SEND_MS = 120; // the server is asked for the zoomed grid after the w
 function playPause(view) {
   if (!isOnline(view)) return; // nothing can play while the connection is down (it says so)
   const on = togglePlaying(view.state); // answered at once; the next frame confirms it
-  view.dom.play.textContent = on ? "❚❚ Pause" : "▶ Play";
+  showPlaying(view);
   send(view, { t: on ? "play" : "pause" });
 }
 
@@ -37,6 +38,9 @@ function step(view, n) {
 function toggleKeys(view, show = view.dom.keyList.hidden) {
   view.dom.keyList.hidden = !show;
   view.dom.keys.setAttribute("aria-expanded", String(show));
+  // opened in view: from anywhere on the page (a key pressed while scrolled down), and no
+  // taller than the window (live_view.css caps it; longer lists scroll inside)
+  if (show) view.dom.keyList.scrollIntoView({ block: "nearest" });
 }
 
 /** Action name (as the server's bindings spell it) → what it does. */
@@ -81,7 +85,8 @@ export function showBindings(view) {
     const b = bindings.find((x) => x.action === action);
     return b ? ` (${b.shown})` : "";
   };
-  d.play.title = "Play / Pause" + shown("play");
+  d.play.dataset.keyHint = shown("play");
+  d.play.title = (view.state.playing ? "Playing: press to pause" : "Play") + shown("play");
   d.stepB.title = "One gradient step" + shown("batch");
   d.stepE.title = "One pass over the training set" + shown("epoch");
   d.reset.title = "Back to epoch 0 with the same initial Θ" + shown("reset");
@@ -128,13 +133,17 @@ export function attachChain(view) {
   });
   d.chain.close.addEventListener("click", () => setChain(view, null));
   const submit = () => {
-    const v = Number(d.chain.input.value);
     const f = view.state.drawn;
-    if (!f || !f.chain || d.chain.input.value.trim() === "" || !Number.isFinite(v)) {
-      notice(view, "Type a number to set the weight to.");
+    if (!f || !f.chain) return;
+    // refused here, in words, with the range the server allows (its protocol refuses more)
+    const problem = weightProblem(d.chain.input.value, f.chain.limit ?? 1e4);
+    if (problem) {
+      notice(view, problem);
+      d.chain.input.setAttribute("aria-invalid", "true");
       return;
     }
-    send(view, { t: "set_weight", w: f.chain.w, value: v });
+    d.chain.input.removeAttribute("aria-invalid");
+    send(view, { t: "set_weight", w: f.chain.w, value: Number(d.chain.input.value.trim().replace("−", "-")) });
   };
   d.chain.set.addEventListener("click", submit);
   d.chain.input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); submit(); } });

@@ -19,6 +19,20 @@ export function textSize(scale = 1) {
   };
 }
 
+/** The window height presenter mode's canvas text is sized for (a 1920 × 1080 projector). */
+export const PROJECTOR_H = 1080;
+
+/**
+ * The canvas text size for a window `windowH` px tall: presenter mode's `scale` (2) is for a
+ * 1080 px projector, and a shorter one (1280 × 720) gets text in proportion, so the
+ * boundary, the diagram and the J chart fit on it too (at least 1.25 times, and never more
+ * than `scale`); a student's view keeps `scale`.
+ */
+export function windowScale(scale, presenter, windowH) {
+  if (!presenter || !(windowH > 0) || scale <= 1.25) return scale;
+  return Math.max(1.25, Math.min(scale, +(scale * (windowH / PROJECTOR_H)).toFixed(2)));
+}
+
 /** Rows of a legend that wraps: items in order, a new row when the next would pass `room`.
  * width(item) is an item's width including its gap; each row starts at `start`. */
 export function wrapRows(items, width, room, start) {
@@ -34,6 +48,9 @@ export function wrapRows(items, width, room, start) {
 }
 
 // ---------- the network diagram ---------------------------------------------------------------
+
+/** The diagram's smallest height (px) when it shrinks to fit the window. */
+export const NET_MIN_H = 200;
 
 /** The diagram's height for a network with these layer sizes. */
 export function netHeight(sizes, scale = 1) {
@@ -182,13 +199,37 @@ export function netHit(hits, px, py, within = 5) {
 // ---------- the decision boundary -------------------------------------------------------------
 
 /** The boundary plot's size: {W, H, m: margins, side: the square plot's side}.  width: the
- * card's; multiclass plots have no colour bar on the right. */
-export function boundaryLayout(width, multiclass, scale = 1) {
+ * card's; multiclass plots have no colour bar on the right; maxH: the height it may take
+ * (fitHeight: the plot shrinks, to a side of MIN_SIDE at least, to keep its bottom in the
+ * window). */
+export function boundaryLayout(width, multiclass, scale = 1, maxH = Infinity) {
   const tx = textSize(scale);
   const W = Math.max(260, Math.min(width || 420, 560 + 200 * (scale - 1)));
   const m = { l: tx.px(46), r: multiclass ? 12 : tx.px(64), t: tx.px(8), b: tx.px(58) };
-  const side = W - m.l - m.r;
+  let side = W - m.l - m.r;
+  if (side + m.t + m.b > maxH) {
+    side = Math.max(Math.min(side, MIN_SIDE), Math.floor(maxH - m.t - m.b));
+    const extra = W - side - m.l - m.r; // the smaller square in the middle, the legend as wide
+    m.l += extra / 2;
+    m.r += extra / 2;
+  }
   return { W, H: side + m.t + m.b, m, side };
+}
+
+/** The boundary plot's smallest side (px) when it shrinks to fit the window. */
+export const MIN_SIDE = 140;
+/** The J chart's smallest height (px) when it fits the window beside the others (presenter). */
+export const CHART_MIN_H = 200;
+
+/**
+ * The height a view may take so that its bottom stays inside the window, for a page seen
+ * from its top (a projector, a first look): its `natural` height, cut to the room from
+ * `top` (the view's top on the page, px) to the window's bottom less `margin`, but never
+ * below `floor` (then the page scrolls, as before).  No window height: `natural`.
+ */
+export function fitHeight(natural, top, windowH, floor, margin = 12) {
+  if (!(windowH > 0) || !Number.isFinite(top)) return natural;
+  return Math.min(natural, Math.max(floor, windowH - top - margin));
 }
 
 /** The plot's geometry for the data extent ext = [x0, x1, y0, y1]: X(x), Y(y) in pixels. */

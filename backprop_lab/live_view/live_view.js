@@ -9,7 +9,8 @@
 //   page.js     the page around the view: its URL, Streamlit's rerun and socket
 //   frame.js    frames: unpacking, version check, merging, the bounded history   (pure)
 //   boundary.js the decision boundary and the per-neuron maps
-//   diagram.js  the network diagram and what the pointer is over
+//   diagram.js  the network diagram and what the pointer is over (also drawn, still, by
+//               net_view.js: the Step-through page's entry; lit.js marks what a step touches)
 //   curves.js   the J / metric and ‖D^(l)‖ charts
 //   panels.js   status and notices, the class chooser, the chain-rule panel, the PNG
 //   input.js    buttons, keys (declared by the server), pointer, typed weights
@@ -17,6 +18,8 @@
 //   format.js   numbers and sub/superscripts                                      (pure)
 //   colour.js   colour scales                                                     (pure)
 //   layout.js   layout arithmetic and hit-testing                                 (pure)
+//   classroom.js  a class: its panel (code, question, tally, reveal) and the follower mode
+//   tour.js     the first-visit tour: its steps come from the server (lab_ui/live/tour.py)
 //   hook.js     the test hook below
 // The pure modules touch no DOM and are tested under node (tests/js/*.test.mjs).
 //
@@ -54,18 +57,22 @@
 //               (backprop_lab/keys/keys.js)
 // The root element also carries data-epoch, data-step, data-painted, data-rev, data-sizes,
 // data-uirev, data-train-points, data-chain, data-playing, data-error, data-stale and
-// data-conn ("lost" while the connection is down, "back" just after, "" otherwise).
+// data-conn ("lost" while the connection is down, "back" just after, "" otherwise) and
+// data-tour (the first-visit tour's step shown, "waiting" before it opens, "" once closed).
 
 import { drawBoundary, drawMaps } from "./boundary.js";
 import { connect, disconnect, send, watchPage } from "./channel.js";
+import { drawClass, followMode, keepLecturerKey } from "./classroom.js";
 import { drawCurves } from "./curves.js";
 import { drawNet } from "./diagram.js";
-import { buildDom } from "./dom.js";
+import { buildDom, pageTop } from "./dom.js";
 import { versionProblem } from "./frame.js";
+import { windowScale } from "./layout.js";
 import { hook, mark, mounted, painted, received } from "./hook.js";
 import { attachMechanism, drawMechanism } from "./mechanism.js";
 import { attachBoundary, attachChain, attachControls, attachTips, showBindings } from "./input.js";
 import { showPosition } from "./page.js";
+import { attachTour, setTour } from "./tour.js";
 import { drawChain, drawChooser, drawHighlight, drawStatus, notice } from "./panels.js";
 import {
   applyData, createState, framePainted, framePlaying, receiveFrame, stopDrawing, takeFrame,
@@ -96,6 +103,7 @@ function draw(view, f) {
   lap("chain");
   drawMechanism(view, f); // the landscape, slow motion, ghosts and the race (mechanism.js)
   lap("mechanism");
+  drawClass(view, f); // a class's code, question, tally and reveal (classroom.js)
   return times;
 }
 
@@ -171,15 +179,43 @@ function parseData(data) {
   return data;
 }
 
+// Fit the screen: the views' heights follow the window from their tops on the page
+// (layout.js fitHeight) and presenter mode's canvas text the window's height (windowScale).
+// When either changes (the story opened above the view, a question answered, the window
+// resized), the last frame is drawn again.  The J chart's top counts only in presenter mode,
+// where it sits beside the others (a student's is below them: it moves when they fit).
+function refit(view) {
+  const d = view.dom, s = view.state;
+  const tops = [d.boundary, d.net, ...(s.presenter ? [d.curves] : [])].map((c) => pageTop(c.parentElement));
+  const widths = [d.boundary, d.net, d.curves].map((c) => c.parentElement.clientWidth);
+  const key = [window.innerHeight, ...tops, ...widths].join();
+  if (key === view.fitKey) return;
+  view.fitKey = key;
+  s.fontScale = windowScale(s.baseScale, s.presenter, window.innerHeight);
+  if (s.drawn) { try { draw(view, s.drawn); } catch (err) { console.error(err); } }
+}
+
 const views = new WeakMap(); // host element → its view (kept across Streamlit re-renders)
 
 // A view: its state, its elements, the trigger to Python, and what to undo when unmounted.
 function mount(parentElement) {
-  const view = { state: createState(), dom: buildDom(parentElement), trigger: () => {}, rafPending: false };
+  // fit: its views fit their height to the window (layout.js fitHeight; refit below)
+  const view = { state: createState(), dom: buildDom(parentElement), trigger: () => {}, rafPending: false, fit: true };
   attachTips(view);
   attachChain(view);
-  const watch = setInterval(() => watchPage(view), 1000); // Streamlit's own socket
-  view.detach = [attachBoundary(view), attachControls(view), attachMechanism(view), () => clearInterval(watch)];
+  // Streamlit's own socket, and the fit
+  const watch = setInterval(() => { watchPage(view); refit(view); }, 1000);
+  const onResize = () => refit(view);
+  window.addEventListener("resize", onResize);
+  // the page's columns settle after the first paint (the preloaded frame comes with the
+  // page): the view redraws when its own width changes, not a second later
+  const sized = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(onResize);
+  if (sized) sized.observe(view.dom.root);
+  view.detach = [
+    attachBoundary(view), attachControls(view), attachMechanism(view), attachTour(view),
+    () => clearInterval(watch), () => window.removeEventListener("resize", onResize),
+    () => sized && sized.disconnect(),
+  ];
   mounted(view.dom.root, view.state);
   return view;
 }
@@ -193,12 +229,17 @@ export default function (component) {
     views.set(parentElement, view);
   }
   view.trigger = (name, value) => { if (setTriggerValue) setTriggerValue(name, value); };
-  const { rescaled, stream } = applyData(view.state, data);
+  const { rescaled, stream } = applyData(view.state, data, window.innerHeight);
   view.dom.root.classList.toggle("bp-presenter", view.state.presenter);
   showBindings(view);
+  setTour(view, data.tour); // the first-visit tour (tour.js): its steps, none in presenter mode
   // the next frame (the page re-publishes on every change) is drawn at the new text size
   if (rescaled && view.state.drawn) { try { draw(view, view.state.drawn); } catch (err) { console.error(err); } }
-  if (stream && !view.state.stopped) connect(view, (f) => onFrame(view, f));
+  // a class: a follower streams from the class socket; a lecturer keeps its key (classroom.js)
+  const following = data.follow ? followMode(view, data.follow, data.ws, (n, v) => view.trigger(n, v)) : false;
+  if (data.lecturer) keepLecturerKey(data.lecturer);
+  if ((stream || following) && !view.state.stopped) connect(view, (f) => onFrame(view, f));
+  requestAnimationFrame(() => refit(view)); // the page around it may have changed height
   return () => {
     setTimeout(() => {
       if (parentElement.isConnected && view.dom.root.isConnected) return;

@@ -23,6 +23,7 @@ export function createMech() {
     landscape: null, // the last landscape part
     drawnLandscape: 0, // its id as drawn
     slow: null, // slow motion while on: {part, clock, shown, stepped} (slowmo.js)
+    slowStarted: null, // the slow-motion part last started (a frame drawn again: not again)
     ghosts: [], // the kept runs (the last ghosts part)
     race: null, // the race's last part, or null
   };

@@ -7,8 +7,8 @@
 // writes it out, as text nodes.
 
 import { classRGB, css } from "./colour.js";
-import { T } from "./dom.js";
-import { clip, fmt } from "./format.js";
+import { T, setLabel, setText } from "./dom.js";
+import { clip, fmt, tenDigits } from "./format.js";
 import { drawable } from "./frame.js";
 import { hook } from "./hook.js";
 import { textSize } from "./layout.js";
@@ -21,19 +21,49 @@ import { setDrawClass } from "./state.js";
  * drawn or a chain rule is open, so a notice never moves the plot under the mouse). */
 export function drawStatus(view, f) {
   const d = view.dom;
+  setText(d.epochValue, String(f.epoch));
+  // the run's state in words, as the server says it (it changes with the state, not with
+  // every frame: a polite status region is read out on each change)
+  showRunState(d.runState, f.state || (f.playing ? "Playing" : `Epoch ${f.epoch} · paused`), f.epoch, f.notice);
   d.status.textContent = f.status || "";
   if (!f.boundary && f.no_plane) d.status.textContent += " — " + f.no_plane;
   showPlaying(view);
   d.root.classList.toggle("bp-noplane", !f.boundary);
-  d.notice.textContent = f.notice || "";
-  d.notice.classList.toggle("bp-reserve", Boolean(f.draw || f.chain || f.notice));
+  // the server's notice; else the view's own (a weight typed out of range) for a while
+  const own = view.ownNotice && performance.now() < view.ownNotice.until ? view.ownNotice.text : "";
+  if (f.notice) view.ownNotice = null;
+  setText(d.notice, f.notice || own);
+  d.notice.classList.toggle("bp-reserve", Boolean(f.draw || f.chain || f.notice || own));
+}
+
+/** The status region's text, read out whole; what the view already shows beside it (the
+ * epoch element's "Epoch N · ", the notice line's message) is not shown twice.  Changed only
+ * when the text changes (each change is read out). */
+function showRunState(box, text, epoch, noticeText) {
+  if (box.dataset.text === text) return;
+  box.dataset.text = text;
+  const head = text.startsWith(`Epoch ${epoch} · `) ? `Epoch ${epoch} · ` : "";
+  const tail = noticeText && text.endsWith(": " + noticeText) ? ": " + noticeText : "";
+  const hidden = (t) => {
+    const e = document.createElement("span");
+    e.className = "bp-sr-only";
+    e.textContent = t;
+    return e;
+  };
+  const parts = [document.createTextNode(text.slice(head.length, text.length - tail.length))];
+  if (head) parts.unshift(hidden(head));
+  if (tail) parts.push(hidden(tail));
+  box.replaceChildren(...parts);
 }
 
 /** The Play toggle as the state has it (never a Pause while nothing plays); Play, Step and
  * Reset wait while the connection is down (the page is being brought back). */
 export function showPlaying(view) {
   const d = view.dom, s = view.state;
-  d.play.textContent = s.playing ? "❚❚ Pause" : "▶ Play";
+  // a toggle: the name stays "Play", aria-pressed and the icon (❚❚ while playing) change
+  setLabel(d.play, s.playing ? "❚❚ Play" : "▶ Play");
+  d.play.setAttribute("aria-pressed", String(Boolean(s.playing)));
+  d.play.title = (s.playing ? "Playing: press to pause" : "Play") + (d.play.dataset.keyHint || "");
   d.root.dataset.playing = s.playing ? "1" : "0";
   for (const b of [d.play, d.stepB, d.stepE, d.reset]) b.disabled = !s.online;
 }
@@ -97,7 +127,12 @@ export function showConnection(view, text, { reload = false, dismiss = false, hi
 export function notice(view, text) {
   view.dom.notice.textContent = text;
   if (text) view.dom.notice.classList.add("bp-reserve");
+  // kept through the frames that follow (they carry no notice of the server's) for a while
+  view.ownNotice = text ? { text, until: performance.now() + OWN_NOTICE_MS } : null;
 }
+
+/** How long the view's own notice stays (the next server notice replaces it sooner). */
+const OWN_NOTICE_MS = 8000;
 
 // ---------- drawing points: the class chooser -------------------------------------------------
 
@@ -195,10 +230,11 @@ export function drawChain(view, f) {
     d.title.replaceChildren(T`Chain rule of one weight, live: `, W("Θ"), T` (from ${from} to unit ${j} of layer ${l + 1})`);
     [view.dom.pickL.value, view.dom.pickJ.value, view.dom.pickK.value] = c.w.map(String);
     d.label.replaceChildren(T`set `, W("Θ"), T` to `);
-    d.input.value = String(c.theta);
+    d.input.value = tenDigits(c.theta_exact ?? c.theta); // 10 significant digits
   } else if (document.activeElement !== d.input && shown.theta !== c.theta) {
-    d.input.value = String(c.theta);
+    d.input.value = tenDigits(c.theta_exact ?? c.theta);
   }
+  if (c.limit) [d.input.min, d.input.max] = [String(-c.limit), String(c.limit)];
   shown.theta = c.theta;
   // fresh fragments each time: appending a fragment empties it
   const aK = () => T`a<sub>${k}</sub><sup>(${l})</sup>`;

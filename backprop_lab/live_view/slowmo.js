@@ -8,7 +8,7 @@
 // is phases.js's, pure).
 
 import { send } from "./channel.js";
-import { sizeCanvas } from "./dom.js";
+import { setLabel, sizeCanvas } from "./dom.js";
 import { layoutNet, netHeight, nodeY, textSize } from "./layout.js";
 import { PHASE_MS, elapsed, newClock, pauseClock, phaseAt, phaseLights, phaseStart, seekClock } from "./phases.js";
 
@@ -32,9 +32,13 @@ export function stopSlowmo(view) {
   view.dom.root.dataset.phase = "";
 }
 
-/** A frame's slow-motion part (if any) starts a run. */
+/** A frame's slow-motion part (if any) starts a run, once: the same frame drawn again (a
+ * new text size, the window refitted) does not start it over. */
 export function receiveSlowmo(view, f) {
-  if (f.slowmo && f.slowmo.phases && f.slowmo.phases.length) start(view, f.slowmo);
+  const part = f.slowmo;
+  if (!part || !part.phases || !part.phases.length || view.mech.slowStarted === part) return;
+  view.mech.slowStarted = part;
+  start(view, part);
 }
 
 export function pauseSlowmo(view, paused = null) {
@@ -59,7 +63,15 @@ export function stepPhase(view, by) {
 function showPhase(view, k) {
   const s = view.mech.slow, d = view.mech.dom, ph = s.part.phases[k], n = s.part.phases.length;
   d.slowTitle.textContent = `Slow motion · phase ${k + 1} of ${n} (${ph.kind}) · example i = ${s.part.example}:  ${ph.title}`;
-  d.slowEq.textContent = ph.title; // Step through's equation of this step
+  // Step through's equation of this step: in the course's symbols, then with the numbers of
+  // the example in focus (lab_ui/live/slowmo.py writes both as plain text)
+  const line = (text, cls) => {
+    const e = document.createElement("div");
+    e.className = cls;
+    e.textContent = text;
+    return e;
+  };
+  d.slowEq.replaceChildren(line(ph.equation || ph.title, "bp-slowmo-symbolic"), line(ph.numeric || "", "bp-slowmo-numeric"));
   d.slowNums.replaceChildren(...ph.numbers.map((line) => {
     const e = document.createElement("div");
     e.textContent = line;
@@ -129,7 +141,7 @@ function tick(view) {
     send(view, { t: "step", n: "batch" });
   }
   drawOverlay(view, ph, progress);
-  view.mech.dom.slowPause.textContent = s.clock.pausedAt === null ? "❚❚ Pause" : "▶ Go on";
+  setLabel(view.mech.dom.slowPause, s.clock.pausedAt === null ? "❚❚ Pause" : "▶ Go on");
   view.dom.root.dataset.slowPaused = s.clock.pausedAt === null ? "" : "1";
   if (!done && s.clock.pausedAt === null) requestAnimationFrame(() => tick(view));
 }

@@ -4,14 +4,18 @@
 // is over).  No DOM here.
 
 import { mergeFrame } from "./frame.js";
+import { windowScale } from "./layout.js";
 
 /** A fresh state, every field at its default. */
 export function createState() {
   return {
     // ----- from the component's data (lab_ui/live/live_view.py), set by applyData
-    fontScale: 1, // canvas text size: 1, or presenter mode's 2 (at most 3)
+    fontScale: 1, // canvas text size: 1, or presenter mode's 2 (at most 3) at 1080 px tall
+    baseScale: 1, // the server's text size (fontScale is it for the window's height)
     presenter: false, // presenter mode: the root gets the class bp-presenter
     bindings: [], // the Playground's keys: [{keys, action, shown, what}] (keys_ui.PLAYGROUND_KEYS)
+    follow: null, // following a class: {code} (classroom.js followMode; token is the tab's id)
+    classroom: null, // the class panel's own state (classroom.js createClassState)
     token: null, // which session's frame stream to open …
     wsPath: null, // … and where (a path under the app's root)
     link: null, // what a link can replay: {spe, max_epoch, max_step} (page.js writes the URL)
@@ -50,17 +54,25 @@ export function createState() {
 }
 
 /** The component's data; returns {rescaled: the text size changed, stream: a stream to open}. */
-export function applyData(s, data) {
-  const scale = Number(data.scale) > 0 ? Math.min(3, Number(data.scale)) : 1;
+export function applyData(s, data, windowH = 0) {
+  s.baseScale = Number(data.scale) > 0 ? Math.min(3, Number(data.scale)) : 1;
+  s.presenter = Boolean(data.presenter);
+  const scale = windowScale(s.baseScale, s.presenter, windowH); // presenter: follows the window
   const rescaled = scale !== s.fontScale;
   s.fontScale = scale;
-  s.presenter = Boolean(data.presenter);
   if (Array.isArray(data.keys)) s.bindings = data.keys;
   if (data.link && typeof data.link === "object") s.link = data.link;
   if (Array.isArray(data.edits)) s.edits = data.edits.map(String);
   const stream = data.schema === 2 && Boolean(data.token);
   if (stream) { s.token = data.token; s.wsPath = data.ws; }
   return { rescaled, stream };
+}
+
+/** Follow a class (classroom.js): stream from its socket (wsPath) with the tab's anonymous id. */
+export function setFollow(s, follow, id, wsPath) {
+  s.follow = follow;
+  s.token = id;
+  s.wsPath = wsPath;
 }
 
 /** A frame arrived: complete it from what the view has (frame.js mergeFrame) and queue it. */

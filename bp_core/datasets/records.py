@@ -101,6 +101,26 @@ class Dataset:
         """True when the examples are points of a plane that the UI can draw."""
         return self.raw_train is not None
 
+    def images(self, X: np.ndarray) -> np.ndarray:
+        """Rows of inputs as the images they came from: the standardization undone, so the
+        pixels are the raw ones (the digits' 0 … 16), not the network's scaled inputs.
+
+        Parameters
+        ----------
+        X : array_like of shape (k, n)
+            Rows of ``X_train`` or ``X_test``.
+
+        Returns
+        -------
+        ndarray of shape (k, rows, cols), float64
+            ``image_shape`` = (rows, cols); raises ValueError for data that are not images.
+        """
+        if self.image_shape is None:
+            raise ValueError(f"The data set {self.name!r} is not made of images.")
+        X = np.asarray(X, dtype=np.float64).reshape(-1, self.n_features)  # (k, n)
+        raw = self.standardizer.inverse_transform(X) if self.standardizer is not None else X
+        return raw.reshape(-1, *self.image_shape)  # (k, rows, cols)
+
     def inputs_from_plane(self, points: np.ndarray) -> np.ndarray:
         """Turn points of the input plane into network inputs exactly as the data were.
 

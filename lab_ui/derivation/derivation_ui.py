@@ -10,9 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from bp_core.checks import CostSlice, max_abs_diff
-from lab_ui.shared import text
+from lab_ui.shared import presenter_ui, text
 from lab_ui.shared.latex import dimension_lines
-from lab_ui.shared.widgets import number_columns
 
 
 def summary_ui(lines) -> None:
@@ -40,12 +39,8 @@ def line_ui(line, layer_sizes: tuple[int, ...]) -> None:
     st.caption(text.escape_markdown(text.course(line.explanation)))
     left, right = st.columns([3, 1])
     table = _table(line)
-    left.dataframe(
-        table,
-        hide_index=True,
-        height=min(38 + 35 * len(line.labels), 260),
-        column_config=number_columns(table, "%.8e"),
-    )
+    # presenter mode: an st.table, its text ≥ 24 px (a data frame's canvas text is small)
+    presenter_ui.table_ui(left, table, "%.8e", height=min(38 + 35 * len(line.labels), 260))
     right.metric("max |difference|", text.number(line.max_diff, 3, sci=True))
     right.markdown(
         ":green[**✓ the two sides agree**]" if line.ok else ":red[**✗ the two sides differ**]"

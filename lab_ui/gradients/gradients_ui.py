@@ -7,13 +7,15 @@ are named in the course's numbering, Θ⁽ˡ⁾ⱼₖ with j from 1 and k = 0 th
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 import bp_core as bp
 from bp_core.gradcheck import MAX_CHECK_EXAMPLES
+from bp_core.landscape import steepest_weights
 from lab_ui.shared import figures, presenter_ui, schema, text
 from lab_ui.shared import lab as lab_mod
-from lab_ui.shared.widgets import number_columns, setting_ui, show_code_ui
+from lab_ui.shared.widgets import setting_ui, show_code_ui
 
 ss = st.session_state
 
@@ -61,7 +63,7 @@ def check_ui(lab: lab_mod.Lab) -> None:
     table = {"weight": [text.weight(*w) for w in chk.weights]} | {
         k: v for k, v in chk.table().items() if k != "weight"
     }
-    left.dataframe(table, hide_index=True, height=380, column_config=number_columns(table))
+    presenter_ui.table_ui(left, table, height=380)  # presenter mode: text ≥ 24 px
     scatter = figures.gradcheck_scatter(
         chk.numeric,
         chk.backprop,
@@ -96,3 +98,28 @@ def saturation_caption(saturation: list[float]) -> str:
     """ "Saturated units …, per hidden layer: layer 2: 12.0 %, …" (course layer numbers)."""
     parts = [f"layer {l}: {text.percent(s)}" for l, s in enumerate(saturation, start=2)]
     return "Saturated units (g′(z) below 5 % of its peak), per hidden layer: " + ", ".join(parts)
+
+
+def contributions_weight_default(lab: lab_mod.Lab) -> None:
+    """Never an empty contributions panel: while the weight picker is at its defaults and
+    that weight gets nothing from the first m examples (the digits' corner pixel is 0 in
+    every image, so Θ⁽¹⁾₁,₁'s δ a is 0 for all of them), the picker moves to the weight with
+    the largest |D| on those examples (``bp_core.landscape.steepest_weights``).  A weight
+    the student picks is kept."""
+    names = ("contrib_l", "contrib_j", "contrib_k")
+    at_default = all(
+        ss.get(n, schema.BY_NAME[n].default) == schema.BY_NAME[n].default for n in names
+    )
+    if not at_default:
+        return
+    m = min(int(ss.get("contrib_m", schema.BY_NAME["contrib_m"].default)), lab.trainer.m)
+    weight = tuple(schema.BY_NAME[n].default for n in names)
+    try:
+        if np.any(lab_mod.weight_contributions(lab, weight, m) != 0):
+            return
+        X, Y = lab_mod.example_rows(lab, 1, m)
+        (best,) = steepest_weights(bp.backprop(lab.cfg, lab.trainer.Theta, X, Y).D, 1)
+    except ValueError:
+        return  # the page says why below
+    for n, v in zip(names, best, strict=True):
+        schema.set_setting(ss, n, int(v))

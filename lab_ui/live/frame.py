@@ -62,6 +62,10 @@ from bp_core.metrics import metric_named
 #: ``"schema"``), ``net.acts_short``.
 FRAME_VERSION = 2
 
+#: |Θ| a weight may be set to by hand (the chain-rule panel's *Set*; the channel's protocol
+#: refuses more, and the frame's chain part says it, so the view refuses it in words first).
+MAX_WEIGHT = 1e4
+
 # ---------------------------------------------------------------------------------------------
 # What a frame is built from
 # ---------------------------------------------------------------------------------------------
@@ -128,6 +132,10 @@ class Status:
         The frame's number in its stream (a client acknowledges it).
     line : str
         The status line (``lab_ui.shared.lab.status_line``).
+    state : str
+        The run's state in words, for the view's status region (read out by a screen reader
+        when it changes, so it changes with the state, not with every frame): "Epoch 300 ·
+        paused", "Playing", "Training diverged at epoch 72: …", a lesson's stop message.
     playing : bool
     notice : str
         What the last hand edit did, or why it was refused ("" for nothing).
@@ -141,6 +149,7 @@ class Status:
 
     rev: int = 0
     line: str = ""
+    state: str = ""
     playing: bool = False
     notice: str = ""
     events: tuple[str, ...] = ()
@@ -305,7 +314,9 @@ ChainPart = TypedDict(
         "reg": str,  # the regularization's registry name ("l2", "l1")
         "reg_term": float | None,  # (λ/m) Θ (L1: (λ/m) sign Θ); None for the bias (k = 0)
         "reg_formula": str,
-        "theta": float | None,  # Θ^(l)_jk now
+        "theta": float | None,  # Θ^(l)_jk now (6 significant digits)
+        "theta_exact": float | None,  # the same, every digit (the Set box shows 10)
+        "limit": float,  # |Θ| a hand edit may set (MAX_WEIGHT)
         "D": float | None,  # bp_core's D^(l)_jk
         "top": list[ChainTerm],  # the CHAIN_TOP terms of largest |δ a|
         "optimizer": str,
@@ -342,6 +353,7 @@ class Message(TypedDict):
     task: Literal["classification", "regression"]
     n_classes: int
     status: str
+    state: str  # the run's state in words (Status.state)
     playing: bool
     notice: str
     events: list[str]
@@ -522,6 +534,7 @@ class Frame:
                 "task": self.task,
                 "n_classes": int(self.n_classes),
                 "status": s.line,
+                "state": s.state,
                 "playing": bool(s.playing),
                 "notice": s.notice,
                 "events": list(s.events),

@@ -51,6 +51,7 @@ from bp_core.network import reshape_params, unroll
 from bp_core.optimizers import OPTIMIZERS
 from lab_ui.live.frame import FRAME_VERSION as FRAME_VERSION  # declared there, read here too
 from lab_ui.live.frame import (
+    MAX_WEIGHT,
     BoundaryPart,
     DrawPart,
     Encoded,
@@ -553,6 +554,8 @@ def chain_part(trainer: Any, weight: Sequence[int]) -> dict[str, Any]:
         "reg_term": None if reg_term is None else _num(reg_term),
         "reg_formula": tex_plain(d_term),
         "theta": _num(theta),
+        "theta_exact": float(theta) if math.isfinite(theta) else None,
+        "limit": MAX_WEIGHT,
         "D": _num(D),
         "top": top,
         "optimizer": opt.name,
@@ -663,7 +666,8 @@ def build_frame(run: Run, view: View | None = None, status: Status | None = None
         chain=chain,
         draw=data.draw,
         points=data.points,
-        history=tr.history,
+        # whole while rewound (time travel): the view marks the current epoch on the curves
+        history=tr.reached_history,
         marked=marked,
         no_plane=no_plane,
     )

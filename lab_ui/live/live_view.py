@@ -1,15 +1,17 @@
 """The live view: one Streamlit component (components v2) that stays mounted and draws the
 frames of the live channel (:mod:`lab_ui.live.channel`).
 
-The component's data is only ``{"schema": 2, "token": …, "ws": …, "scale": …,
-"presenter": …, "keys": […], "link": {…}, "edits": […]}``: which session's stream to open,
-and where, how big its text is (presenter mode, :mod:`lab_ui.shared.presenter_ui`), the
-Playground's keys (:data:`lab_ui.live.keys_ui.PLAYGROUND_KEYS`: the view builds its "?" list
-and its key dispatch from them), and for a lost connection (:func:`link_data`) what a link
-can replay (the view keeps the URL's epoch and step at the frame it painted, so a rerun on
-another replica replays the run there) and, in words, what it cannot.  The frames themselves
-travel over that
-WebSocket, off Streamlit's rerun path; this page re-runs only when a control changes.
+The component's data is only ``{"schema": 2, "token": …, "ws": …, "scale": …, "presenter": …,
+"keys": […], "link": {…}, "edits": […], "tour": {…}}``: which session's stream to open, and
+where, how big its text is (presenter mode, :mod:`lab_ui.shared.presenter_ui`), the Playground's
+keys (:data:`lab_ui.live.keys_ui.PLAYGROUND_KEYS`: the view builds its "?" list and its key
+dispatch from them), the first-visit tour's steps (:mod:`lab_ui.live.tour`; none in presenter
+mode), and for a lost connection (:func:`link_data`) what a link can replay (the view keeps the
+URL's epoch and step at the frame it painted, so a rerun on another replica replays the run
+there) and, in words, what it cannot. The frames themselves travel over that WebSocket, off
+Streamlit's rerun path; this page re-runs only when a control changes.  A class's follower
+(:func:`follow_view`) gets ``{"schema": 2, "ws": "bp/class/ws?class=CODE", "follow":
+{"code": …}, …}`` instead: no token (its tab makes an anonymous id), no keys.
 Two things come back from the component as Streamlit events: ``command`` (Reset, which
 rebuilds the Lab from the page's settings) and ``event`` (the stream paused or diverged, so
 the page redraws what it shows only while paused).
@@ -28,6 +30,7 @@ from typing import Any
 
 import streamlit as st
 
+from lab_ui.live import tour
 from lab_ui.live.channel import LiveSession, endpoint
 from lab_ui.live.channel.session import ViewSettings
 from lab_ui.shared import presenter_ui, schema, text
@@ -91,6 +94,8 @@ def live_view(
         "keys": keys_ui.bindings_data(keys_ui.PLAYGROUND_KEYS),
         **(link or {}),
     }
+    if not presenter_ui.presenting():  # the first-visit tour (never on the projector)
+        data["tour"] = tour.tour_data()
     _mounter()(
         key=key,
         data=json.dumps(data, separators=(",", ":")).encode("utf-8"),
@@ -98,6 +103,40 @@ def live_view(
         height="content",
         on_command_change=on_command or (lambda: None),
         on_event_change=on_event or (lambda: None),
+    )
+
+
+FOLLOW_KEY = "bp_follow_view"
+
+
+def follow_view(
+    ws: str,
+    code: str,
+    *,
+    on_copy: Callable[[], None],
+    on_ended: Callable[[], None] | None = None,
+    key: str = FOLLOW_KEY,
+) -> None:
+    """Mount the live view as a class's follower (:mod:`lab_ui.classroom`): it streams the
+    lecturer's frames from the class socket ``ws`` (a path with ``?class=CODE``), with no
+    control that drives a run; the student's tab makes its own anonymous id.  ``on_copy``
+    runs when the view hands over a copy of the lecturer's run (*Take a copy*; read it with
+    ``component_value("copy", key)``), ``on_ended`` when the class has ended."""
+    data = {
+        "schema": 2,
+        "ws": ws.lstrip("/"),
+        "follow": {"code": code},
+        "scale": presenter_ui.canvas_scale(),
+        "presenter": presenter_ui.presenting(),
+        "keys": [],
+    }
+    _mounter()(
+        key=key,
+        data=json.dumps(data, separators=(",", ":")).encode("utf-8"),
+        width="stretch",
+        height="content",
+        on_copy_change=on_copy,
+        on_ended_change=on_ended or (lambda: None),
     )
 
 
@@ -161,14 +200,16 @@ def link_data(lab: Any, state: Any) -> dict[str, Any]:
     }
 
 
-def live_view_ui(lab: Any) -> LiveSession:
-    """Publish ``lab`` and the view settings to the session's stream and mount the view."""
+def live_view_ui(lab: Any, extra: dict[str, Any] | None = None) -> LiveSession:
+    """Publish ``lab`` and the view settings to the session's stream and mount the view
+    (``extra``: more of the component's data, e.g. a class's lecturer cookie)."""
     live = live_session_ui()
     from lab_ui.shared.lab import lesson_stops
 
     live.lesson_stops = lesson_stops(st.session_state, lab)  # Play pauses there
     live.publish(lab, view_settings(st.session_state))
-    live_view(live, on_command=_on_command, link=link_data(lab, st.session_state))
+    data = {**link_data(lab, st.session_state), **(extra or {})}
+    live_view(live, on_command=_on_command, link=data)
     st.session_state["playing"] = live.playing
     return live
 

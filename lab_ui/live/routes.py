@@ -1,6 +1,8 @@
 """Extra HTTP routes that ``app.py`` hands to ``st.App`` (public Streamlit API).
 
 * ``/bp/live/ws``: the live channel's WebSocket (:mod:`lab_ui.live.channel.endpoint`);
+* ``/bp/class/ws?class=CODE``: a class's WebSocket, its followers and their answers
+  (:mod:`lab_ui.classroom.endpoint`);
 * ``/bp/static/plotly.min.js``: the plotly.js that ships inside the installed ``plotly``
   Python package, for the live view's zoomable boundary (no CDN; the browser caches it).
 """
@@ -34,7 +36,10 @@ async def _plotly_js(request: Request) -> Response:
 
 def live_routes() -> list[BaseRoute]:
     """The routes of the live view, to be passed as ``st.App(..., routes=live_routes())``."""
+    from lab_ui.classroom import endpoint as class_endpoint
+
     return [
         WebSocketRoute(endpoint.PATH, endpoint.live_socket),
+        WebSocketRoute(class_endpoint.PATH, class_endpoint.class_socket),
         Route(f"{STATIC_PREFIX}/plotly.min.js", _plotly_js, methods=["GET", "HEAD"]),
     ]

@@ -12,7 +12,6 @@ No streamlit; every number comes from ``bp_core.backprop`` through the stepper.
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypedDict
 
 import numpy as np
@@ -31,7 +30,8 @@ class SlowPhase(TypedDict):
 
     kind: str  # "forward", "backward" or "update"
     title: str  # plain text with Unicode superscripts: "z⁽²⁾ = Θ⁽¹⁾ a⁽¹⁾"
-    equation: str  # the equation in the course's symbols, as plain text
+    equation: str  # the equation in the course's symbols, as plain text: "δ⁽³⁾ = ŷ − y"
+    numeric: str  # the same with the example's numbers (Step through's): "δ⁽³⁾ = [0.7] …"
     numbers: list[str]  # one line per matrix: "z⁽²⁾ = [0.12, −0.5]"
     explanation: str
     read: list[int]  # course layers read
@@ -47,26 +47,6 @@ class SlowmoPart(TypedDict):
     m_batch: int  # examples in the mini-batch the real update uses
     phases: list[SlowPhase]
     note: str
-
-
-def plain_tex(tex: str) -> str:
-    """A stepper equation (LaTeX) as plain text with Unicode super- and subscripts:
-    ``a^{(2)} = \\sigma(z^{(2)})`` → "a⁽²⁾ = σ(z⁽²⁾)"."""
-    brace = r"\{((?:[^{}]|\{[^{}]*\})*)\}"  # {…}, one level of braces inside
-    tex = re.sub(r"\\[td]?frac" + brace + brace, r"(\1)/(\2)", tex)
-    tex = re.sub(r"\\(left|right|big|Big)", "", tex)
-    s = text.tex_to_text(tex)  # \\sigma → σ, \\text{…} → …, braces gone
-    s = re.sub(r"\\?quad|\\[,;!]", " ", s)
-    s = re.sub(r"\^\(([^()]*)\)", lambda m: text.superscript(f"({m.group(1)})"), s)
-    s = re.sub(r"\^([A-Za-z0-9T])", lambda m: text.superscript(m.group(1)), s)
-    s = re.sub(r"_([A-Za-z0-9]+)", lambda m: text.subscript(m.group(1)), s)
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def plain_sentence(sentence: str) -> str:
-    """An explanation with inline maths (``$…$``) and Markdown's escapes as plain text."""
-    s = re.sub(r"\$([^$]*)\$", lambda m: plain_tex(m.group(1)), sentence)
-    return re.sub(r"\\([()\[\]*_.])", r"\1", s)  # Markdown's escapes
 
 
 def _numbers(label: str, M: np.ndarray, bias_row: bool) -> str:
@@ -97,9 +77,10 @@ def slowmo_part(lab: Any, example: int, run_id: int) -> SlowmoPart:
             SlowPhase(
                 kind=s.phase,
                 title=s.title,
-                equation=plain_tex(s.symbolic),
+                equation=text.tex_plain(s.symbolic),
+                numeric=text.tex_plain(s.numeric),
                 numbers=[_numbers(label, M, bias) for label, M, bias in s.matrices],
-                explanation=plain_sentence(s.explanation),
+                explanation=text.tex_sentence(s.explanation),
                 read=[int(v) for v in s.nodes_read],
                 written=[int(v) for v in s.nodes_written],
                 edges=[int(v) for v in s.edges],

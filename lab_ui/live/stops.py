@@ -27,7 +27,7 @@ def train_to_stop(lab: Any, speed: str, budget_s: float, stop: int) -> bool:
     if speed in ("slow", "step"):
         target = 1
     else:
-        target = int(speed) * tr.steps_per_epoch - (tr.steps % tr.steps_per_epoch)
+        target = int(speed) * tr.steps_per_epoch - tr.batch_in_epoch
     t0 = time.perf_counter()
     done = 0
     while done < target and not tr.diverged and tr.epoch < stop:
@@ -40,9 +40,9 @@ def train_to_stop(lab: Any, speed: str, budget_s: float, stop: int) -> bool:
 
 def steps_at(tr: Any, stop: int) -> int:
     """The trainer's gradient-step count when it has finished epoch ``stop`` (from the epoch
-    and the steps under way now)."""
-    spe = tr.steps_per_epoch
-    return tr.steps - tr.steps % spe + (stop - tr.epoch) * spe
+    and the mini-batches of it done now: not ``steps % steps_per_epoch``, which a change of
+    batch size or data mid-epoch puts out of step with the epochs)."""
+    return tr.steps - tr.batch_in_epoch + (stop - tr.epoch) * tr.steps_per_epoch
 
 
 def diverged_sentence(tr: Any) -> str:

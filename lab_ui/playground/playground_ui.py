@@ -353,7 +353,7 @@ def classification_ui(lab: lab_mod.Lab, n_images: int = 16, n_mistakes: int = 8)
         st.columns([1, 1])[0].plotly_chart(figure, key="confusion")  # half width: K × K
         return
     k = min(n_images, ds.m_test)
-    images = ds.X_test[:k].reshape(k, *ds.image_shape)
+    images = ds.images(ds.X_test[:k])  # (k, 8, 8): the raw pixels, not the scaled inputs
     st.subheader(f"What the network makes of the {name} (epoch {epoch})")
     left, right = st.columns([3, 2])
     left.plotly_chart(
@@ -373,7 +373,7 @@ def classification_ui(lab: lab_mod.Lab, n_images: int = 16, n_mistakes: int = 8)
     )
     st.plotly_chart(
         figures.image_predictions_figure(
-            ds.X_test[rows].reshape(len(rows), *ds.image_shape),
+            ds.images(ds.X_test[rows]),
             [w.label for w in wrong],
             [w.predicted for w in wrong],
             names,

@@ -2,10 +2,11 @@
 the one applied.
 
 Choosing a preset writes its settings into the session through the schema (each validated,
-:func:`lab_ui.shared.schema.preset_values`), builds the Lab again from them (epoch 0, paused) and
-shows the preset's story above the live view.  A link ``?preset=xor_hidden_layer`` does the
-same on the session's first run (``lab_ui.shared.schema.settings_from_query``).  The texts are the
-preset's own (bp_core), shown with the course's superscripts and escaped for Markdown.
+:func:`lab_ui.shared.schema.preset_values`), builds the Lab again from them (epoch 0, paused)
+and shows the preset's story above the live view, folded to one line. A link
+``?preset=xor_hidden_layer`` does the same on the session's first run
+(``lab_ui.shared.schema.settings_from_query``). The texts are the preset's own (bp_core), shown
+with the course's superscripts and escaped for Markdown.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import streamlit as st
 
 from bp_core.presets import PRESETS
 from lab_ui.live.live_view import live_session_ui
+from lab_ui.playground.try_next_ui import try_next_ui
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import schema, text
 from lab_ui.shared.widgets import setting_ui
@@ -72,16 +74,27 @@ def _md(s: str) -> str:
     return text.escape_markdown(text.course(s))
 
 
-def story_ui(name: str) -> None:
-    """The story of preset ``name`` (nothing for ""): its title, what to watch, what to try
-    next and the claim a test checks."""
+def first_sentence(s: str) -> str:
+    """The first sentence of ``s`` (up to its first ". " or the end)."""
+    head, dot, _ = str(s).partition(". ")
+    return head + ("." if dot else "")
+
+
+def story_ui(name: str, pointer: str = "") -> None:
+    """The story of preset ``name`` (nothing for ""), folded to one line above the live view
+    so that it never pushes the view down: its title and, after it, ``pointer`` (where the
+    lesson's open question is) or the first sentence of what to watch.  Opened: what to
+    watch, what to try next and the claim a test checks."""
     preset = PRESETS.get(name)
     if preset is None:
         return
-    with st.container(border=True):
-        st.markdown(f"**Preset: {_md(preset.title)}**")
+    after = pointer or first_sentence(text.course(preset.watch))
+    label = f"**Preset: {_md(preset.title)}** · {text.escape_markdown(after)}"
+    # its container's key (.st-key-bp_story) keeps the folded label on one line (live_view.css)
+    with st.container(key="bp_story"), st.expander(label, expanded=False):
         st.markdown(f"**Watch.** {_md(preset.watch)}")
         st.markdown(f"**Try next.** {_md(preset.try_next)}")
+        try_next_ui(name)  # one click: this run stays as a ghost, the suggestion trains
         at = " and ".join(f"{s.epoch:,}" for s in preset.all_stops)
         st.caption(
             f"Checked by a test, epoch by epoch: {_md(preset.claim.statement)} "
@@ -89,4 +102,4 @@ def story_ui(name: str) -> None:
         )
 
 
-__all__ = ["apply_preset", "presets_ui", "story_ui"]
+__all__ = ["apply_preset", "first_sentence", "presets_ui", "story_ui"]

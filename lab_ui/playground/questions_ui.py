@@ -1,4 +1,4 @@
-"""Predict, then reveal: the applied preset's questions above the live view, and the score.
+"""Predict, then reveal: the applied preset's questions below the live view, and the score.
 
 A preset's questions (``bp_core.presets.Preset.questions``, :mod:`bp_core.questions`) are
 asked at their epoch: an epoch-0 question before Play, a later one when training reaches
@@ -205,14 +205,48 @@ def _reveal_ui(name: str, i: int, q: bq.Question, response: Any) -> None:
     c2.caption(f"Look at {_md(bq.EVIDENCE[q.evidence])}: it is outlined in the live view.")
 
 
-def questions_ui(lab: Any, live: Any) -> None:
-    """The applied preset's questions (nothing without a preset), above the live view, and
-    the hooks that make Play wait: call before the live view is published."""
+def lesson_ui(lab: Any, live: Any) -> dict[str, Any] | None:
+    """The hooks that make Play wait for the applied preset's questions: call before the
+    live view is published.  Returns :func:`lesson_state` (None without questions, or when
+    the session no longer trains the preset's own run)."""
     preset = PRESETS.get(ss.get("preset", ""))
     if ss.get("_q_for") != ss.get("preset", ""):
         _clear_widgets()
         ss["_q_for"] = ss.get("preset", "")
     live.blocked_reason, live.stops, live.highlight = "", {}, ""
+    if preset is None or not preset.questions or not _is_preset_run(preset, lab):
+        return None
+    tr = lab.trainer
+    state = lesson_state(preset, int(tr.epoch), bool(tr.diverged))
+    with live.lock:
+        live.stops = state["stops"]
+        live.blocked_reason = BLOCKED if state["open"] is not None else ""
+    if state["revealed"]:  # the reveal on top (Continue puts it away) is the one outlined
+        live.highlight = preset.questions[state["revealed"][0]].evidence
+    return state
+
+
+#: The story's one line while a question or a reveal waits below the live view.
+POINTER = {
+    "open": "Predict first: the question is below the live view",
+    "revealed": "The answer is revealed below the live view",
+}
+
+
+def pointer(state: dict[str, Any] | None) -> str:
+    """Where the lesson's question is, in words ("" when none waits): for the story's line
+    above the live view (the questions are below it, so they never push it down)."""
+    if state is None:
+        return ""
+    if state["open"] is not None:
+        return POINTER["open"]
+    return POINTER["revealed"] if state["revealed"] else ""
+
+
+def questions_ui(lab: Any, state: dict[str, Any] | None) -> None:
+    """The applied preset's questions (nothing without a preset) and the score, below the
+    live view; ``state`` is :func:`lesson_ui`'s, taken before the view was published."""
+    preset = PRESETS.get(ss.get("preset", ""))
     if preset is None or not preset.questions:
         c1, c2 = st.columns([2, 3], vertical_alignment="center")
         predict_sign_ui(c1)
@@ -223,20 +257,13 @@ def questions_ui(lab: Any, live: Any) -> None:
         c1, c2 = st.columns([3, 2], vertical_alignment="center")
         c1.markdown(f"**Predict, then reveal** · {score_text()}")
         predict_sign_ui(c2)
-        if not _is_preset_run(preset, lab):
+        if state is None:
             st.caption(
                 "You changed the preset's settings (or edited the run by hand): its questions "
                 "are about the preset's own run. Apply the preset again to answer them."
             )
             return
-        tr = lab.trainer
-        state = lesson_state(preset, int(tr.epoch), bool(tr.diverged))
-        with live.lock:
-            live.stops = state["stops"]
-            live.blocked_reason = BLOCKED if state["open"] is not None else ""
         answers = _answers(preset.name)
-        if state["revealed"]:  # the reveal on top (Continue puts it away) is the one outlined
-            live.highlight = preset.questions[state["revealed"][0]].evidence
         for i in state["revealed"]:
             _reveal_ui(preset.name, i, preset.questions[i], answers[i])
         if state["open"] is not None:
@@ -259,7 +286,10 @@ def predict_sign_ui(where: Any = None) -> bool:
 
 __all__ = [
     "BLOCKED",
+    "POINTER",
     "lesson_state",
+    "lesson_ui",
+    "pointer",
     "predict_sign_ui",
     "questions_ui",
     "record_chain_sign",

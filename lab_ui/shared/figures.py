@@ -28,8 +28,7 @@ NEGATIVE, ZERO, POSITIVE = "rgb(245,147,34)", "rgb(248,248,248)", "rgb(8,119,189
 DIVERGING = [[0.0, NEGATIVE], [0.5, ZERO], [1.0, POSITIVE]]  # orange < 0 < blue
 #: What the colours mean, for a caption beside a signed figure.
 PALETTE_NOTE = "Blue is positive, orange negative, white 0 (the Playground's colours)."
-READ, WRITTEN, IDLE = "#1f77b4", "#2ca02c", "#d9d9d9"
-FORWARD_EDGE, BACKWARD_EDGE = "rgba(31,119,180,0.55)", "rgba(214,39,40,0.55)"
+IDLE = "#d9d9d9"  # a unit of weights_figure
 
 
 def _sym_range(M: Array) -> float:
@@ -60,113 +59,6 @@ def _bias_units(L: int, bias_y: Sequence[float]) -> go.Scatter:
         text=[f"bias unit a<sub>0</sub><sup>({l})</sup> = 1" for l in range(1, L)],
         hoverinfo="text",
     )
-
-
-def network_diagram(
-    layer_sizes: Sequence[int],
-    nodes_read: Sequence[int] = (),
-    nodes_written: Sequence[int] = (),
-    edges: Sequence[int] = (),
-    backward: bool = False,
-    title: str = "The network",
-    bias_edges: bool = True,
-) -> go.Figure:
-    """The network s_1 → … → s_L with what one step touches highlighted.
-
-    Parameters
-    ----------
-    layer_sizes : sequence of int
-        (s_1, …, s_L).
-    nodes_read, nodes_written : sequence of int
-        Course layer numbers (1 … L) whose units the step reads (blue) / writes (green).
-    edges : sequence of int
-        Course l of each Θ^(l) the step uses; its connections are drawn in colour
-        (blue forward, red backward).
-    backward : bool
-        Colour the highlighted connections as a backward step.
-    bias_edges : bool
-        Highlight the bias unit's connections too (False when δ is sent back: the bias
-        row is dropped).
-    """
-    sizes = [int(s) for s in layer_sizes]
-    L = len(sizes)
-    fig = go.Figure()
-    ys = [_node_y(s) for s in sizes]
-    bias_y = [float(y[0]) + 1.2 if len(y) else 1.0 for y in ys]
-    for hot in (False, True):
-        ex, ey = [], []
-        for l in range(1, L):
-            if (l in edges) != hot:
-                continue
-            src = [*ys[l - 1]] if hot and not bias_edges else [bias_y[l - 1], *ys[l - 1]]
-            for y0 in src:
-                for y1 in ys[l]:
-                    ex += [l, l + 1, None]
-                    ey += [y0, y1, None]
-        color = (BACKWARD_EDGE if backward else FORWARD_EDGE) if hot else "rgba(180,180,180,0.25)"
-        name = ("Θ used " + ("backward" if backward else "forward")) if hot else "connections"
-        fig.add_trace(
-            go.Scatter(
-                x=ex,
-                y=ey,
-                mode="lines",
-                line={"color": color, "width": 2 if hot else 0.6},
-                hoverinfo="skip",
-                name=name,
-                showlegend=hot and bool(ex),
-            )
-        )
-    for role, color in (("idle", IDLE), ("read", READ), ("written", WRITTEN)):
-        nx, ny, text = [], [], []
-        for l in range(1, L + 1):
-            state = "written" if l in nodes_written else "read" if l in nodes_read else "idle"
-            if state != role:
-                continue
-            nx += [l] * sizes[l - 1]
-            ny += list(ys[l - 1])
-            text += [
-                f"layer {l}, unit {j}: a<sub>{j}</sub><sup>({l})</sup>"
-                for j in range(1, sizes[l - 1] + 1)
-            ]
-        label = {"idle": "unit", "read": "read by this step", "written": "computed by this step"}
-        fig.add_trace(
-            go.Scatter(
-                x=nx,
-                y=ny,
-                mode="markers",
-                name=label[role],
-                text=text,
-                hoverinfo="text",
-                marker={
-                    "size": 11 if max(sizes) <= 16 else 7,
-                    "color": color,
-                    "line": {"color": "#555", "width": 0.5},
-                },
-                showlegend=role != "idle" and bool(nx),
-            )
-        )
-    fig.add_trace(_bias_units(L, bias_y))
-    big = max(sizes) > 16
-    fig.update_layout(
-        title=title,
-        height=560 if big else 440,
-        margin={"l": 10, "r": 10, "t": 40, "b": 100},
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.2 if L <= 6 else -0.22, "yanchor": "top", "x": 0},
-        xaxis={
-            "tickvals": list(range(1, L + 1)),
-            "ticktext": [
-                f"layer {l}<br>{s} unit{'s' * (s > 1)}" if L <= 6 else f"{l}<br>({s})"
-                for l, s in enumerate(sizes, 1)
-            ],
-            "title": None if L <= 6 else "layer l (units s<sub>l</sub>)",
-            "showgrid": False,
-            "zeroline": False,
-            "range": [0.6, L + 0.4],
-        },
-        yaxis={"visible": False},
-    )
-    return fig
 
 
 def _heatmap(M: Array, name: str, l: int, coloraxis: str | None = None) -> go.Heatmap:
@@ -672,6 +564,15 @@ def diverging_rgb(t: Array) -> Array:
     return _mix(np.broadcast_to(ZERO_RGB, base.shape), base, np.abs(t))
 
 
+def point_rgb(task: str, y: Array, part: dict) -> Array:
+    """The view's pointRGB: a data point's fill, its class's colour, or (regression) its
+    target on the boundary's scale (``part``'s lo … hi); shape (m, 3), uint8."""
+    if task == "regression":
+        lo, hi = part["lo"], part["hi"]
+        return diverging_rgb(2 * (np.asarray(y, dtype=np.float64) - lo) / (hi - lo or 1) - 1)
+    return np.asarray(CLASS_RGB, dtype=np.uint8)[np.asarray(y, dtype=np.int64) % len(CLASS_RGB)]
+
+
 def boundary_rgb(part: dict, h: Array, discretize: bool = False) -> Array:
     """The decision-boundary picture as the live view colours it, one pixel per grid point.
 
@@ -707,17 +608,28 @@ def boundary_rgb(part: dict, h: Array, discretize: bool = False) -> Array:
     return np.ascontiguousarray(rgb.reshape(ny, nx, 3)[::-1])  # grid row 0 is the bottom
 
 
-def _disc(img: Array, cx: float, cy: float, r: float, fill: Sequence[int], rim: Sequence[int]):
-    """Paint a filled circle with a 1-pixel rim into img (h, w, 3) at pixel (cx, cy)."""
+#: The rings round a data point (the view's pointRings): (rgb, width in pixels), outermost
+#: first.  A dark and a light ring, so a point reads on a saturated boundary as on its white
+#: middle; training points dark outside, test points light outside with a thicker dark ring.
+POINT_DARK, POINT_LIGHT = (17, 17, 17), (255, 255, 255)
+POINT_RINGS = {
+    "train": ((POINT_DARK, 1.0), (POINT_LIGHT, 1.0)),
+    "test": ((POINT_LIGHT, 1.0), (POINT_DARK, 1.6)),
+}
+
+
+def _discs(img: Array, cx: float, cy: float, layers: Sequence[tuple[float, Sequence[int]]]):
+    """Paint discs (radius, rgb), largest first, into img (h, w, 3) centred at pixel (cx, cy)."""
     H, W = img.shape[:2]
+    r = layers[0][0]
     x0, x1 = max(int(cx - r - 1), 0), min(int(cx + r + 2), W)
     y0, y1 = max(int(cy - r - 1), 0), min(int(cy + r + 2), H)
     if x0 >= x1 or y0 >= y1:
         return
     yy, xx = np.mgrid[y0:y1, x0:x1]
     d = np.hypot(xx + 0.5 - cx, yy + 0.5 - cy)  # distance of each pixel centre
-    img[y0:y1, x0:x1][d <= r] = rim
-    img[y0:y1, x0:x1][d <= r - 1.2] = fill
+    for radius, rgb in layers:
+        img[y0:y1, x0:x1][d <= radius] = rgb
 
 
 def boundary_image(
@@ -728,12 +640,12 @@ def boundary_image(
     discretize: bool = False,
     show_test: bool = True,
     scale: int = 4,
-    radius: float = 4.0,
+    radius: float = 3.6,  # the view's POINT_R (boundary.js), in pixels of the 400-pixel image
 ) -> Array:
     """The decision boundary with the data points, as an RGB image (the live view's look).
 
-    Each grid point becomes ``scale`` × ``scale`` pixels; training points have a white rim
-    (grey for regression), test points a dark one, as in the live view.
+    Each grid point becomes ``scale`` × ``scale`` pixels; each point has its fill
+    (:func:`point_rgb`) inside the rings of :data:`POINT_RINGS`, as in the live view.
 
     Returns
     -------
@@ -742,23 +654,21 @@ def boundary_image(
     img = np.repeat(np.repeat(boundary_rgb(part, h, discretize), scale, 0), scale, 1)
     H, W = img.shape[:2]
     (x0, x1), (y0, y1) = part["img_x"], part["img_y"]
-    splits = [(dataset.raw_train, dataset.y_train, (255, 255, 255))]
-    if dataset.task == "regression":
-        splits[0] = (dataset.raw_train, dataset.y_train, (119, 119, 119))
+    splits = [("train", dataset.raw_train, dataset.y_train)]
     if show_test and dataset.raw_test is not None:
-        splits.append((dataset.raw_test, dataset.y_test, (34, 34, 34)))
-    lo, hi = part["lo"], part["hi"]
-    for raw, y, rim in splits:
+        splits.append(("test", dataset.raw_test, dataset.y_test))
+    for split, raw, y in splits:
         if raw is None:
             continue
+        rings, r = [], radius + sum(w for _, w in POINT_RINGS[split])
+        for rgb, w in POINT_RINGS[split]:  # from the outside in
+            rings.append((r, rgb))
+            r -= w
         px = (raw[:, 0] - x0) / (x1 - x0) * W  # (m,)
         py = (y1 - raw[:, 1]) / (y1 - y0) * H  # (m,) row 0 is the top
-        if dataset.task == "regression":
-            fills = diverging_rgb(2 * (np.asarray(y, dtype=np.float64) - lo) / (hi - lo or 1) - 1)
-        else:
-            fills = np.asarray(CLASS_RGB)[np.asarray(y, dtype=np.int64) % len(CLASS_RGB)]
+        fills = point_rgb(dataset.task, y, part)  # (m, 3)
         for cx, cy, fill in zip(px, py, fills, strict=True):
-            _disc(img, cx, cy, radius, fill, rim)
+            _discs(img, cx, cy, [*rings, (radius, fill)])
     return img
 
 
@@ -847,9 +757,7 @@ def boundary_figure(
     names = dataset.class_names or tuple(str(k) for k in range(max(dataset.n_classes, 1)))
     for split, raw, y, rim, width in splits:
         if dataset.task == "regression":
-            c = diverging_rgb(
-                2 * (np.asarray(y) - part["lo"]) / ((part["hi"] - part["lo"]) or 1) - 1
-            )
+            c = point_rgb(dataset.task, y, part)
             fig.add_trace(
                 go.Scatter(
                     x=raw[:, 0],

@@ -27,7 +27,15 @@ from typing import Any
 
 import numpy as np
 
-from bp_core import BackpropTrace, NetConfig, RunSettings, backprop, build_run, csv_dataset
+from bp_core import (
+    BackpropTrace,
+    NetConfig,
+    RunSettings,
+    backprop,
+    build_run,
+    csv_dataset,
+    decode_outputs,
+)
 from bp_core import datasets as bp_datasets
 from bp_core.examples import examples
 from bp_core.gradcheck import SampledCheck, sampled_gradient_check
@@ -66,10 +74,15 @@ class Lab:
     #: with α, λ, batch size and optimizer; None for a run imported from a file whose settings
     #: the session cannot describe.  A refused change leaves them (and the network) as they were.
     settings: RunSettings | None = None
+    #: The trainer's step count at the last hand edit (None: none yet).  Until the trainer
+    #: records its next row, the status line measures J and the metric now, on the data and
+    #: Θ as edited (:func:`measured_now`), not the row recorded before the edit.
+    edited_at: int | None = None
 
     def note_edit(self, what: str) -> None:
-        """Record one hand edit (see ``edits``)."""
+        """Record one hand edit (see ``edits`` and ``edited_at``)."""
         self.edits = [*self.edits[-19:], what]
+        self.edited_at = self.trainer.steps
 
 
 @dataclass(frozen=True)
@@ -452,20 +465,46 @@ def apply_dataset_defaults(state: MutableMapping[str, Any], old: str, new: str) 
     return f"{'; '.join(changed)} for {label}."
 
 
+def measured_now(lab: Lab) -> tuple[float, float, float, float] | None:
+    """(J train, J test, metric train, metric test) at the current Θ on the current data, when
+    a hand edit (a point drawn or removed, a weight set) came after the last recorded row, so
+    that row no longer describes the run; None otherwise (NaN where there is no test set)."""
+    tr, h = lab.trainer, lab.trainer.history
+    if lab.edited_at is None or (h.step and h.step[-1] > lab.edited_at):
+        return None
+
+    def compute() -> tuple[float, float, float, float]:
+        J, out = tr.evaluate(tr.X_train, tr.Y_train)  # out: (m, s_L)
+        metric = tr.metric.score(tr.y_train, decode_outputs(lab.cfg, out, tr.task))
+        J_test = metric_test = float("nan")
+        if tr.X_test is not None and len(tr.X_test):
+            J_test, out_test = tr.evaluate(tr.X_test, tr.Y_test)
+            metric_test = tr.metric.score(tr.y_test, decode_outputs(lab.cfg, out_test, tr.task))
+        return float(J), float(J_test), float(metric), float(metric_test)
+
+    return memo(lab, ("measured_now", tr.m, lab.edited_at), compute)
+
+
 def status_line(lab: Lab, playing: bool = False, rate: float | None = None) -> str:
     """The Playground's status line: epoch, steps, J, the metric, the last mini-batch's J.
 
-    Every number through :func:`lab_ui.shared.text.number` (a diverged value reads "diverged").
+    J and the metric are the last recorded row's, or measured now after a hand edit
+    (:func:`measured_now`).  Every number through :func:`lab_ui.shared.text.number` (a
+    diverged value reads "diverged").
     """
     tr, h = lab.trainer, lab.trainer.history
     parts = [f"epoch {tr.epoch}", f"{tr.steps} gradient steps"]
     if h.J_train:
-        parts.append(f"J train {text.number(h.J_train[-1])}")
-        if h.J_test and np.isfinite(h.J_test[-1]):
-            parts.append(f"J test {text.number(h.J_test[-1])}")
+        J, J_test, metric, metric_test = measured_now(lab) or (
+            h.J_train[-1], h.J_test[-1] if h.J_test else float("nan"),
+            h.metric_train[-1], h.metric_test[-1],
+        )  # fmt: skip
+        parts.append(f"J train {text.number(J)}")
+        if np.isfinite(J_test):
+            parts.append(f"J test {text.number(J_test)}")
         fmt = text.percent if metric_named(h.metric_name).percent else text.number
-        test = f", test {fmt(h.metric_test[-1])}" if np.isfinite(h.metric_test[-1]) else ""
-        parts.append(f"{h.metric_name} train {fmt(h.metric_train[-1])}{test}")
+        test = f", test {fmt(metric_test)}" if np.isfinite(metric_test) else ""
+        parts.append(f"{h.metric_name} train {fmt(metric)}{test}")
     batch_J = tr.last_batch_J
     if batch_J is not None and tr.batch_size < tr.m:
         parts.append(f"last mini-batch ({tr.batch_size} examples): J {text.number(batch_J)}")
@@ -492,6 +531,7 @@ __all__ = [
     "head_for_task",
     "head_of",
     "load_csv_file",
+    "measured_now",
     "memo",
     "reset_lab",
     "run_settings",

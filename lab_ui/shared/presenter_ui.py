@@ -24,23 +24,34 @@ and fails if they no longer apply.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
 
-from lab_ui.shared.widgets import setting_ui
+from lab_ui.shared.widgets import number_columns, setting_ui
 
 ss = st.session_state
 
 #: Canvas text of the live view in presenter mode: twice its size on screen (11 px → 22 px
 #: tick labels, 12 px → 24 px titles).
 CANVAS_SCALE = 2.0
-#: Body text in presenter mode (px): markdown, captions, buttons, labels, the live view.
+#: Body text in presenter mode (px): markdown, captions, buttons, labels, the live view — on
+#: a 1080 px tall window; a shorter one gets the same share of its height, at least
+#: MIN_BODY_PX (the same size on the projector's screen: the picture fits it at 1280 × 720).
 BODY_PX = 26
+MIN_BODY_PX = 18
+#: The smallest text of a figure or a table in presenter mode (px): a figure's 12 px
+#: default text is scaled to it, a table's cells are set in it.
+TABLE_PX = 24
+_BODY_VH = math.ceil(BODY_PX * 100_000 / 1080) / 1000  # BODY_PX at 1080 px: 2.408 % of it
 
 PRESENTER_CSS = f"""<style>
-/* Backprop Lab presenter mode (lab_ui.shared.presenter_ui): no chrome, large text. */
+/* Backprop Lab presenter mode (lab_ui.shared.presenter_ui): no chrome, large text.  The
+   body text is BODY_PX on a 1080 px projector and the same share of a shorter one's height
+   (a 720 px projector shows the same picture with larger pixels), at least MIN_BODY_PX. */
+:root {{ --bp-body: clamp({MIN_BODY_PX}px, {_BODY_VH}vh, {BODY_PX}px); }}
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stSidebarCollapseButton"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] {{ display: none !important; }}
@@ -48,7 +59,7 @@ PRESENTER_CSS = f"""<style>
   padding-top: 1rem !important; padding-left: 2.5rem !important;
   padding-right: 2.5rem !important; max-width: none !important;
 }}
-[data-testid="stAppViewContainer"] {{ font-size: {BODY_PX}px; }}
+[data-testid="stAppViewContainer"] {{ font-size: var(--bp-body); }}
 [data-testid="stMarkdownContainer"], [data-testid="stMarkdownContainer"] p,
 [data-testid="stMarkdownContainer"] li, [data-testid="stCaptionContainer"],
 [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"],
@@ -62,35 +73,44 @@ PRESENTER_CSS = f"""<style>
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
 [data-testid="stSliderTickBarMax"], button[data-testid^="stBaseButton"] p,
 [data-testid="stButtonGroup"] p, [data-testid="stHeadingWithActionElements"] + div p {{
-  font-size: {BODY_PX}px !important; line-height: 1.4 !important;
+  font-size: var(--bp-body) !important; line-height: 1.4 !important;
+}}
+[data-testid="stTable"] th, [data-testid="stTable"] td {{
+  font-size: max({TABLE_PX}px, var(--bp-body)) !important; line-height: 1.35 !important;
 }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
-  font-size: {BODY_PX - 2}px !important;
+  font-size: calc(var(--bp-body) - 2px) !important;
 }}
 button[data-testid^="stBaseButton"] {{ min-height: 3rem; }}
-[data-testid="stSlider"] > div[role="group"] {{ margin-top: 30px; margin-bottom: 30px; }}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] div {{
-  font-size: {BODY_PX + 14}px !important;
+[data-testid="stSlider"] > div[role="group"] {{
+  margin-top: calc(var(--bp-body) + 4px); margin-bottom: calc(var(--bp-body) + 4px);
 }}
-h1 {{ font-size: 50px !important; padding-top: 0.25rem !important; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div {{
+  font-size: calc(var(--bp-body) + 14px) !important;
+}}
+h1 {{ font-size: calc(var(--bp-body) * 1.6) !important; padding: 0 !important; }}
 h2 {{ font-size: 40px !important; }}
 h3 {{ font-size: 34px !important; }}
 .katex {{ font-size: 1.25em; }}
 /* the live view (backprop_lab/live_view: its root has the class bp-presenter) */
-.bp-live.bp-presenter .bp-btn {{ font-size: {BODY_PX}px !important; padding: 8px 20px; }}
+.bp-live.bp-presenter .bp-btn {{ font-size: var(--bp-body) !important; padding: 0.3em 0.75em; }}
 .bp-live.bp-presenter .bp-status, .bp-live.bp-presenter .bp-conn,
 .bp-live.bp-presenter .bp-title, .bp-live.bp-presenter .bp-legend,
 .bp-live.bp-presenter .bp-check, .bp-live.bp-presenter .bp-tip {{
-  font-size: {BODY_PX - 2}px; line-height: 1.35;
+  font-size: calc(var(--bp-body) - 2px); line-height: 1.35;
 }}
-.bp-live.bp-presenter .bp-status {{ font-size: {BODY_PX}px; }}
+.bp-live.bp-presenter .bp-status {{ font-size: var(--bp-body); }}
 /* a floor for all the live view's other text (its toolbar's labels, panels, tooltips) */
-.bp-live.bp-presenter :not(sup, sub, canvas) {{ font-size: max({BODY_PX - 2}px, 1em) !important; }}
+.bp-live.bp-presenter :not(sup, sub, canvas) {{
+  font-size: max(calc(var(--bp-body) - 2px), 1em) !important;
+}}
 .bp-live.bp-presenter .bp-tip {{ max-width: 520px; }}
 .bp-live.bp-presenter .bp-swatch {{ width: 110px; height: 16px; }}
 .bp-live.bp-presenter .bp-check input {{ width: 22px; height: 22px; }}
 /* the keys' list (backprop_lab/keys) */
-.bp-keyboard .bp-keyboard-btn, .bp-keyboard .bp-keyboard-panel {{ font-size: {BODY_PX - 2}px; }}
+.bp-keyboard .bp-keyboard-btn, .bp-keyboard .bp-keyboard-panel {{
+  font-size: calc(var(--bp-body) - 2px);
+}}
 </style>"""
 
 
@@ -130,9 +150,33 @@ def _font(parent: dict, name: str) -> dict:
 
 
 def figure(fig: Any) -> Any:
-    """A plotly figure as this page shows it: :func:`scaled_figure` in presenter mode (text
-    :data:`CANVAS_SCALE` × 0.95 times its size), else ``fig`` itself."""
-    return scaled_figure(fig, CANVAS_SCALE * 0.95) if presenting() else fig
+    """A plotly figure as this page shows it: :func:`scaled_figure` in presenter mode (12 px
+    text becomes :data:`TABLE_PX`), else ``fig`` itself."""
+    return scaled_figure(fig, TABLE_PX / 12) if presenting() else fig
+
+
+def table_ui(where: Any, table: dict[str, list], fmt: str = "%.6e", **dataframe_kw: Any) -> None:
+    """A table of numbers (its first column the row names, every other one numbers written
+    with ``fmt``): an interactive ``st.dataframe`` (``dataframe_kw``: its height…), or in
+    presenter mode an ``st.table``, whose text the page's style sets at :data:`TABLE_PX` or
+    more (a data frame draws its cells on a canvas at a fixed small size)."""
+    where = st if where is None else where
+    if not presenting():
+        where.dataframe(
+            table, hide_index=True, column_config=number_columns(table, fmt), **dataframe_kw
+        )
+        return
+    import pandas as pd
+
+    names, *numbers = list(table)
+    cells = {
+        k: [fmt % v if isinstance(v, int | float) else str(v) for v in table[k]] for k in numbers
+    }
+    frame = pd.DataFrame(cells, index=[str(v) for v in table[names]]).rename_axis(names)
+    height = dataframe_kw.get("height")
+    if isinstance(height, int):  # as many rows as the data frame showed, scrolling like it
+        where = where.container(height=round(height * TABLE_PX / 14))
+    where.table(frame)
 
 
 def scaled_figure(fig: Any, k: float) -> Any:
@@ -198,10 +242,13 @@ def presenter_ui(pages: Sequence[Any], bar: Any) -> bool:
 __all__ = [
     "BODY_PX",
     "CANVAS_SCALE",
+    "MIN_BODY_PX",
+    "TABLE_PX",
     "PRESENTER_CSS",
     "canvas_scale",
     "figure",
     "scaled_figure",
+    "table_ui",
     "presenter_bar_ui",
     "presenter_toggle_ui",
     "presenter_ui",

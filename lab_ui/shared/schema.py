@@ -371,7 +371,9 @@ SCHEMA: tuple[Setting, ...] = (
         help="A lesson: settings that tell one story, with what to watch and what to try "
         "next. Choosing one replaces the settings below and starts again at epoch 0.",
     ),
-    Setting("speed", "choice", "20", SPEEDS, label="Speed", widget="slider", fmt=_speed_label),
+    # 5 epochs a frame: the default circle's boundary forms over about 4 s at 60 frames/s
+    # (20 finished it within the first second); a preset may set its own speed
+    Setting("speed", "choice", "5", SPEEDS, label="Speed", widget="slider", fmt=_speed_label),
     Setting(
         "stop",
         "int",
@@ -634,6 +636,7 @@ SESSION_KEYS: dict[str, str] = {
     "b_add_layer": "button: add a hidden layer",
     "b_deep": "button: the 8 × 32 sigmoid preset",
     "b_preset": "button: apply the chosen preset again (its settings, epoch 0)",
+    "b_try_next": "button: the preset's try next beside the current run, kept as a ghost",
     "b_stp_prev": "button: previous step (Step through)",
     "b_stp_next": "button: next step (Step through)",
     # Export and import (lab_ui.playground.export_ui)
@@ -659,6 +662,7 @@ SESSION_KEYS: dict[str, str] = {
     "b_train_epoch": "button: train one epoch (Gradients, Derivation)",
     "b_train_reset": "button: back to epoch 0 (Gradients, Derivation)",
     "bp_keys": "the key listener component (lab_ui.live.keys_ui)",
+    "stp_diagram": "Step through's network diagram (lab_ui.live.net_view, drawn by diagram.js)",
     "_keys_seen": "the last key trigger applied, {id, n}, sent back to the key listener",
     # time travel, the link, a weight edited by hand (lab_ui.playground.timeline_ui)
     "w_timeline": "the Epoch slider: the gradient step of the kept state shown",
@@ -687,6 +691,35 @@ SESSION_KEYS: dict[str, str] = {
     "w_stp_sign_j": "Step through: the j of the D entry whose sign is asked",
     "w_stp_sign_k": "Step through: the k of the D entry whose sign is asked",
     **{f"w_ex_{name}": "a cell of the exercise, as typed" for name in bp_exercise.CELL_NAMES},
+    # a class session (lab_ui.classroom: lecturer_ui, student_ui)
+    "_class_code": "the code of the class this session leads",
+    "_class_secret": "the lecturer's secret of that class (only its hash is kept by the class)",
+    "_class_cookie": "the lecturer's cookie for the live view to keep, or '' to forget it",
+    "_class_reclaimed": "the lecturer's cookie has been read once in this session",
+    "_class_note": "a sentence about the class for the next run (ended, refused, …)",
+    "_class_ask_error": "why the last question could not be asked",
+    "_class_copy_error": "why the last Take a copy could not be imported",
+    "class_max_students": "Students at most: the bound of a class started from this session",
+    "class_start": "button: Start a class",
+    "class_ask": "button: Ask the class",
+    "class_reveal": "button: Reveal the answer and the tally",
+    "class_end": "button: End class",
+    "class_export": "download button: Export tallies (CSV)",
+    "class_follow_again": "button: Follow again (a student with a copy)",
+    "class_show_code": "toggle: show the class's code and QR code on the projector",
+    "class_tallies": "the table of the class's questions and tallies",
+    "class_q_kind": "the kind of the next class question",
+    "class_q_lesson": "which lesson question to ask the class",
+    "class_q_text": "the text of a quick question (the lecturer's, shown as plain text)",
+    "class_q_right": "the right letter of a multiple-choice class question",
+    "class_q_number": "the right number of a number class question",
+    "class_q_tol": "the tolerance of a number class question",
+    "class_q_picked": "the edge picked on the diagram for a sign question",
+    "class_q_l": "the l of the D entry of a sign question",
+    "class_q_j": "the j of the D entry of a sign question",
+    "class_q_k": "the k of the D entry of a sign question",
+    "bp_class_panel": "the lecturer's class panel (a container)",
+    "bp_follow_view": "a student's live view of the class (lab_ui.live.live_view)",
 }
 
 #: Families of keys: prefix → (what it holds, the setting each entry is validated against).

@@ -103,37 +103,177 @@ def weight_html(l: int, j: int, k: int, symbol: str = "Theta") -> str:
     return f"{_SYMBOLS.get(symbol, symbol)}<sup>({l})</sup><sub>{j},{k}</sub>"
 
 
-_TEX_WORDS = (
-    (r"\hat m", "m̂"),
-    (r"\hat v", "v̂"),
-    (r"\lambda", "λ"),
-    (r"\Theta", "Θ"),
-    (r"\alpha", "α"),
-    (r"\beta", "β"),
-    (r"\mu", "μ"),
-    (r"\epsilon", "ε"),
-    (r"\operatorname", ""),
-    (r"\mathrm", ""),
-    (r"\quad", "  "),
-    (r"\,", " "),
-)
+# Super- and subscripts that Unicode has (a script with any other character is written
+# out as ^(…) or _(…), never dropped).
+_SUP = str.maketrans("0123456789()+-−=TKilLjkmnz", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻⁻⁼ᵀᴷⁱˡᴸʲᵏᵐⁿᶻ")
+_SUB = str.maketrans("0123456789()+-=ijklmns", "₀₁₂₃₄₅₆₇₈₉₍₎₊₋₌ᵢⱼₖₗₘₙₛ")
+_SUP_OK = set("0123456789()+-−=TKilLjkmnz")
+_SUB_OK = set("0123456789()+-=ijklmns,")
+
+_QUAD = "\x00"  # a \\quad until the end: then a wide space that HTML keeps
+
+#: LaTeX commands → text (the stepper's equations use these; an unknown command keeps its
+#: name without the backslash).
+_WORDS = {
+    "Theta": "Θ",
+    "Delta": "Δ",
+    "delta": "δ",
+    "sigma": "σ",
+    "lambda": "λ",
+    "alpha": "α",
+    "beta": "β",
+    "mu": "μ",
+    "epsilon": "ε",
+    "sum": "Σ",
+    "log": "log",
+    "exp": "exp",
+    "cdots": "…",
+    "vdots": "⋮",
+    "ddots": "⋱",
+    "ge": "≥",
+    "geq": "≥",
+    "le": "≤",
+    "leq": "≤",
+    "Rightarrow": "⇒",
+    "rightarrow": "→",
+    "to": "→",
+    "cdot": "·",
+    "times": "×",
+    "odot": "⊙",
+    "partial": "∂",
+    "infty": "∞",
+    "max": "max",
+    "min": "min",
+    "prime": "′",
+    "hat": "",
+    "sqrt": "√",
+    "quad": _QUAD,
+    "qquad": _QUAD,
+}
+_DROP = {"left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "mathrm", "operatorname"}
+
+
+class _Tex:
+    """A tiny reader of the stepper's LaTeX (the commands it writes, no more)."""
+
+    def __init__(self, tex: str) -> None:
+        self.s, self.i = tex, 0
+
+    def group(self) -> str:
+        """The next argument: {…} read whole, or one character."""
+        s = self.s
+        while self.i < len(s) and s[self.i] == " ":
+            self.i += 1
+        if self.i >= len(s):
+            return ""
+        if s[self.i] == "{":
+            depth, j = 0, self.i
+            while j < len(s):
+                depth += {"{": 1, "}": -1}.get(s[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            inner, self.i = s[self.i + 1 : j], j + 1
+            return _Tex(inner).text()
+        if s[self.i] == "\\":
+            return self.command()
+        self.i += 1
+        return s[self.i - 1]
+
+    def command(self) -> str:
+        s = self.s
+        self.i += 1  # the backslash
+        m = re.match(r"[A-Za-z]+", s[self.i :])
+        if not m:  # \, \; \! \  \\ (a row break: only inside a matrix)
+            c = s[self.i : self.i + 1]
+            self.i += 1
+            return {",": " ", ";": " ", " ": " ", "!": "", "\\": "; "}.get(c, c)
+        name = m.group(0)
+        self.i += len(name)
+        if name in ("frac", "tfrac", "dfrac"):
+            num, den = self.group(), self.group()
+            wrap = lambda t: t if re.fullmatch(r"[\w.⁰-⁹ᵀ⁽⁾]+", t) else f"({t})"  # noqa: E731
+            return f"({wrap(num)}/{wrap(den)})"
+        if name in ("text", "mathrm", "operatorname", "mathbf"):
+            return self.group()
+        if name == "color":
+            self.group()  # the colour's name
+            return self.group()
+        if name == "hat":
+            return self.group() + "\u0302"
+        if name == "begin":
+            env = self.group()
+            return self.matrix(env)
+        if name == "end":
+            self.group()
+            return ""
+        if name in _DROP:
+            return ""
+        return _WORDS.get(name, name)
+
+    def matrix(self, env: str) -> str:
+        """A (b)matrix as [a, b; c, d]: rows apart by ";", a column vector [a; b; c]."""
+        end = self.s.find(r"\end{" + env + "}", self.i)
+        body, self.i = self.s[self.i : end], end + len(r"\end{" + env + "}")
+        rows = [r for r in re.split(r"\\\\", body) if r.strip()]
+        cells = [[_Tex(c).text().strip() for c in r.split("&")] for r in rows]
+        return "[" + "; ".join(", ".join(r) for r in cells) + "]"
+
+    def script(self, table: dict, ok: set, mark: str) -> str:
+        arg = self.group().strip()
+        if arg and set(arg) <= ok:
+            return arg.translate(table)
+        if arg.startswith("rows") or ":" in arg:  # the stepper's [v]_{1:s} picks rows
+            return f" (rows {arg.removeprefix('rows').strip()})"
+        return mark + arg if re.fullmatch(r"\w+", arg) else f"{mark}({arg})"
+
+    def text(self) -> str:
+        out, s = [], self.s
+        while self.i < len(s):
+            c = s[self.i]
+            if c == "\\":
+                out.append(self.command())
+            elif c == "^":
+                self.i += 1
+                out.append(self.script(_SUP, _SUP_OK, "^"))
+            elif c == "_":
+                self.i += 1
+                out.append(self.script(_SUB, _SUB_OK, "_"))
+            elif c in "{}":
+                self.i += 1
+                out.append(self.group() if c == "{" and not self._back() else "")
+            elif c == "'":
+                self.i += 1
+                out.append("′")
+            else:
+                self.i += 1
+                out.append("−" if c == "-" else c)
+        return "".join(out)
+
+    def _back(self) -> bool:
+        self.i -= 1  # a bare {…}: read it as a group
+        return False
 
 
 def tex_plain(tex: str) -> str:
-    r"""A registry entry's small LaTeX formula as plain text (titles, the live view):
-    ``\frac{\lambda}{m}\Theta^{(2)}_{1,0}`` → "(λ/m)Θ⁽²⁾₁,₀", ``\sqrt{\hat v}`` → "√v̂",
-    ``\beta_2 D^2`` → "β₂ D²"."""
-    out = str(tex)
-    for k, v in _TEX_WORDS:
-        out = out.replace(k, v)
-    out = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1/\2)", out)
-    out = re.sub(r"\\sqrt\{([^{}]*)\}", r"√\1", out)
-    out = re.sub(r"\^\{([^{}]*)\}", lambda m: superscript(m.group(1)), out)
-    out = re.sub(r"_\{([^{}]*)\}", lambda m: subscript(m.group(1)), out)
-    out = re.sub(r"\^([0-9])", lambda m: superscript(m.group(1)), out)
-    out = re.sub(r"_([0-9])", lambda m: subscript(m.group(1)), out)
-    out = out.replace("{", "").replace("}", "").replace("\\", "").replace("-", "−")
-    return out.strip()
+    """LaTeX as plain text (the one converter: registry formulas, the stepper's equations,
+    titles and the live view) with Unicode super- and subscripts, its
+    matrices as [rows apart by ";"]: ``\\delta^{(3)} = a^{(3)} - y`` → "δ⁽³⁾ = a⁽³⁾ − y",
+    ``\\begin{bmatrix}1 \\\\ 2\\end{bmatrix}`` → "[1; 2]"."""
+    s = _Tex(str(tex)).text()
+    s = re.sub(r"\s*\.\*\s*", " .* ", s)
+    s = re.sub(r"\]=", "] =", s)
+    s = re.sub(r"\(\s+", "(", s)
+    s = re.sub(r"\s+\)", ")", s)
+    s = re.sub(r" +", " ", s.strip())
+    s = re.sub(r"\s*\x00[\s\x00]*", " \u2003", s).strip()  # a \\quad: a wide space
+    return unicodedata.normalize("NFC", s)  # y + ◌̂ → ŷ
+
+
+def tex_sentence(sentence: str) -> str:
+    """An explanation with inline maths (``$…$``) and Markdown's escapes as plain text."""
+    s = re.sub(r"\$([^$]*)\$", lambda m: tex_plain(m.group(1)), sentence)
+    return re.sub(r"\\([()\[\]*_.])", r"\1", s)  # Markdown's escapes
 
 
 def tex_to_text(tex: str) -> str:
@@ -274,6 +414,7 @@ __all__ = [
     "sup",
     "superscript",
     "tex_plain",
+    "tex_sentence",
     "tex_to_text",
     "weight",
     "weight_html",

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lab_ui.live import keys_ui
-from lab_ui.shared import presenter_ui, schema, text
+from lab_ui.live import frames, keys_ui, net_view
+from lab_ui.live.frame import NetPart
+from lab_ui.shared import schema, text
 from lab_ui.shared.widgets import setting_ui, show_code_ui
 from lab_ui.step import stepper
 
@@ -76,10 +77,33 @@ def step_head(k: int, n: int, step: stepper.Step) -> str:
     return f"Step {k} of {n} · {PHASES[step.phase]}"
 
 
-def step_ui(step: stepper.Step, k: int, n: int, m: int, layer_sizes) -> None:
-    """The step's equation in symbols, its explanation (left) and what it touches (right)."""
-    from lab_ui.shared import figures
+def step_net(lab, step: stepper.Step, X, Y, example: int | None = None) -> NetPart:
+    """The diagram of the pass the steps walk through, as the live view draws it (the one
+    frame builder's net part): a⁽ˡ⁾ and Θ for a forward step, δ⁽ˡ⁾ and D for the others.
 
+    ``X``, ``Y``: the examples of the pass (m rows); ``example``: the course's i when the pass
+    is training example i alone (the diagram then names it), else None (their mean).
+    """
+    tr, ds = lab.trainer, lab.dataset
+    ex = -1
+    if example is not None:
+        X, Y, ex = tr.X_train, tr.Y_train, int(example) - 1  # row i − 1 is example i
+    return frames.net_part(
+        lab.cfg,
+        tr.Theta,
+        X,
+        Y,
+        mode="forward" if step.phase == "forward" else "backward",
+        example=ex,
+        input_names=[frames.pretty_feature(n) for n in ds.feature_names],
+        output_names=frames.output_names(ds, lab.cfg.layer_sizes[-1]),
+    )
+
+
+def step_ui(step: stepper.Step, k: int, n: int, m: int, net: NetPart) -> None:
+    """The step's equation in symbols, its explanation (left) and what it touches (right:
+    the live view's diagram of ``net``, :func:`step_net`, with the step's units and weights
+    marked)."""
     left, right = st.columns([3, 2])
     with left:
         st.subheader(step_head(k, n, step))
@@ -90,21 +114,32 @@ def step_ui(step: stepper.Step, k: int, n: int, m: int, layer_sizes) -> None:
                 f"The {m} examples are the columns of a, z and δ (the course's column vectors "
                 "side by side); Δ sums over them."
             )
-    diagram = figures.network_diagram(
-        layer_sizes,
+    lit = net_view.lit_part(
         step.nodes_read,
         step.nodes_written,
         step.edges,
+        bias=step.bias_edges,
         backward=step.phase != "forward",
-        title="What this step touches",
-        bias_edges=step.bias_edges,
     )
-    right.plotly_chart(presenter_ui.figure(diagram), key="stp_diagram")
+    with right:
+        st.markdown("**What this step touches**")
+        net_view.net_view(net, lit, key="stp_diagram")
+
+
+def shapes_text(step: stepper.Step) -> str:
+    """The shapes of the step's matrices, in words: "Θ⁽¹⁾ is 4 × 3, a⁽¹⁾ is 3 × 1"."""
+    return ", ".join(f"{label} is {M.shape[0]} × {M.shape[1]}" for label, M, _ in step.matrices)
 
 
 def matrices_ui(step: stepper.Step) -> None:
-    """The step with its numbers, and every entry of its matrices in an expander."""
-    st.latex(step.numeric)
+    """The step with its numbers (scrolling sideways when wide, with the matrices' shapes),
+    and every entry of its matrices in an expander.  The container's key gives it the class
+    ``st-key-bp_step_numeric``, by which net_view.css (loaded with the page's diagram) lets a
+    wide equation scroll instead of being cut."""
+    with st.container(key="bp_step_numeric"):
+        if step.matrices:
+            st.caption(f"Shapes: {shapes_text(step)}.")
+        st.latex(step.numeric)
     if step.abbreviated:
         st.caption("Some matrices are shortened (⋯, ⋮): see every entry below.")
     with st.expander("All entries of this step's matrices"):

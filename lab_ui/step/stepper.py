@@ -144,13 +144,13 @@ def build_steps(
     def add(phase, title, symbolic, parts, explanation, read, written, edges, code, bias=True):
         """parts: (latex before, array or None, bias row?, label) → numeric LaTeX + matrices."""
         numeric, mats, abbreviated = "", [], False
-        for prefix, M, bias, label in parts:
+        for prefix, M, bias_row, label in parts:  # not `bias`: that is the step's own
             numeric += prefix
             if M is not None:
                 M = np.atleast_2d(np.asarray(M))
-                numeric += matrix_latex(M, max_rows, max_cols, bias_row=bias)
+                numeric += matrix_latex(M, max_rows, max_cols, bias_row=bias_row)
                 abbreviated |= is_abbreviated(M.shape, max_rows, max_cols)
-                mats.append((label, M, bias))
+                mats.append((label, M, bias_row))
         steps.append(
             Step(
                 phase,

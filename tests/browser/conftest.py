@@ -17,6 +17,7 @@ from bench.harness import (  # the one harness the benchmarks use too
     IN_CI,
     free_port,
     launch_chromium,
+    new_page,
     start_app,
     stop_app,
 )
@@ -55,18 +56,23 @@ def browser():
 
 
 def _page_of_size(browser, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg = new_page(browser, width, height)
     try:
         yield pg
     finally:
-        context.close()
+        pg.context.close()
 
 
 @pytest.fixture
 def page(browser):
     yield from _page_of_size(browser, 1500, 1300)
+
+
+@pytest.fixture
+def wide(browser):
+    """A page at a student's 1440 × 900."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield from _page_of_size(browser, 1440, 900)
 
 
 @pytest.fixture

@@ -58,12 +58,12 @@ def test_the_playground_paints_and_plays_with_no_csp_violation(csp_page, app_url
     assert "frame-ancestors 'self'" in policy and "'unsafe-eval'" not in policy
     assert response.headers["x-content-type-options"] == "nosniff"
     page.wait_for_function("() => window.__bp && window.__bp.painted > 0", timeout=60_000)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
     n0 = _painted(page)
     page.wait_for_function(f"() => window.__bp.painted > {n0 + 20}", timeout=60_000)
     epoch = page.evaluate("document.querySelector('.bp-live').dataset.epoch")
     assert int(epoch) > 0  # frames came over /bp/live/ws: connect-src allows it
-    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=True).click()
     page.keyboard.press("?")  # the keys overlay
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "csp-playground.png"))

@@ -71,9 +71,9 @@ def test_landscape_slow_motion_ghost_and_race(browser, app_url, size):
         # training moves it: a new landscape while playing
         first = _attr(page, "landscapeId")
         step0 = int(_attr(page, "step"))
-        btn("Play").click()
+        page.get_by_role("button", name="Play", exact=True, pressed=False).click()
         _wait_attr(page, f"+d.step > {step0 + 20} && d.landscapeId !== '{first}'")
-        btn("Pause").click()
+        page.get_by_role("button", name="Play", exact=True, pressed=True).click()
         _wait_attr(page, "d.playing === '0'")
         btn("Loss landscape").click()  # closed again
 
@@ -90,6 +90,10 @@ def test_landscape_slow_motion_ghost_and_race(browser, app_url, size):
         held = _attr(page, "phase")
         page.wait_for_timeout(1500)
         assert _attr(page, "phase") == held
+        # the equation line: the course's equation, then the same with the example's numbers
+        eq = page.locator(f"{ROOT} [data-role=slowmo-eq]").inner_text().splitlines()
+        assert len(eq) == 2 and eq[0] != eq[1], eq
+        assert eq[1].startswith(eq[0].split(" = ")[0] + " = ") and "[" in eq[1], eq
         page.keyboard.press("ArrowRight")
         _wait_attr(page, f"+d.phase === {int(held) + 1}")
         assert int(_attr(page, "step")) == step0  # → steps a phase, not a mini-batch
@@ -110,9 +114,9 @@ def test_landscape_slow_motion_ghost_and_race(browser, app_url, size):
         kept = int(_attr(page, "epoch"))
         btn("Reset").click()  # the run starts again; the ghost stays
         _wait_attr(page, "d.epoch === '0'", timeout=60_000)
-        btn("Play").click()
+        page.get_by_role("button", name="Play", exact=True, pressed=False).click()
         _wait_attr(page, f"+d.epoch > {kept // 3}")
-        btn("Pause").click()
+        page.get_by_role("button", name="Play", exact=True, pressed=True).click()
         _wait_attr(page, "d.playing === '0'")
         assert _attr(page, "ghosts") == "1"
         page.locator(f"{ROOT} [data-role=compare-card]").scroll_into_view_if_needed()
@@ -124,9 +128,9 @@ def test_landscape_slow_motion_ghost_and_race(browser, app_url, size):
         btn("Race optimizers").click()
         _wait_attr(page, "+d.racers >= 2")
         step0 = int(_attr(page, "step"))
-        btn("Play").click()
+        page.get_by_role("button", name="Play", exact=True, pressed=False).click()
         _wait_attr(page, f"+d.step > {step0 + 30}")
-        btn("Pause").click()
+        page.get_by_role("button", name="Play", exact=True, pressed=True).click()
         _wait_attr(page, "d.playing === '0'")
         caption = page.locator(f"{ROOT} [data-role=compare-caption]").inner_text()
         assert "(this run)" in caption and ("Adam" in caption or "momentum" in caption)

@@ -43,7 +43,7 @@ def test_play_pause_step(page, app_url, artifacts):
     assert before.startswith("data:image/png")
     assert _epoch(page) == 0
 
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
     page.wait_for_function("window.__bp?.last?.epoch >= 50", timeout=60_000)
     n0 = _painted(page)
     time.sleep(1.0)
@@ -51,9 +51,9 @@ def test_play_pause_step(page, app_url, artifacts):
     assert _boundary_image(page) != before, "the decision boundary did not change"
     page.screenshot(path=str(artifacts / "playground-playing.png"), full_page=True)
 
-    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=True).click()
     try:
-        page.get_by_role("button", name="Play").wait_for()
+        page.get_by_role("button", name="Play", exact=True, pressed=False).wait_for()
     except Exception:
         page.screenshot(path=str(artifacts / "playground-pause-failed.png"), full_page=True)
         raise

@@ -36,6 +36,8 @@ BODY = (
     ".bp-live .bp-legend",
     ".bp-live .bp-check",
     ".bp-keyboard .bp-keyboard-btn",
+    ".bp-still .bp-title",  # the Step-through page's diagram (net_view.js)
+    ".bp-still .bp-legend",
 )
 SIZES_JS = """(selectors) => {
   const out = {};
@@ -107,10 +109,10 @@ def test_presenter_playground_large_text_no_sidebar_and_the_live_controls(hd, ap
     step0 = int(_attr(page, "step"))
     page.locator(f"{ROOT} .bp-btn", has_text="Step 1 mini-batch").click()
     page.wait_for_function(f"+document.querySelector('{ROOT}').dataset.step === {step0 + 1}")
-    page.locator(f"{ROOT} [data-role=play]", has_text="Play").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
     page.wait_for_function(f"document.querySelector('{ROOT}').dataset.playing === '1'")
     page.wait_for_function(f"+document.querySelector('{ROOT}').dataset.epoch >= 3")
-    pause = page.locator(f"{ROOT} [data-role=play]", has_text="Pause")
+    pause = page.get_by_role("button", name="Play", exact=True, pressed=True)
     if pause.is_visible():  # else the lesson already paused itself at its stop epoch
         pause.click()
     page.wait_for_function(f"document.querySelector('{ROOT}').dataset.playing === '0'")
@@ -157,8 +159,11 @@ def test_presenter_derivation_metrics_and_step_through_text(hd, app_url):
     page.screenshot(path=str(SHOTS / "presenter-derivation.png"))
     page.get_by_role("link", name="Step through backprop").click()
     page.get_by_text(re.compile(r"Step 1 of \d+")).first.wait_for()
+    page.locator(".bp-still[data-painted]").wait_for()  # its diagram (net_view.js)
     _settled(page)
     _no_chrome(page)
-    small = {s: px for s, px in _sizes(page).items() if px < MIN_PX}
+    sizes = _sizes(page)
+    assert BODY[-1] in sizes, sizes
+    small = {s: px for s, px in sizes.items() if px < MIN_PX}
     assert not small, small
     page.screenshot(path=str(SHOTS / "presenter-step-through.png"))

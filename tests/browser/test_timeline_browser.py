@@ -29,9 +29,9 @@ def test_pause_scrub_to_an_epoch_and_reload_the_link(page, app_url):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(app_url + "/?alpha=0.3")
     page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
     page.wait_for_function(f"+document.querySelector('{ROOT}').dataset.epoch >= 40", timeout=60_000)
-    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=True).click()
     page.wait_for_function(f"document.querySelector('{ROOT}').dataset.playing === '0'")
     # the page re-runs on Pause: the Epoch slider appears, at the current epoch
     slider = page.get_by_role("slider", name="Epoch")
@@ -62,9 +62,9 @@ def test_pause_scrub_to_an_epoch_and_reload_the_link(page, app_url):
     page.screenshot(path=str(SHOTS / "timeline-reloaded.png"), full_page=True)
 
     # Play goes on from epoch 7
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
     page.wait_for_function(f"+document.querySelector('{ROOT}').dataset.epoch > 7", timeout=60_000)
-    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=True).click()
 
 
 def test_copy_link_copies_the_current_url(browser, app_url):

@@ -69,10 +69,10 @@ def test_the_playground_plays_with_the_toy_entries(page, toy_server, artifacts):
     shorts = page.evaluate("window.__bp?.state?.drawn?.net?.acts_short || []")
     assert shorts[1:3] == [TOY_ACTIVATION_SHORT, TOY_ACTIVATION_SHORT], shorts
 
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
     page.wait_for_function("window.__bp?.last?.epoch >= 5", timeout=60_000)
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for()
+    page.get_by_role("button", name="Play", exact=True, pressed=True).click()
+    page.get_by_role("button", name="Play", exact=True, pressed=False).wait_for()
     _no_errors(page)
     page.locator(".bp-live").screenshot(path=str(artifacts / "toy-entries-playground.png"))
     # the J curve is finite: the toy RMSprop trained the toy softsign net on the toy ring

@@ -81,3 +81,32 @@ test("mapPixels: one unit of a layer, symmetric or from lo to hi", () => {
   assert.deepEqual(pixel(out, 3), [...BLUE, 255]); // grid (0, 1): +1, bottom right
   assert.deepEqual(pixel(out, 0), [...BLUE, 255]); // grid (1, 0): top left
 });
+
+test("points: a dark and a light ring, so both classes read on any background", async () => {
+  const { contrast, pointRings, boundaryPixels: bp } = await import("../../backprop_lab/live_view/colour.js");
+  // every colour the boundary can paint: the shaded binary scale, K classes, discretized
+  const backgrounds = [];
+  const q = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const b = { nx: 256, ny: 1, lo: 0, hi: 1, mid: 0.5 };
+  for (const disc of [false, true]) {
+    const { rgba } = bp(b, q, null, disc);
+    for (let p = 0; p < 256; p++) backgrounds.push(Array.from(rgba.slice(4 * p, 4 * p + 3)));
+    for (let k = 0; k < 10; k++) {
+      const { rgba: m } = bp(b, q, new Uint8Array(256).fill(k), disc);
+      for (let p = 0; p < 256; p += 15) backgrounds.push(Array.from(m.slice(4 * p, 4 * p + 3)));
+    }
+  }
+  for (const split of ["train", "test"]) {
+    const rings = pointRings(split);
+    assert.ok(rings.length >= 2 && rings.every((r) => r.width >= 1));
+    // WCAG 1.4.11: a graphical object needs 3:1 against what is next to it
+    for (const bg of backgrounds) { // the point's edge stands out from the background
+      assert.ok(Math.max(...rings.map((r) => contrast(r.rgb, bg))) >= 3, `${split} on ${bg}`);
+    }
+    for (const fill of CLASS_RGB) { // the inner ring stands out from the class's fill
+      assert.ok(Math.max(...rings.map((r) => contrast(r.rgb, fill))) >= 3, `${split} ${fill}`);
+    }
+  }
+  // the kinds differ: which ring is outside
+  assert.notDeepEqual(pointRings("train")[0].rgb, pointRings("test")[0].rgb);
+});

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  clip, fmt, niceTicks, plain, short2, sub, sup, supDigits, tickText,
+  clip, fmt, niceTicks, plain, short2, splitIcon, sub, sup, supDigits, tickText,
 } from "../../backprop_lab/live_view/format.js";
 
 test("fmt: six significant digits, a real minus, exponents outside [1e-3, 1e4)", () => {
@@ -67,4 +67,32 @@ test("tickText: four significant digits, or powers of ten on a log axis", () => 
   assert.equal(tickText(1e-3, true), "10⁻³");
   assert.equal(tickText(100, true), "10²");
   assert.equal(tickText(1, true), "10⁰");
+});
+
+test("splitIcon: a button's icon apart from its words (the icon is hidden from its name)", () => {
+  assert.deepEqual(splitIcon("▶ Play"), ["▶", "Play", false]);
+  assert.deepEqual(splitIcon("❚❚ Play"), ["❚❚", "Play", false]);
+  assert.deepEqual(splitIcon("↺ Reset"), ["↺", "Reset", false]);
+  assert.deepEqual(splitIcon("Phase ▶"), ["▶", "Phase", true]);
+  assert.deepEqual(splitIcon("Step 1 mini-batch"), ["", "Step 1 mini-batch", false]);
+  assert.deepEqual(splitIcon("×"), ["", "×", false]);
+  assert.deepEqual(splitIcon("(a) b"), ["", "(a) b", false]);
+});
+
+test("tenDigits and weightProblem: the Set box of the chain-rule panel", async () => {
+  const { tenDigits, weightProblem } = await import("../../backprop_lab/live_view/format.js");
+  assert.equal(tenDigits(0.12345678901234567), "0.123456789");
+  assert.equal(tenDigits(-1234.56789012345), "-1234.56789");
+  assert.equal(tenDigits(1e-7 / 3), "3.333333333e-8");
+  assert.equal(tenDigits(2), "2");
+  assert.equal(tenDigits(null), "");
+  assert.equal(weightProblem("0.5", 10000), "");
+  assert.equal(weightProblem("−3", 10000), "");
+  assert.equal(weightProblem("-10000", 10000), "");
+  assert.equal(
+    weightProblem("99999", 10000),
+    "99999 is outside the range a weight can be set to: type a number from −10,000 to 10,000.",
+  );
+  assert.match(weightProblem("abc", 10000), /^Type a number from −10,000 to 10,000/);
+  assert.match(weightProblem("", 10000), /^Type a number/);
 });

@@ -6,7 +6,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { test } from "node:test";
 
 const DIR = new URL("../../backprop_lab/live_view/", import.meta.url);
-const PURE = ["colour.js", "contours.js", "format.js", "frame.js", "layout.js", "phases.js", "reconnect.js"];
+const PURE = [
+  "colour.js", "contours.js", "format.js", "frame.js", "layout.js", "lit.js", "phases.js", "reconnect.js",
+];
 const modules = readdirSync(DIR).filter((f) => f.endsWith(".js")).sort();
 const importsOf = (f) =>
   [...readFileSync(new URL(f, DIR), "utf8").matchAll(/^import\s[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]);

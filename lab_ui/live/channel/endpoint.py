@@ -109,6 +109,28 @@ class Outlet:
         await close(self.ws, code, reason)
 
 
+def send_all(pairs: list[tuple[Outlet, bytes]]) -> None:
+    """Hand many messages to their sockets from any thread with one wake-up of each event
+    loop (a class's fan-out: one frame to every follower), instead of one per message."""
+    by_loop: dict[Any, list[tuple[Outlet, bytes]]] = {}
+    for outlet, data in pairs:
+        if outlet.closed:
+            continue
+        outlet.sent_bytes += len(data)
+        by_loop.setdefault(outlet.loop, []).append((outlet, data))
+    for loop, items in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_spawn_all, items)
+        except RuntimeError:  # the loop is closed: so are its sockets
+            for outlet, _ in items:
+                outlet.closed = True
+
+
+def _spawn_all(items: list[tuple[Outlet, bytes]]) -> None:
+    for outlet, data in items:
+        outlet._spawn(data)
+
+
 def same_origin(headers: Any) -> bool:
     """True if the Origin header names the host the request was sent to."""
     origin, host = headers.get("origin"), headers.get("host")

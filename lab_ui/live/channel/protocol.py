@@ -44,7 +44,7 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
-from lab_ui.live.frame import json_nulls
+from lab_ui.live.frame import MAX_WEIGHT, json_nulls
 
 #: Bytes in one client message at most (the longest real one, a remove_point, is ~130).
 MAX_CLIENT_MESSAGE = 1024
@@ -99,8 +99,8 @@ MAX_COORD = 1e10
 MAX_CLASS = 100
 #: l, j and k of a weight at most (the network's own sizes are checked when it is applied).
 MAX_INDEX = 100_000
-#: |Θ| a weight may be set to by hand.
-MAX_WEIGHT = 1e4
+#: |Θ| a weight may be set to by hand: MAX_WEIGHT, declared with the frame (its chain part
+#: says it to the view).
 
 
 #: The kinds that are not commands (see the module docstring).

@@ -119,6 +119,9 @@ class LiveSession:
         self.highlight = ""
         # the landscape, slow motion, ghosts and the race (lab_ui.live.compare)
         self.mech = compare.Mechanism()
+        # the class this session leads (lab_ui.classroom.model.Classroom), or None: its part
+        # goes into every frame, and every frame goes to its followers too (fan_out)
+        self.classroom: Any = None
         HUB.add(self)
 
     # -- what the page does ---------------------------------------------------------------
@@ -287,6 +290,8 @@ class LiveSession:
             self.rev += 1
             self.shown_at = time.perf_counter()
             data = frame.for_client(self.sent)
+            if self.classroom is not None:  # the same frame to the class's followers
+                self.classroom.fan_out(frame)
             t2 = time.perf_counter()
         c = self.counters
         if self.acked_at:
@@ -311,6 +316,7 @@ class LiveSession:
             status = Status(
                 rev=self.rev + 1,
                 line=self.status_text(lab),
+                state=self.state_text(lab),
                 playing=self.playing,
                 notice=self.notice,
                 events=events,
@@ -322,6 +328,8 @@ class LiveSession:
             if self.chain is not None and frame.chain is None:
                 self.chain, self.notice = None, frame.status.notice
             frame.extra.update(self.mech.parts(frame, lab, self))
+            if self.classroom is not None:
+                frame.extra.update(self.classroom.parts())
             return frame
 
     # -- work longer than a frame (lab_ui.live.channel.work) --------------------------------
@@ -388,10 +396,7 @@ class LiveSession:
                 refused = work.add(kind)
                 if refused:
                     self.notice = refused
-                # a Step never trains past a stop ahead: it lands exactly on it
-                stop = stops.next_stop(tr.epoch, {**self.lesson_stops, **self.stops})
-                if stop is not None:
-                    work.target = min(work.target, stops.steps_at(tr, stop))
+                self.stop_work_at_stop(work)  # a Step lands exactly on a stop ahead
                 self.dirty = True
             if self.playing and self.work is not None:
                 self.end_work("play")  # Play trains on from here
@@ -407,16 +412,27 @@ class LiveSession:
             if self.playing:  # Play trains on from here
                 self.end_work("play")
                 return
+            if isinstance(work, StepWork):  # a stop set, or the batch size changed, meanwhile
+                self.stop_work_at_stop(work)
             if work.run_for(max(budget_s, SLICE_MIN_S)):
                 self.work = None
                 tr = work.trainer
-                if tr.steps % tr.steps_per_epoch == 0 and tr.epoch in self.lesson_stops:
+                if tr.batch_in_epoch == 0 and tr.epoch in self.lesson_stops:
                     self.landed(tr.epoch)
                 if work.event:
                     self.events.append(work.event)
                 if work.trainer.diverged:
                     self.events.append("diverged")
                 self.dirty = True
+
+    def stop_work_at_stop(self, work: StepWork) -> None:
+        """A Step never trains past a stop ahead (a lesson's, the *Stop at epoch* setting's or
+        a question's): its work ends exactly there.  Called as steps are added and before
+        every slice, so a stop set, or a batch size or the data changed, while the work is
+        under way holds too."""
+        stop = stops.next_stop(work.trainer.epoch, {**self.lesson_stops, **self.stops})
+        if stop is not None:
+            work.stop_at(stop)
 
     def landed(self, epoch: int) -> None:
         """Training has paused exactly at stop ``epoch``: a lesson's stop says what to look at
@@ -442,9 +458,22 @@ class LiveSession:
         line = status_line(lab, self.playing, self.epochs_per_second(lab.trainer))
         return line if self.work is None else f"{line} · {self.work.label()}"
 
+    def state_text(self, lab: Any) -> str:
+        """The run's state in words for the view's status region (``Status.state``): it
+        changes when the state does, never with each frame while playing."""
+        tr = lab.trainer
+        if tr.diverged:
+            return stops.diverged_sentence(tr)
+        if self.playing:
+            return "Playing"
+        paused = f"Epoch {tr.epoch} · paused"
+        if self.after_stop is not None and self.after_stop[0] == tr.epoch and self.notice:
+            return f"{paused}: {self.notice}"  # a lesson's stop: what to look at now
+        return paused
+
     def epochs_per_second(self, tr: Any) -> float:
         now = time.perf_counter()
-        done = tr.epoch + (tr.steps % tr.steps_per_epoch) / tr.steps_per_epoch
+        done = tr.epoch + tr.batch_in_epoch / tr.steps_per_epoch
         rate = self._rate
         while rate and (now - rate[0][0] > RATE_WINDOW_S or rate[0][1] > done):
             rate.popleft()

@@ -26,6 +26,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from lab_ui.live import stops
+
 #: Epochs of steps that may wait to be trained; a Step beyond them is refused, in words.
 #: Ten *Step one epoch* presses become one piece of work of ten epochs ("Training 10 epochs").
 MAX_PENDING_EPOCHS = 20
@@ -73,7 +75,11 @@ class StepWork:
         reason it was refused."""
         tr = self.trainer
         spe = tr.steps_per_epoch
-        target = self.target + 1 if kind == "batch" else (self.target // spe + 1) * spe
+        if kind == "batch":
+            target = self.target + 1
+        else:  # to the end of the epoch the target is in (epochs start where this one did)
+            start = tr.steps - tr.batch_in_epoch
+            target = start + ((self.target - start) // spe + 1) * spe
         if target - tr.steps > MAX_PENDING_EPOCHS * spe:
             return refused_sentence()
         self.target = target
@@ -82,6 +88,12 @@ class StepWork:
         else:
             self.epochs += 1
         return ""
+
+    def stop_at(self, epoch: int) -> None:
+        """Never train past the end of epoch ``epoch`` (a stop ahead): the work ends there.
+        Called when steps are added and before every slice, so a stop set (or a batch size
+        changed) while the work is under way holds too."""
+        self.target = min(self.target, stops.steps_at(self.trainer, epoch))
 
     def run_for(self, budget_s: float) -> bool:
         """Train for about ``budget_s`` seconds (one gradient step at least); True when done."""
