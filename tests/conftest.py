@@ -40,3 +40,14 @@ def cluster():
     finally:
         c.stop()
         assert not c.alive()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """The browser tests share one app server and one Chromium (session fixtures), and their
+    timings assume the machine's cores are not shared with a second browser: under
+    ``pytest -n 2 --dist loadgroup`` (the README's command) they all run, in order, on one
+    worker, while the other worker takes the rest of the suite."""
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -52,6 +52,8 @@ def test_playground_keys_in_presenter_mode_and_a_clicker(hd, app_url):
     _wait(page, "+d.epoch >= 4")
     page.keyboard.press("Space")
     _wait(page, "d.playing === '0'")
+    # the server's own frame says paused (frames trained before the Pause may still arrive)
+    page.locator(f"{ROOT} [data-role=runstate]").filter(has_text="paused").wait_for()
     page.keyboard.press("r")
     _wait(page, "d.epoch === '0' && d.step === '0'")
     page.keyboard.press("?")
