@@ -25,6 +25,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from lab_ui.live.tour import STORAGE_KEY as TOUR_STORAGE_KEY
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -124,7 +126,7 @@ def launch_chromium(playwright: Any) -> Any:
 
 
 #: Marks the first-visit tour (backprop_lab/live_view/tour.js) as seen in a new context.
-TOUR_SEEN_SCRIPT = "try { localStorage.setItem('bp-tour-seen', '1'); } catch (e) {}"
+TOUR_SEEN_SCRIPT = f"try {{ localStorage.setItem('{TOUR_STORAGE_KEY}', '1'); }} catch (e) {{}}"
 
 
 def new_page(browser: Any, width: int, height: int, *, first_visit: bool = False) -> Any:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import ARTIFACTS
+from bench.harness import ARTIFACTS, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -43,10 +43,8 @@ RECTS_JS = """(sels) => {
 
 
 def _page(browser, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    return context, page
+    page = new_page(browser, width, height)
+    return page.context, page
 
 
 def _open(page, url: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import ARTIFACTS
+from bench.harness import ARTIFACTS, new_page
 from lab_ui.live.tour import STORAGE_KEY, TOUR_STEPS
 
 pytestmark = pytest.mark.browser
@@ -24,10 +24,8 @@ TOUR = '[data-testid="bp-tour"]'
 
 
 def _context(browser, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    return context, page
+    page = new_page(browser, width, height, first_visit=True)
+    return page.context, page
 
 
 def _painted(page, url: str) -> None:
