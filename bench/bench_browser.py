@@ -15,7 +15,9 @@ Playground at 1440×900, presses Play and reports:
 * latency of Pause and of "Step 1 mini-batch" clicked *while playing* (click → the frame
   that shows it painted), measured in the page;
 * the server's CPU per painted frame (from /proc over the window: training included) and
-  its own build-and-send time per frame (``server_ms`` in every frame: training excluded);
+  its own build-and-send cost per frame (``server_ms`` in every frame: the building thread's
+  CPU time, a moving mean over its last 120 frames, training excluded; ``server_wall_ms``:
+  the same frames' wall time, which adds any wait for the server's other threads);
 * **first full frame**: navigation start → every part of the live view painted (boundary,
   diagram, maps, curves: the hook's ``marks.firstFull``), in a new browser context each time,
   beside **Streamlit's own minimal page** (a one-line ``st.write`` script served by a second
@@ -403,7 +405,8 @@ def measure_playing(page, seconds: float, server_pid: int) -> dict:
     times = [t for t in end["times"] if start["t"] <= t <= end["t"]]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     stats = [r for r in end["stats"] if start["t"] <= r[0] <= end["t"]]
-    server = [r[1] for r in stats]
+    server = [r[1] for r in stats]  # the build thread's CPU ms per frame (a moving mean)
+    server_wall = [r[4] for r in stats if len(r) > 4]  # the same frames' wall ms
     draw = [r[2] for r in stats]
     return {
         "seconds": round(dt, 2),
@@ -415,6 +418,9 @@ def measure_playing(page, seconds: float, server_pid: int) -> dict:
         "server_cpu_ms_per_frame": round(1000 * (cpu1 - cpu0) / painted, 2) if painted else None,
         "server_cpu_pct": round(100 * (cpu1 - cpu0) / dt, 1),
         "server_build_ms_per_frame": round(statistics.median(server), 2) if server else None,
+        "server_build_wall_ms_per_frame": (
+            round(statistics.median(server_wall), 2) if server_wall else None
+        ),
         "draw_ms_median": round(statistics.median(draw), 1) if draw else None,
         "blank_frames": end["bench"]["blank"],
         "blank_reasons": end["bench"]["reasons"],
@@ -689,6 +695,7 @@ def main() -> None:
         ("boundary_reload_s", "bnd reload", 11),
         ("server_cpu_ms_per_frame", "srv cpu/fr", 11),
         ("server_build_ms_per_frame", "build ms", 9),
+        ("server_build_wall_ms_per_frame", "wall ms", 8),
         ("server_cpu_pct", "srv cpu%", 9),
         ("pause_ms_median", "pause ms", 9),
         ("step_ms_median", "step ms", 8),

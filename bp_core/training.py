@@ -27,6 +27,7 @@ from .config import NetConfig
 from .indexing import weight_to_index
 from .metrics import TASK_METRICS
 from .network import (
+    BackpropTrace,
     _backprop,
     _cost,
     _forward,
@@ -432,6 +433,23 @@ class Trainer:
     def diverged(self) -> bool:
         """True once J or Θ went non-finite."""
         return self.divergence is not None
+
+    def full_trace(self) -> BackpropTrace:
+        """Backpropagation over the whole training set at the current Θ: a⁽ˡ⁾, z⁽ˡ⁾, δ⁽ˡ⁾,
+        Δ⁽ˡ⁾, D⁽ˡ⁾ and J, as ``backprop(cfg, Theta, X_train, Y_train)`` gives them.
+
+        With full-batch training it is the trace the history's record made at these weights
+        and the next step will use, computed once per step and shared (the live view's
+        diagram reads it every frame); with mini-batches it is computed on each call.
+        """
+        if self.batch_size == self.m:
+            if self._full_trace is None or self._full_trace[0] != self.steps:
+                with _quiet_overflow():
+                    trace = _backprop(self.cfg, self.Theta, self.X_train, self.Y_train)
+                self._full_trace = (self.steps, trace)
+            return self._full_trace[1]
+        with _quiet_overflow():
+            return _backprop(self.cfg, self.Theta, self.X_train, self.Y_train)
 
     @property
     def batch_in_epoch(self) -> int:

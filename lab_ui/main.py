@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from lab_ui.live import live_view
 from lab_ui.plugins import load_plugins
 from lab_ui.shared import presenter_ui, schema
 
@@ -39,5 +40,8 @@ pages = [
 # switch and the page links at the top of every page.  Off: the switch tops the sidebar.
 presenting = presenter_ui.presenting()
 navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
-presenter_ui.presenter_ui(pages, st.container())
+# The Playground's first run draws the sidebar's switch itself, once the live view has
+# painted its first frame (lab_ui.live.live_view.live_first_paint_ui).
+first_paint = navigation is pages[0] and live_view.first_paint_pending()
+presenter_ui.presenter_ui(pages, st.container(), later=first_paint)
 navigation.run()

@@ -51,14 +51,18 @@ lesson = questions_ui.lesson_ui(lab, live_session_ui())  # Play waits for its qu
 presets_ui.story_ui(ss["preset"], questions_ui.pointer(lesson))  # one line, above the view
 # a class (lab_ui.classroom): Start a class in the sidebar (presenter mode: under the view),
 # then its code, link and QR code and the lecturer's buttons above the view
-if not presenting:
-    lecturer_ui.start_ui(live_session_ui(), st.sidebar)
+class_slot = None if presenting else st.sidebar.container()  # filled after the first frame
 lecturer_ui.class_ui(live_session_ui(), runs.playground_settings(ss))
 tools = toolbar_slot_ui(presenting)  # the toolbar's place, its room kept
 if lab.trainer.diverged:
     st.warning(text.plain(lab.trainer.divergence.message, run=100, total=600))
 live = live_view_ui(lab, lecturer_ui.view_data())  # Play, Pause, Step: over its own channel
 live_first_paint_ui(live)
+# widgets above the view or atop the sidebar come after its first frame: their code, loaded
+# on first use, would hold the frame back (the toolbar, the presenter switch, Start a class)
+presenter_ui.later_toggle_ui()
+if class_slot is not None:
+    lecturer_ui.start_ui(live_session_ui(), class_slot)
 with tools.container():
     playground_ui.toolbar_ui(lab, compact=presenting)
 lecturer_ui.class_tools_ui(live_session_ui())  # the next question, the tallies (a class)

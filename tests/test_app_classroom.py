@@ -89,7 +89,7 @@ def test_a_reload_takes_the_class_back_and_a_forged_secret_is_refused():
     klass, secret = CLASSES.create(first)
     try:
         again = LiveSession()
-        assert lecturer_ui.reclaim(again, f"{klass.code}.{secret}") == (klass, secret)
+        assert lecturer_ui.reclaim(again, f"{klass.code}.{secret}") == (klass, secret, False)
         assert klass.lecturer() is again and again.classroom is klass
         assert first.classroom is None
         assert lecturer_ui.reclaim(LiveSession(), f"{klass.code}.forged")[0] is None
@@ -135,5 +135,89 @@ def test_presenter_mode_has_start_a_class_without_taking_the_views_room():
         at.toggle(key="class_show_code").set_value(False).run()  # folded to one line
         ok(at)
         assert any(klass.code in m.value for m in at.markdown)
+    finally:
+        CLASSES.end(klass.code)
+
+
+class _Outlet:
+    closed = False
+
+    def send(self, data: bytes) -> None:
+        pass
+
+
+def _student(code: str):
+    """A student's page opened at ``/?class=code`` (an error box is what some tests want)."""
+    from apptest_helpers import APP, TIMEOUT
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["class"] = code
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _fresh_guard(monkeypatch):
+    from lab_ui.classroom import endpoint, model
+
+    monkeypatch.setattr(model, "JOINS", model.JoinGuard())
+    monkeypatch.setattr(endpoint, "JOINS", model.JOINS)
+
+
+def test_a_code_no_class_has_is_said_plainly_with_the_playground(monkeypatch):
+    from lab_ui.classroom import codes
+
+    _fresh_guard(monkeypatch)
+    code = codes.ALPHABET[codes.replica_index()] + "ZZZZZ"  # this process's: looked up here
+    assert CLASSES.get(code) is None
+    at = _student(code.lower())
+    said = " ".join(e.value for e in at.error)
+    assert f"No class has the code “{code}”" in said
+    assert not any("Following" in h.value for h in at.subheader)
+    assert not [b for b in at.button if b.label == "Start a class"]  # not yet: asked first
+    _button(at, "Go to the Playground").click().run()
+    ok(at)
+    assert "class" not in at.query_params and _button(at, "Start a class")
+    assert not any("Following" in h.value for h in at.subheader)
+
+
+def test_a_code_of_another_process_is_not_said_to_be_followed_before_its_socket_answers(
+    monkeypatch,
+):
+    from lab_ui.classroom import codes, student_ui
+
+    _fresh_guard(monkeypatch)
+    here = codes.ALPHABET[codes.replica_index()]
+    other = next(c for c in codes.ALPHABET if c != here) + "ZZZZZ"
+    at = _student(other)
+    assert [h.value for h in at.subheader] == [f"Class {other}"]  # not "Following"
+    assert not at.error
+    # the view's socket found no class (4404, routed to its process): the page says so
+    assert student_ui.look_up(other, "198.51.100.9", "t" * 24) == (False, "")
+    state = at.session_state[student_ui.FOLLOW]
+    state["missing"] = student_ui.no_class_text(other)
+    at.run()
+    assert any("No class has the code" in e.value for e in at.error)
+    assert not any("Following" in h.value for h in at.subheader)
+
+
+def test_a_lecturer_tab_whose_class_another_tab_took_is_told_and_may_take_it_back():
+    at, klass = _lecturer()
+    try:
+        first = at.session_state["live"]
+        first.outlet = _Outlet()  # its view is connected
+        secret = at.session_state[lecturer_ui.SECRET_KEY]
+        other = LiveSession()
+        assert lecturer_ui.reclaim(other, f"{klass.code}.{secret}")[2]  # another tab took it
+        at.run()  # the first tab's page re-runs (its view's "class" event)
+        assert not at.exception
+        said = " ".join(w.value for w in at.warning)
+        assert f"Class {klass.code} moved to another tab" in said
+        assert not [b for b in at.button if b.label in ("Ask the class", "End class")]
+        _button(at, f"Teach class {klass.code} from this tab").click().run()
+        ok(at)
+        assert klass.leads(first) and _button(at, "Ask the class")
+        assert not any("This tab now teaches class" in i.value for i in at.info)
     finally:
         CLASSES.end(klass.code)

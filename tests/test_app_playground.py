@@ -278,3 +278,33 @@ def test_step_through_writes_the_chosen_regularization():
         assert REGULARIZATIONS[reg].J_term in J_step.symbolic
         D_1 = [s for s in steps if s.title.startswith("D⁽¹⁾")]
         assert len(D_1) == 1 and mark in D_1[0].symbolic, D_1[0].symbolic
+
+
+def test_a_browsers_first_run_sends_the_first_frame_and_draws_the_held_back_widgets(monkeypatch):
+    """A browser's first run (``first_paint_pending``): the live view's data carries the
+    session's whole first frame (painted as the view mounts, before its socket opens), and
+    the widgets held back until that frame — the presenter switch atop the sidebar, *Start a
+    class* — are still drawn on that run; a later run sends no frame."""
+    import json
+
+    from lab_ui.live import live_view
+    from lab_ui.live.frame import FRAME_VERSION
+    from tests.apptest_helpers import component_data
+
+    monkeypatch.setattr(live_view, "first_paint_pending", lambda: True)
+    monkeypatch.setattr(live_view, "FIRST_PAINT_WAIT_S", 0.05)  # no browser acknowledges it
+    at = _open()
+    data = component_data(at, "backprop-lab.live_view")
+    frame = json.loads(data["frame"])
+    lab = _lab(at)
+    assert frame["version"] == FRAME_VERSION and frame["t"] == "frame"
+    assert frame["net"]["sizes"] == list(lab.cfg.layer_sizes)
+    assert frame["epoch"] == lab.trainer.epoch and frame["history"]["epoch"]  # whole
+    assert frame["boundary"]["q"] and frame["points"] not in (None, "same")
+    assert [t for t in at.sidebar.toggle if t.label == "Presenter mode"]
+    assert [b for b in at.sidebar.button if b.label == "Start a class"]
+    monkeypatch.setattr(live_view, "first_paint_pending", lambda: False)
+    at.run()
+    _ok(at)
+    assert "frame" not in component_data(at, "backprop-lab.live_view")
+    assert [t for t in at.sidebar.toggle if t.label == "Presenter mode"]

@@ -9,6 +9,8 @@ import re
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.testclient import TestClient
@@ -21,16 +23,9 @@ from lab_ui.live.channel import LiveSession, protocol
 from lab_ui.live.channel.session import WINDOW, ViewSettings
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import schema
+from tests.live_helpers import live_session
 
 ORIGIN = {"origin": "http://testserver"}
-
-
-def _session(**settings) -> LiveSession:
-    ss: dict = {}
-    schema.init_session(ss, {k: str(v) for k, v in settings.items()})
-    live = LiveSession()
-    live.publish(lab_mod.sync_lab(ss), ViewSettings())
-    return live
 
 
 class FakeOutlet:
@@ -86,7 +81,7 @@ def test_replica_index_from_the_environment(monkeypatch, value, index):
 
 
 def test_a_class_keeps_only_a_hash_of_the_lecturer_secret():
-    live = _session()
+    live = live_session()
     classes = Classes()
     klass, secret = classes.create(live)
     assert len(secret) >= 40 and secret not in klass.secret_hash
@@ -97,10 +92,10 @@ def test_a_class_keeps_only_a_hash_of_the_lecturer_secret():
 
 def test_the_number_of_classes_and_students_is_bounded():
     classes = Classes()
-    lives = [_session() for _ in range(bounds.MAX_CLASSES)]
+    lives = [live_session() for _ in range(bounds.MAX_CLASSES)]
     made = [classes.create(live)[0] for live in lives]
     with pytest.raises(ValueError, match="classes"):
-        classes.create(_session())
+        classes.create(live_session())
     with pytest.raises(ValueError):
         classes.create(lives[0], max_students=bounds.MAX_STUDENTS + 1)
     small = made[0]
@@ -114,7 +109,7 @@ def test_the_number_of_classes_and_students_is_bounded():
 
 def test_a_class_ends_after_its_lecturer_is_gone_too_long(monkeypatch):
     classes = Classes()
-    klass, _ = classes.create(_session())
+    klass, _ = classes.create(live_session())
     outlet = FakeOutlet()
     klass.join("a" * 16, outlet)
     klass.seen_at -= bounds.LECTURER_GONE_S + 1
@@ -122,7 +117,7 @@ def test_a_class_ends_after_its_lecturer_is_gone_too_long(monkeypatch):
 
 
 def test_the_students_are_told_when_the_lecturers_screen_goes_away_and_comes_back():
-    live = _session()
+    live = live_session()
     klass, _ = Classes().create(live)
     outlet = FakeOutlet()
     klass.join("b" * 16, outlet)
@@ -140,7 +135,7 @@ def test_the_students_are_told_when_the_lecturers_screen_goes_away_and_comes_bac
 def test_the_watch_thread_ends_an_expired_class_by_itself(monkeypatch):
     monkeypatch.setattr(bounds, "WATCH_S", 0.02)
     classes = Classes()
-    klass, _ = classes.create(_session())
+    klass, _ = classes.create(live_session())
     outlet = FakeOutlet()
     klass.join("c" * 16, outlet)
     klass.seen_at -= bounds.LECTURER_GONE_S + 1  # nothing touches the class after this
@@ -152,7 +147,7 @@ def test_the_watch_thread_ends_an_expired_class_by_itself(monkeypatch):
 
 
 def test_questions_answers_tally_and_reveal():
-    live = _session()
+    live = live_session()
     klass, _ = Classes().create(live)
     fids = [f"student{i:012d}" for i in range(4)]
     for fid in fids:
@@ -176,7 +171,7 @@ def test_questions_answers_tally_and_reveal():
 
 
 def test_a_number_question_counts_within_its_tolerance():
-    klass, _ = Classes().create(_session())
+    klass, _ = Classes().create(live_session())
     for i in range(5):
         klass.join(f"student{i:012d}", FakeOutlet())
     q = klass.ask(quick_question("number", "J after 10 epochs?", answer=0.5, tolerance=0.1))
@@ -189,7 +184,7 @@ def test_a_number_question_counts_within_its_tolerance():
 def test_the_sign_question_is_answered_by_the_engine():
     from lab_ui.live import frames
 
-    live = _session()
+    live = live_session()
     klass, _ = Classes().create(live)
     q = klass.ask(quick_question("sign", "", weight=(1, 1, 1)))
     assert "D" in q.text and q.answer is None
@@ -216,7 +211,7 @@ def test_a_quick_question_that_makes_no_sense_is_refused_in_words(kwargs):
 
 
 def test_questions_per_class_are_bounded_and_tallies_export_as_csv():
-    klass, _ = Classes().create(_session())
+    klass, _ = Classes().create(live_session())
     for i in range(bounds.MAX_QUESTIONS + 5):
         klass.ask(quick_question("choice", f"=cmd|{i}", choices=["a", "b"], answer=0))
     assert len(klass.tallies()) == bounds.MAX_QUESTIONS
@@ -226,7 +221,7 @@ def test_questions_per_class_are_bounded_and_tallies_export_as_csv():
 
 
 def test_end_class_keeps_nothing_and_closes_the_followers():
-    live = _session()
+    live = live_session()
     classes = Classes()
     klass, _ = classes.create(live)
     outlet = FakeOutlet()
@@ -251,15 +246,45 @@ def test_failed_joins_are_rate_limited_per_address():
 def test_the_guard_forgets_the_oldest_address_beyond_its_bound():
     guard = JoinGuard()
     for i in range(bounds.MAX_ADDRESSES + 10):
-        guard.failed(f"a{i}")
+        guard.failed(f"a{i}", f"tab{i:020d}")
     assert len(guard._buckets) == bounds.MAX_ADDRESSES
+    assert len(guard._tabs) == bounds.MAX_ADDRESSES
+
+
+def test_one_students_typos_do_not_block_a_hall_behind_one_address():
+    now = [0.0]
+    guard = JoinGuard(clock=lambda: now[0])
+    nat = "203.0.113.7"  # a whole lecture hall behind one NAT address
+    typist = "typist-" + "t" * 16
+    for _ in range(bounds.JOIN_FAIL_BURST):
+        guard.failed(nat, typist)
+    assert not guard.allowed(nat, typist)  # this tab waits …
+    for i in range(50):  # … and every other student of the hall still joins
+        assert guard.allowed(nat, f"student-{i:016d}")
+    now[0] += 1 / bounds.JOIN_FAIL_RATE
+    assert guard.allowed(nat, typist)
+
+
+@settings(max_examples=25, deadline=None)
+@given(tabs=st.lists(st.text("ab", min_size=1, max_size=3), min_size=1, max_size=400))
+def test_made_up_tab_ids_cannot_guess_faster_than_the_address_bound(tabs):
+    """Whatever tab ids a guesser sends, one address's wrong codes stay within its bucket:
+    at most JOIN_FAIL_ADDRESS_BURST at once (no time passes here)."""
+    guard = JoinGuard(clock=lambda: 0.0)
+    tried = 0
+    for tab in tabs:
+        if guard.allowed("198.51.100.1", tab):
+            guard.failed("198.51.100.1", tab)
+            tried += 1
+    assert tried <= bounds.JOIN_FAIL_ADDRESS_BURST
+    assert tried >= min(len(tabs), bounds.JOIN_FAIL_BURST)  # a first tab is never refused
 
 
 # -- the fan-out ----------------------------------------------------------------------------
 
 
 def test_one_frame_goes_to_every_ready_follower_paced_by_its_own_acks():
-    live = _session()
+    live = live_session()
     klass, _ = Classes().create(live)
     outlets = [FakeOutlet() for _ in range(5)]
     followers = [klass.join(f"student{i:012d}", o)[0] for i, o in enumerate(outlets)]
@@ -282,7 +307,7 @@ def test_one_frame_goes_to_every_ready_follower_paced_by_its_own_acks():
 
 
 def test_a_follower_that_acks_after_the_lecturer_paused_gets_the_latest_frame():
-    live = _session()
+    live = live_session()
     klass, _ = Classes().create(live)
     out = FakeOutlet()
     f = klass.join("a" * 16, out)[0]
@@ -299,6 +324,99 @@ def test_a_follower_that_acks_after_the_lecturer_paused_gets_the_latest_frame():
     assert len(out.sent) == WINDOW + 1
 
 
+def _hidden_lecturer():
+    """A playing lecturer whose screen painted its first frames and then stopped (its tab
+    hidden: no animation frames, so no acknowledgements), and two followers."""
+    live = live_session()
+    klass, _ = Classes().create(live)
+    outs = [FakeOutlet(), FakeOutlet()]
+    fs = [klass.join(f"student{i:012d}", o)[0] for i, o in enumerate(outs)]
+    live.outlet = FakeOutlet()
+    live.playing = True
+    with live.lock:  # the real scheduler thread stays out while the test serves
+        for _ in range(WINDOW):  # the lecturer's screen takes none of these
+            live.serve(0.001)
+    assert live.acked < live.rev - (WINDOW - 1)  # its window is full
+    return live, klass, outs, fs
+
+
+def test_a_hidden_lecturer_screen_lets_the_followers_pace_the_frames(monkeypatch):
+    monkeypatch.setattr(bounds, "LECTURER_STALL_S", 0.0, raising=False)
+    live, klass, outs, fs = _hidden_lecturer()
+    with live.lock:
+        epoch0, lecturer_frames = live.lab.trainer.epoch, len(live.outlet.sent)
+        for _ in range(30):  # each follower paints what it got and asks for the next
+            for f in fs:
+                if f.unacked:
+                    klass.acked(f, f.unacked[-1])
+            assert live.wants_frame()
+            live.serve(0.001)
+    assert all(len(o.sent) >= 30 for o in outs)  # the class goes on …
+    last = protocol.unpack(outs[0].sent[-1])
+    assert last["epoch"] > epoch0 and last["rev"] == live.rev  # … with the run training on
+    assert len(live.outlet.sent) == lecturer_frames  # the hidden screen gets no backlog
+    # its tab shows again: it paints what it had and gets the newest frame at once
+    live.command({"t": "ack", "rev": live.own_rev})
+    with live.lock:
+        assert live.client_ready()
+        data = live.serve(0.001)
+    assert data is not None and protocol.unpack(data)["rev"] == live.rev
+
+
+def test_a_lecturer_screen_that_paints_paces_the_class_itself():
+    live, klass, outs, fs = _hidden_lecturer()
+    live.painted_at = time.monotonic()  # it took a frame just now: it is only slow
+    for f in fs:
+        klass.acked(f, f.unacked[-1])
+    assert not klass.paces(live) and not live.wants_frame()  # the followers do not pace
+
+
+def test_the_watch_sets_the_class_going_when_the_lecturers_screen_stops(monkeypatch):
+    """Everyone took every frame when the lecturer's tab was hidden: no acknowledgement is
+    left to ask for the next, so the watch does (every WATCH_S)."""
+    live, klass, outs, fs = _hidden_lecturer()
+    with live.lock:
+        for f in fs:  # they painted everything before the lecturer's screen counts as gone
+            klass.acked(f, f.unacked[-1])
+        live.painted_at -= bounds.LECTURER_STALL_S + 1
+        klass.acked_rev = live.rev - WINDOW  # (as if the newest frames went by unpainted)
+        assert not live.wants_frame()
+        assert klass.watch() is False  # connected: not "away"
+        assert live.wants_frame()
+        sent = [len(o.sent) for o in outs]
+        live.serve(0.001)
+    assert [len(o.sent) for o in outs] == [n + 1 for n in sent]
+    assert not any(protocol.unpack(m)["t"] == "notice" for m in outs[0].sent)
+
+
+# -- a second lecturer tab ----------------------------------------------------------------
+
+
+def test_a_second_lecturer_tab_takes_the_class_over_and_the_first_is_told():
+    from lab_ui.classroom import lecturer_ui
+
+    first = live_session()
+    klass, secret = CLASSES.create(first)
+    try:
+        first.outlet = FakeOutlet()  # the first tab is open
+        second = live_session()
+        got, key, took_over = lecturer_ui.reclaim(second, f"{klass.code}.{secret}")
+        assert got is klass and key == secret and took_over
+        assert klass.leads(second) and not klass.leads(first) and first.classroom is None
+        assert first.notice == model.moved_away(klass.code) and "class" in first.events
+        f = first.frame()  # the first tab's view says it in words
+        assert "moved to another tab" in f.status.notice and "class" not in f.extra
+        assert klass.code in model.moved_here(klass.code)
+        # the first tab takes it back: the second is told, the first's notice goes
+        assert klass.attach(first) is False  # (the second tab's screen was not connected)
+        assert first.notice == "" and second.notice == model.moved_away(klass.code)
+        # a reload (the old tab's socket is gone) is no take-over
+        first.outlet = None
+        assert lecturer_ui.reclaim(live_session(), f"{klass.code}.{secret}")[2] is False
+    finally:
+        CLASSES.end(klass.code)
+
+
 # -- the class socket ---------------------------------------------------------------------
 
 
@@ -311,7 +429,7 @@ def client():
 
 @pytest.fixture()
 def lecture():
-    live = _session()
+    live = live_session()
     klass, secret = CLASSES.create(live)
     live.outlet = FakeOutlet()
     yield live, klass
@@ -321,6 +439,15 @@ def lecture():
 def _join(client, code, fid="tab-" + "x" * 16):
     ws = client.websocket_connect(f"{endpoint.PATH}?class={code}", headers=ORIGIN)
     return ws
+
+
+def _lecturer_painted(live) -> None:
+    """The lecturer's own view took every frame, as its socket would say it (the scheduler
+    is woken as the endpoint wakes it: a session it had put aside waits for a wake-up)."""
+    from lab_ui.live.channel.scheduler import SCHEDULER
+
+    live.command({"t": "ack", "rev": live.rev})
+    SCHEDULER.wake(live)
 
 
 def _next(ws, kind="frame", limit=50):
@@ -343,7 +470,7 @@ def test_the_socket_follows_answers_and_hears_the_end(client, lecture):
         assert _next(ws, "you") == {"t": "you", "q": q.qid, "a": 1}
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            live.acked = live.rev  # the lecturer's own view paints everything
+            _lecturer_painted(live)
             f = _next(ws)
             ws.send_text(json.dumps({"t": "ack", "rev": f["rev"]}))
             if f["class"]["question"] and f["class"]["question"]["answers_text"] == "1 answer":
@@ -389,6 +516,31 @@ def test_a_wrong_code_is_refused_in_words_and_counts_against_the_address(client,
     assert err.value.code == model.CLOSE_TOO_MANY and "wait" in err.value.reason
 
 
+def test_a_wrong_code_counts_per_tab_so_a_hall_behind_one_address_still_joins(
+    client, lecture, monkeypatch
+):
+    monkeypatch.setattr(model, "JOINS", JoinGuard())
+    monkeypatch.setattr(endpoint, "JOINS", model.JOINS)
+    _, klass = lecture
+    typist = "typist-" + "t" * 16
+    for _ in range(bounds.JOIN_FAIL_BURST + 1):  # one student's typos, all from one tab
+        with (
+            client.websocket_connect(
+                f"{endpoint.PATH}?class=ZZZZZZ&tab={typist}", headers=ORIGIN
+            ) as ws,
+            pytest.raises(WebSocketDisconnect) as err,
+        ):
+            ws.receive_bytes()
+    assert err.value.code == model.CLOSE_TOO_MANY  # that tab waits
+    neighbour = "neighbour-" + "n" * 16  # the student beside it, same NAT address
+    with client.websocket_connect(
+        f"{endpoint.PATH}?class={klass.code}&tab={neighbour}", headers=ORIGIN
+    ) as ws:
+        ws.send_text(json.dumps({"t": "hello", "token": neighbour}))
+        assert _next(ws)["class"]["code"] == klass.code
+    assert endpoint.tab_of("<script>") == "" and endpoint.tab_of(neighbour) == neighbour
+
+
 def test_another_origin_is_refused(client, lecture):
     _, klass = lecture
     with pytest.raises(WebSocketDisconnect):
@@ -423,7 +575,7 @@ def test_a_copy_is_the_lecturers_run_bit_for_bit():
 
     from lab_ui.playground import runs
 
-    live = _session()
+    live = live_session()
     live.lab.trainer.run_epochs(3)
     klass, _ = Classes().create(live)
     msg = copy.copy_message(klass)
@@ -475,7 +627,7 @@ def test_a_copy_imported_by_a_student_trains_on_exactly_as_the_lecturers_run():
 
 
 def test_a_follower_may_choose_its_own_diagram_mode():
-    live = _session()
+    live = live_session()
     klass, _ = Classes().create(live)
     a, b = FakeOutlet(), FakeOutlet()
     fa = klass.join("a" * 16, a)[0]

@@ -16,17 +16,8 @@ from bp_core.landscape import steepest_weights
 from bp_core.race import race_runs
 from lab_ui.live import compare, frames
 from lab_ui.live.channel import LiveSession, protocol
-from lab_ui.live.channel.session import ViewSettings
-from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import schema
-
-
-def _session(**settings) -> LiveSession:
-    ss: dict = {}
-    schema.init_session(ss, {k: str(v) for k, v in settings.items()})
-    live = LiveSession()
-    live.publish(lab_mod.sync_lab(ss), ViewSettings())
-    return live
+from tests.live_helpers import live_session
 
 
 def _do(live: LiveSession, **msg) -> dict:
@@ -37,7 +28,7 @@ def _do(live: LiveSession, **msg) -> dict:
 
 
 def test_the_landscape_is_sent_only_while_its_panel_is_open():
-    live = _session()
+    live = live_session()
     assert "landscape" not in live.frame().message()
     msg = _do(live, t="landscape", open=True)
     ls = msg["landscape"]
@@ -56,7 +47,7 @@ def test_the_landscape_is_sent_only_while_its_panel_is_open():
 
 
 def test_the_landscape_is_remade_at_most_every_few_frames_while_playing():
-    live = _session()
+    live = live_session()
     _do(live, t="landscape", open=True)
     live.playing = True
     ids = []
@@ -75,7 +66,7 @@ def test_the_landscape_plan_keeps_the_largest_network_within_its_work():
 
 
 def test_slow_motion_sends_its_phases_once_with_step_throughs_titles():
-    live = _session()
+    live = live_session()
     live.playing = True
     msg = _do(live, t="slowmo")
     assert not live.playing
@@ -91,7 +82,7 @@ def test_slow_motion_sends_its_phases_once_with_step_throughs_titles():
 
 
 def test_ghosts_are_kept_labelled_and_bounded():
-    live = _session()
+    live = live_session()
     live.frame()  # the view has a boundary: the ghost keeps it as an outline
     msg = _do(live, t="ghost", op="keep")
     g = msg["ghosts"]["runs"]
@@ -109,7 +100,7 @@ def test_ghosts_are_kept_labelled_and_bounded():
 
 
 def test_a_race_trains_every_optimizer_from_the_same_theta():
-    live = _session()
+    live = live_session()
     lab = live.lab
     lab.trainer.run_epochs(3)
     Theta0 = [T.copy() for T in lab.trainer.Theta]
@@ -137,7 +128,7 @@ def test_a_race_trains_every_optimizer_from_the_same_theta():
 
 
 def test_a_race_counts_towards_the_bound():
-    live = _session()
+    live = live_session()
     for _ in range(compare.MAX_RUNS - 1):
         _do(live, t="ghost", op="keep")
     _do(live, t="race", op="start")

@@ -8,6 +8,7 @@ the chunk that runs components, and the path a declared component's files are se
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from pathlib import Path
 
@@ -32,12 +33,29 @@ def test_streamlit_serves_component_files_where_the_links_point():
     )
 
 
-def test_every_module_of_the_component_is_linked_entry_first():
+def test_every_module_the_entry_imports_is_linked_entry_first_and_no_other():
     files = preload.component_files("live_view")
-    on_disk = sorted(p.name for p in (preload.ASSETS / "live_view").glob("*.js"))
+    names = [f.rsplit("/", 1)[1] for f in files]
     assert files[0].endswith("/backprop-lab.live_view/live_view.js")
-    assert sorted(f.rsplit("/", 1)[1] for f in files) == on_disk
+    folder = preload.ASSETS / "live_view"
+    for name in names:  # closed under import: every sibling a linked module imports is linked
+        text = (folder / name).read_text("utf-8")
+        for imported in re.findall(r'from\s*"\./([\w.-]+\.js)"', text):
+            assert imported in names, f"{name} imports {imported}, which is not preloaded"
+    assert len(names) == len(set(names))
+    # the Step-through page's entry is a module of the same folder that the Playground never loads
+    assert "net_view.js" not in names and (folder / "net_view.js").is_file()
     assert preload.component_files("keys")[0].endswith("/backprop-lab.keys/keys.js")
+
+
+def test_the_style_sheet_is_preloaded_as_the_component_loader_links_it():
+    styles = preload.component_styles("live_view")
+    assert styles == ["_stcore/bidi-components/backprop-lab.live_view/live_view.css"]
+    tags = preload.tags_for("/", [], {}, "", {"live_view": styles}).decode()
+    assert tags == f'<link rel="preload" as="style" href="./{styles[0]}">'
+    assert [s.rsplit("/", 1)[1] for s in preload.component_styles("keys")] == [
+        p.name for p in (preload.ASSETS / "keys").glob("keys.css")
+    ]
 
 
 def test_the_playground_gets_the_live_view_and_other_pages_the_key_listener():

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bp_core import datasets as ds
 from bp_core.config import NetConfig
@@ -701,3 +704,54 @@ def test_the_thinning_policy_is_one_function():
             saturation=[],
         )
     assert h.epoch == [e for e in range(10) if e in History.kept_rows(10)]
+
+
+# --------------------------------------------------------------------------------------
+# full_trace: the whole training set's backprop at the current Θ, shared with the steps
+# --------------------------------------------------------------------------------------
+
+_ACTIONS = ("step", "epoch", "trace", "edit", "lambda", "batch", "restore")
+
+
+def _trace_equal(a, b) -> None:
+    assert a.J == b.J
+    for name in ("a", "z", "delta", "Delta", "D"):
+        for x, y in zip(getattr(a, name), getattr(b, name), strict=True):
+            assert (x is None and y is None) or np.array_equal(x, y), name
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from(_ACTIONS), min_size=1, max_size=12),
+    st.integers(0, 3),
+    st.sampled_from([1, 3]),
+)
+def test_full_trace_is_backprop_at_the_current_weights_and_never_changes_training(
+    actions, seed, every
+):
+    """After any sequence of steps, hand edits, λ and batch-size changes and time travel,
+    ``full_trace()`` is exactly ``backprop`` over X_train at Θ, and a trainer that was asked
+    for it trains on bit for bit like one that was not."""
+    asked, plain = (make_trainer(seed=seed, alpha=0.5, record_every=every) for _ in range(2))
+    for i, action in enumerate(actions):
+        for tr in (asked, plain):
+            if action == "step":
+                tr.step()
+            elif action == "epoch":
+                tr.run_epoch()
+            elif action == "edit":
+                tr.set_weight(1, 1, 0, 0.25 * (i + 1))
+            elif action == "lambda":
+                tr.with_lambda(0.1 * (i % 3))
+            elif action == "batch":
+                tr.with_settings(replace(tr.settings, batch_size=(None, 3, 4)[i % 3]))
+            elif action == "restore" and tr.epoch > 0:
+                tr.restore(tr.epoch - 1)
+        if action == "trace" or i % 2:
+            got = asked.full_trace()
+            _trace_equal(got, backprop(asked.cfg, asked.Theta, asked.X_train, asked.Y_train))
+    asked.run_epochs(3)
+    plain.run_epochs(3)
+    for x, y in zip(asked.Theta, plain.Theta, strict=True):
+        assert np.array_equal(x, y)
+    assert asked.history.J_train == plain.history.J_train

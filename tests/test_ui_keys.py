@@ -11,7 +11,12 @@ themselves are pressed in a real browser in tests/browser/test_keys_browser.py.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +26,7 @@ from lab_ui.live import keys_ui
 from tests.apptest_helpers import APP, component_data, components, ok, send_component_event
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parents[1]
 
 STEP, GRAD, DERIV = (
     "../pages/2_Step_through.py",
@@ -77,7 +83,8 @@ def test_the_component_trigger_workaround():
 
 
 @pytest.mark.parametrize(
-    "bindings", [keys_ui.STEP_KEYS, keys_ui.TRAIN_KEYS, keys_ui.PLAYGROUND_KEYS]
+    "bindings",
+    [keys_ui.STEP_KEYS, keys_ui.TRAIN_KEYS, keys_ui.PLAYGROUND_KEYS, keys_ui.SLOWMO_KEYS],
 )
 def test_every_binding_is_listed_and_no_key_means_two_things(bindings):
     names = [k for b in bindings for k in b.keys]
@@ -95,6 +102,54 @@ def test_a_clicker_steps_on_every_page():
     assert keys_ui.key_map(keys_ui.PLAYGROUND_KEYS)["PageDown"] == "batch"
     assert keys_ui.key_map(keys_ui.TRAIN_KEYS)["Shift+ArrowRight"] == "epoch"
     assert " " not in keys_ui.key_map(keys_ui.TRAIN_KEYS)  # no live training on these pages
+
+
+def test_slow_motion_keys_come_from_their_table():
+    """The live view gets slow motion's bindings whole (its "?" list and its dispatch are
+    built from them), the README's row shows the same keys, and slowmo.js does exactly the
+    actions the table names (it compares no key strings of its own)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    ok(at)
+    data = component_data(at, "backprop-lab.live_view")
+    assert data["slowmo_keys"] == keys_ui.bindings_data(keys_ui.SLOWMO_KEYS)
+    assert data["keys"] == keys_ui.bindings_data(keys_ui.PLAYGROUND_KEYS)
+    # the slow-motion keys answer before the Playground's while it is on: the S that starts
+    # it is the Playground's, and slow motion has no S of its own
+    assert keys_ui.key_map(keys_ui.PLAYGROUND_KEYS)["s"] == "slowmo"
+    assert "s" not in keys_ui.key_map(keys_ui.SLOWMO_KEYS)
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [r for r in readme.splitlines() if r.startswith("| Playground, while slow motion")]
+    assert len(rows) == 1, "README's keys table has one row for slow motion"
+    shown = rows[0].split("|")[2]
+    for b in keys_ui.SLOWMO_KEYS:
+        for key in b.shown.split():
+            assert f"`{key}`" in shown, (key, shown)
+        assert b.what in shown, (b.what, shown)
+    # … and no key there that the table does not have
+    keys_in_table = {k for b in keys_ui.SLOWMO_KEYS for k in b.shown.split()}
+    assert set(re.findall(r"`([^`]+)`", shown)) == keys_in_table
+
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("slowmo.js's actions must be checked under CI=true, but node is missing.")
+        pytest.skip("node is not installed (slowmo.js's actions are read under node)")
+    slowmo_js = (ROOT / "backprop_lab" / "live_view" / "slowmo.js").as_uri()
+    script = (
+        f'import {{ SLOW_ACTIONS }} from "{slowmo_js}";'
+        "console.log(JSON.stringify(Object.keys(SLOW_ACTIONS)));"
+    )
+    run = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert sorted(json.loads(run.stdout)) == sorted(b.action for b in keys_ui.SLOWMO_KEYS)
 
 
 def test_the_component_gets_the_map_and_the_list():

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from bp_core import datasets as bp_datasets
@@ -263,3 +265,32 @@ def test_the_default_network_learns_its_default_data(seed):
     tr.run_epochs(1000)
     assert tr.history.metric_test[-1] >= 0.95
     assert tr.history.J_train[-1] < 0.2
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    before=hs.integers(1, 15),
+    new_batch=hs.sampled_from((4, 8, 10, 32)),
+    after=hs.integers(0, 6),
+)
+def test_play_and_the_keys_position_survive_a_batch_size_change_mid_epoch(before, new_batch, after):
+    """Play's target and the keys' position count the mini-batches of *this* epoch
+    (``Trainer.batch_in_epoch``): a batch-size change mid-epoch starts the epoch afresh, so
+    ``steps % steps_per_epoch`` is out of step with it from then on."""
+    from lab_ui.live import keys_ui
+
+    state = _session(batch=16)  # 250 examples: 16 mini-batches an epoch
+    lab = state["lab"]
+    for _ in range(before):
+        lab.trainer.step()
+    schema.set_setting(state, "batch", new_batch)
+    lab = lab_mod.sync_lab(state)
+    tr = lab.trainer
+    assert tr.batch_in_epoch == 0  # the new batch size starts the epoch afresh
+    for _ in range(after):
+        tr.step()
+    assert keys_ui.train_position(lab)["batch"] == tr.batch_in_epoch == after
+    epoch = tr.epoch
+    lab_mod.train_for_frame(lab, "1", budget_s=60.0)  # Play at 1 epoch a frame
+    assert (tr.epoch, tr.batch_in_epoch) == (epoch + 1, 0)  # ends on the epoch's end
+    assert keys_ui.train_position(lab)["batch"] == 0

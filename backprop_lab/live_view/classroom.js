@@ -11,7 +11,12 @@
 //   run, and adds Answer and Take a copy.  The socket says the rest: {"t": "you"} (the answer
 //   as taken), {"t": "copy"} (the lecturer's run file: handed to the page as the trigger
 //   value "copy"), {"t": "notice"}; a close with a class code (ended, no such class …) is
-//   said in words and not retried.
+//   said in words and not retried, and the page is told of an end, of a code no class has
+//   and of too many wrong codes (the trigger "ended", {text, code}: it says so itself).
+// * A follower's boundary shows the lecturer's zoom: one frame, built once, goes to every
+//   student, so a student's own zoom could only stretch the lecturer's pixels.  Its wheel,
+//   drag and double-click are taken before input.js sees them (the page scrolls as usual),
+//   and a line over the boundary says so (ZOOM_HINT).
 // * The lecturer's view keeps the lecturer's key in a cookie (SameSite=Strict) so a reload
 //   takes the class back (lab_ui/classroom/lecturer_ui.py).
 //
@@ -23,6 +28,11 @@ import { setFollow } from "./state.js";
 
 /** Close codes of the class socket after which nothing is retried (lab_ui/classroom/model.py). */
 export const CLASS_CLOSES = [4404, 4409, 4410, 4413, 4429];
+/** The closes the page is told of (student_ui.py: the end; no class has this code; too many
+ * wrong codes): it then draws the student's own page and says why. */
+export const PAGE_CLOSES = [4404, 4410, 4429];
+/** Over a follower's boundary: its zoom is the lecturer's. */
+export const ZOOM_HINT = "The lecturer's view: zoom is the lecturer's (Take a copy to zoom on your own).";
 const TAB_KEY = "bp-class-tab";
 const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -41,6 +51,14 @@ export function tabId(storage, random) {
     if (storage) storage.setItem(TAB_KEY, id);
   }
   return id;
+}
+
+/** The class socket's path with the tab's id (`&tab=`), so that wrong codes count per tab as
+ * well as per address (lab_ui/classroom/model.py JoinGuard). */
+export function followPath(wsPath, id) {
+  const path = String(wsPath || "");
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(String(id))) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}tab=${id}`;
 }
 
 /** Each bar's width in per cent of the largest (0 … 100). */
@@ -238,8 +256,9 @@ function showNote(view, text) {
 export function followMode(view, follow, wsPath, onTrigger) {
   const s = view.state;
   const id = tabId(window.sessionStorage, (n) => crypto.getRandomValues(new Uint8Array(n)));
-  setFollow(s, { code: String(follow.code || "") }, id, String(wsPath || ""));
+  setFollow(s, { code: String(follow.code || "") }, id, followPath(wsPath, id));
   view.dom.root.classList.add("bp-follower");
+  lecturersZoom(view);
   const p = panelOf(view);
   if (!p.copy) {
     const row = el("div", "bp-class-actions");
@@ -259,6 +278,26 @@ export function followMode(view, follow, wsPath, onTrigger) {
   view.onMessage = (m) => classMessage(view, m, onTrigger);
   view.onClose = (code, reason) => classClosed(view, code, reason);
   return true;
+}
+
+// The boundary's zoom is the lecturer's: the hint over it, and its wheel, drag and
+// double-click stopped on the way down (capture), before input.js's listeners on the canvas.
+function lecturersZoom(view) {
+  const canvas = view.dom.boundary;
+  const wrap = canvas && canvas.parentElement;
+  if (!wrap || view.zoomHint) return;
+  const hint = view.zoomHint = el("div", "bp-class-zoom-hint", ZOOM_HINT);
+  hint.dataset.testid = "bp-class-zoom-hint";
+  wrap.parentElement.insertBefore(hint, wrap);
+  let timer = null;
+  const stop = (ev) => {
+    if (ev.target !== canvas) return;
+    ev.stopPropagation(); // not preventDefault: the wheel scrolls the page as anywhere else
+    hint.classList.add("bp-tried");
+    clearTimeout(timer);
+    timer = setTimeout(() => hint.classList.remove("bp-tried"), 1500);
+  };
+  for (const type of ["wheel", "mousedown", "dblclick"]) wrap.addEventListener(type, stop, { capture: true });
 }
 
 function chooseMode(view, m) {
@@ -304,8 +343,9 @@ function classClosed(view, code, reason) {
   p.tally.textContent = "";
   p.dataset.ended = "1";
   if (p.copy) p.copy.parentElement.hidden = true; // the socket is gone: nothing to copy from
-  // the class has ended: the page becomes the student's own Playground, and says why
-  if (code === 4410 && view.classTrigger) view.classTrigger("ended", { text: says });
+  // the class has ended (or no class has this code): the page becomes the student's own
+  // Playground, or says that no class has the code, and why
+  if (PAGE_CLOSES.includes(code) && view.classTrigger) view.classTrigger("ended", { text: says, code });
   return true;
 }
 

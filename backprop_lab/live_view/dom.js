@@ -133,11 +133,15 @@ export function pageTop(el) {
 
 // ---------- the skeleton --------------------------------------------------------------------
 
-/** The list "?" shows: one row per binding (the Playground's keys, sent by the server). */
-export function fillKeyList(box, bindings) {
-  const title = el("div", "bp-keylist-title");
-  title.textContent = "Keys (not while typing in a box; Esc hides this list)";
-  const rows = bindings.map((b) => {
+/** The list "?" shows: one row per binding (the Playground's keys, sent by the server), then
+ * slow motion's (`slow`, under a title of their own). */
+export function fillKeyList(box, bindings, slow = []) {
+  const title = (text) => {
+    const t = el("div", "bp-keylist-title");
+    t.textContent = text;
+    return t;
+  };
+  const rows = (list) => list.map((b) => {
     const row = document.createElement("div");
     const key = document.createElement("kbd");
     key.textContent = b.shown;
@@ -146,7 +150,8 @@ export function fillKeyList(box, bindings) {
     row.append(key, text);
     return row;
   });
-  box.replaceChildren(title, ...rows);
+  const slowPart = slow.length ? [title("While slow motion is on"), ...rows(slow)] : [];
+  box.replaceChildren(title("Keys (not while typing in a box; Esc hides this list)"), ...rows(bindings), ...slowPart);
 }
 
 function card(cls, title, role) {

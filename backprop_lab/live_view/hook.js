@@ -53,7 +53,7 @@ export function painted(f, drawMs, times) {
   h.times = times;
   pushBounded(h.paintTimes, t);
   h.last = { epoch: f.epoch, step: f.step, rev: f.rev, t, server_ms: f.server_ms };
-  pushBounded(h.stats, [t, f.server_ms || 0, drawMs, f.rev]);
+  pushBounded(h.stats, [t, f.server_ms || 0, drawMs, f.rev, f.server_wall_ms || 0]);
   return h.painted;
 }
 

@@ -4,6 +4,7 @@
 // The keys are not declared here: the server sends the Playground's bindings
 // (lab_ui/live/keys_ui.py PLAYGROUND_KEYS: [{keys, action, shown, what}]), and ACTIONS maps
 // each action name to what it does.  Both the "?" list and the dispatch are built from them.
+// Slow motion's keys come the same way (SLOWMO_KEYS; slowmo.js SLOW_ACTIONS does them).
 // Every attach function returns a function that removes what it added to `document` or
 // `window`.
 
@@ -53,10 +54,11 @@ export const ACTIONS = {
 };
 
 /** The name of a key press as the bindings spell it: "ArrowRight", "Shift+ArrowRight", "r",
- * " " (the same rule as backprop_lab/keys/keys.js). */
-export function keyName(ev) {
+ * " " (the same rule as backprop_lab/keys/keys.js); `withShift` false leaves out the Shift
+ * of a named key ("ArrowRight" for Shift+→). */
+export function keyName(ev, withShift = true) {
   const k = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-  const shifted = ev.shiftKey && ev.key.length > 1; // Shift+→, not the Shift of "?"
+  const shifted = withShift && ev.shiftKey && ev.key.length > 1; // Shift+→, not the Shift of "?"
   return (shifted ? "Shift+" : "") + k;
 }
 
@@ -64,6 +66,23 @@ export function keyName(ev) {
 export function actionFor(bindings, name) {
   const b = bindings.find((x) => x.keys.includes(name));
   return b ? b.action : undefined;
+}
+
+/** The action bound to the key press `ev`, or undefined.  With `anyShift` a named key's
+ * binding answers it with Shift held too, unless Shift+key is bound itself (slow motion's:
+ * Shift+→ is a phase there, as → is). */
+export function actionOf(bindings, ev, anyShift = false) {
+  const exact = actionFor(bindings, keyName(ev));
+  return exact !== undefined || !anyShift ? exact : actionFor(bindings, keyName(ev, false));
+}
+
+/** The "?" button's title: every binding as "keys = what", slow motion's after the others. */
+export function keysTitle(bindings, slowBindings = []) {
+  const rows = (list) => list.filter((b) => b.action !== "keys").map((b) => `${b.shown} = ${b.what}`);
+  const list = rows(bindings), slow = rows(slowBindings);
+  const parts = [list.join(", "), slow.length ? "while slow motion is on: " + slow.join(", ") : ""];
+  const text = parts.filter(Boolean).join("; ");
+  return text ? "Keyboard: " + text : "Keyboard";
 }
 
 const TYPING = /^(INPUT|TEXTAREA|SELECT)$/;
@@ -80,7 +99,7 @@ function typing(el) {
 /** The "?" list and the buttons' titles from the bindings in view.state. */
 export function showBindings(view) {
   const bindings = view.state.bindings, d = view.dom;
-  fillKeyList(d.keyList, bindings);
+  fillKeyList(d.keyList, bindings, view.state.slowBindings);
   const shown = (action) => {
     const b = bindings.find((x) => x.action === action);
     return b ? ` (${b.shown})` : "";
@@ -90,8 +109,7 @@ export function showBindings(view) {
   d.stepB.title = "One gradient step" + shown("batch");
   d.stepE.title = "One pass over the training set" + shown("epoch");
   d.reset.title = "Back to epoch 0 with the same initial Θ" + shown("reset");
-  const list = bindings.filter((b) => b.action !== "keys").map((b) => `${b.shown} = ${b.what}`);
-  d.keys.title = list.length ? "Keyboard: " + list.join(", ") : "Keyboard";
+  d.keys.title = keysTitle(bindings, view.state.slowBindings);
 }
 
 export function attachControls(view) {

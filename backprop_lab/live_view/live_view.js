@@ -42,13 +42,14 @@
 //   painted     frames painted (a count)
 //   paintTimes  performance.now() of each painted frame (the last 5,000)
 //   last        the last painted frame: {epoch, step, rev, t, server_ms}
-//   stats       [t, server_ms, draw_ms, rev] per painted frame (the last 5,000)
+//   stats       [t, server_ms, draw_ms, rev, server_wall_ms] per painted frame (the last 5,000)
 //   drawMs      milliseconds the last frame took to draw
 //   times       the last frame's milliseconds per part: {boundary, net, maps, curves, chain}
 //   marks       performance.now() of {mounted, firstPaint, firstBoundary, firstNet, firstMaps,
 //               firstCurves, firstFull: every part the view shows painted at least once}
 //   skip        set by a benchmark: {boundary, net, maps, curves: true} leaves parts out
 //   received    frames received on the socket; recvTimes: their times (the last 5,000)
+//   firstFrom   "page" when the first frame came with the page's data (a browser's first run)
 //   png         the last PNG made: {width, height, bytes}
 //   root        the live view's root element; mounts: how often it was mounted
 //   state       the mounted view's state (state.js), to read (state.rejoined: the last
@@ -151,8 +152,12 @@ function schedule(view) {
 
 // The frame's events (paused, diverged, stepped, edited) go to the page, which re-runs: told
 // once the frame is painted, so that the re-run's work in the browser never holds it back.
+// Told as the component's *state* "event", not as a trigger: Streamlit keeps only the
+// newest trigger of a component among the re-run requests waiting for its script thread,
+// so an event sent as a trigger right after Reset (the command trigger) wiped the Reset out
+// (a Reset pressed at once after Pause).  A state value leaves a waiting trigger alone.
 function tellPage(view, f) {
-  for (const e of f.events || []) view.trigger("event", { e, rev: f.rev });
+  for (const e of f.events || []) view.setState("event", { e, rev: f.rev });
 }
 
 // A frame from the socket: one of another version stops the view (and its socket).
@@ -200,7 +205,10 @@ const views = new WeakMap(); // host element → its view (kept across Streamlit
 // A view: its state, its elements, the trigger to Python, and what to undo when unmounted.
 function mount(parentElement) {
   // fit: its views fit their height to the window (layout.js fitHeight; refit below)
-  const view = { state: createState(), dom: buildDom(parentElement), trigger: () => {}, rafPending: false, fit: true };
+  const view = {
+    state: createState(), dom: buildDom(parentElement), trigger: () => {}, setState: () => {},
+    rafPending: false, fit: true,
+  };
   attachTips(view);
   attachChain(view);
   // Streamlit's own socket, and the fit
@@ -221,7 +229,7 @@ function mount(parentElement) {
 }
 
 export default function (component) {
-  const { parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue, setStateValue } = component;
   const data = parseData(component.data) || {};
   let view = views.get(parentElement);
   if (!view || !view.dom.root.isConnected) {
@@ -229,6 +237,7 @@ export default function (component) {
     views.set(parentElement, view);
   }
   view.trigger = (name, value) => { if (setTriggerValue) setTriggerValue(name, value); };
+  view.setState = (name, value) => { if (setStateValue) setStateValue(name, value); };
   const { rescaled, stream } = applyData(view.state, data, window.innerHeight);
   view.dom.root.classList.toggle("bp-presenter", view.state.presenter);
   showBindings(view);
@@ -239,6 +248,12 @@ export default function (component) {
   const following = data.follow ? followMode(view, data.follow, data.ws, (n, v) => view.trigger(n, v)) : false;
   if (data.lecturer) keepLecturerKey(data.lecturer);
   if ((stream || following) && !view.state.stopped) connect(view, (f) => onFrame(view, f));
+  // the first frame comes with the page (a browser's first run): painted now, not after the
+  // socket opens; the socket's own frames follow
+  if (typeof data.frame === "string" && !view.state.drawn && !view.state.queue.length) {
+    hook().firstFrom = "page";
+    onFrame(view, parseData(data.frame));
+  }
   requestAnimationFrame(() => refit(view)); // the page around it may have changed height
   return () => {
     setTimeout(() => {

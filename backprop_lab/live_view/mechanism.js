@@ -12,7 +12,7 @@ import { drawCompare, drawOutlines } from "./ghosts.js";
 import { ACTIONS } from "./input.js";
 import { drawLandscape, landscapeCaption } from "./landscape.js";
 import { notice } from "./panels.js";
-import { receiveSlowmo, slowKey, stopSlowmo } from "./slowmo.js";
+import { SLOW_ACTIONS, receiveSlowmo, slowKey, stopSlowmo } from "./slowmo.js";
 
 /** The mechanism panels' state: every field with its default. */
 export function createMech() {
@@ -70,10 +70,11 @@ function buildMech(view) {
   const slowNums = el("div", "bp-slow-nums", "slowmo-nums");
   const slowText = el("div", "bp-slow-text", "slowmo-text");
   const slowBar = el("div", "bp-slow-bar");
-  const slowPrev = button("◀ Phase", "slowmo-prev", "Previous phase (←)");
-  const slowPause = button("❚❚ Pause", "slowmo-pause", "Pause or go on (Space)");
-  const slowNext = button("Phase ▶", "slowmo-next", "Next phase (→)");
-  const slowEnd = button("✕ End", "slowmo-end", "End slow motion (Esc)");
+  // titles with their keys when slow motion starts (slowmo.js, from the server's bindings)
+  const slowPrev = button("◀ Phase", "slowmo-prev", "Previous phase");
+  const slowPause = button("❚❚ Pause", "slowmo-pause", "Pause or go on");
+  const slowNext = button("Phase ▶", "slowmo-next", "Next phase");
+  const slowEnd = button("✕ End", "slowmo-end", "End slow motion");
   slowBar.append(slowPrev, slowPause, slowNext, slowEnd);
   slowCard.append(slowTitle, slowEq, slowNums, slowText, slowBar);
   const top = d.root.querySelector(".bp-top");
@@ -118,10 +119,10 @@ export function attachMechanism(view) {
   d.ghostB.addEventListener("click", () => send(view, { t: "ghost", op: "keep" }));
   d.raceB.addEventListener("click", () => send(view, { t: "race", op: m.race ? "stop" : "start" }));
   d.clearB.addEventListener("click", () => send(view, { t: "ghost", op: "clear" }));
-  d.slowPrev.addEventListener("click", () => slowKey(view, { key: "ArrowLeft" }));
-  d.slowNext.addEventListener("click", () => slowKey(view, { key: "ArrowRight" }));
-  d.slowPause.addEventListener("click", () => slowKey(view, { key: " " }));
-  d.slowEnd.addEventListener("click", () => stopSlowmo(view));
+  d.slowPrev.addEventListener("click", () => SLOW_ACTIONS.prev(view));
+  d.slowNext.addEventListener("click", () => SLOW_ACTIONS.next(view));
+  d.slowPause.addEventListener("click", () => SLOW_ACTIONS.pause(view));
+  d.slowEnd.addEventListener("click", () => SLOW_ACTIONS.end(view));
   // while the landscape is open, the last two edges clicked are its weights
   view.dom.net.addEventListener("click", (ev) => {
     if (!m.landscapeOpen) return;

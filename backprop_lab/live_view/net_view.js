@@ -20,7 +20,7 @@ const el = (tag, cls) => {
 };
 
 function buildDom(parent) {
-  const root = el("div", "bp-still"); // not .bp-live: net_view.css says why
+  const root = el("div", "bp-still"); // not .bp-live: live_view.css says why
   root.dataset.testid = "bp-net-view";
   const card = el("div", "bp-card");
   const title = el("div", "bp-title");
@@ -117,7 +117,7 @@ export default function (component) {
   const s = view.state;
   s.baseScale = Number(view.data.scale) > 0 ? Math.min(3, Number(view.data.scale)) : 1;
   s.presenter = Boolean(view.data.presenter);
-  view.dom.root.classList.toggle("bp-presenter", s.presenter); // larger words (net_view.css)
+  view.dom.root.classList.toggle("bp-presenter", s.presenter); // larger words (live_view.css)
   try {
     draw(view);
     view.dom.root.dataset.error = "";

@@ -4,11 +4,13 @@
 // each, lighting on an overlay canvas above the diagram the layers a phase writes and the
 // Θ^(l) it uses (left to right forward, right to left backward), and shows its equation.
 // When the update phase starts, the real step is asked for (an ordinary step command).
-// Space pauses, → and ← step phase by phase, Esc ends (while slow motion is on; the timing
-// is phases.js's, pure).
+// While it is on, its keys (declared by the server: keys_ui.SLOWMO_KEYS, in
+// view.state.slowBindings) pause, step phase by phase and end it: SLOW_ACTIONS does each
+// action, its card's buttons too.  The timing is phases.js's, pure.
 
 import { send } from "./channel.js";
 import { setLabel, sizeCanvas } from "./dom.js";
+import { actionOf } from "./input.js";
 import { layoutNet, netHeight, nodeY, textSize } from "./layout.js";
 import { PHASE_MS, elapsed, newClock, pauseClock, phaseAt, phaseLights, phaseStart, seekClock } from "./phases.js";
 
@@ -16,6 +18,7 @@ import { PHASE_MS, elapsed, newClock, pauseClock, phaseAt, phaseLights, phaseSta
 function start(view, part) {
   const m = view.mech;
   m.slow = { part, clock: newClock(performance.now()), shown: -1, stepped: false };
+  showSlowKeys(view);
   m.dom.slowCard.style.display = "";
   view.dom.root.dataset.slowmo = "on";
   tick(view);
@@ -146,15 +149,34 @@ function tick(view) {
   if (!done && s.clock.pausedAt === null) requestAnimationFrame(() => tick(view));
 }
 
-/** Keys while slow motion is on (a capturing listener: they are not the Playground's then). */
+/** Slow motion's action name (as keys_ui.SLOWMO_KEYS spells it) → what it does. */
+export const SLOW_ACTIONS = {
+  pause: (view) => pauseSlowmo(view),
+  next: (view) => stepPhase(view, 1),
+  prev: (view) => stepPhase(view, -1),
+  end: (view) => stopSlowmo(view),
+};
+
+/** The card's buttons' titles, with the keys the server declares for their actions. */
+function showSlowKeys(view) {
+  const d = view.mech.dom, bindings = view.state.slowBindings;
+  const keys = (action) => {
+    const b = bindings.find((x) => x.action === action);
+    return b ? ` (${b.shown})` : "";
+  };
+  d.slowPrev.title = "Previous phase" + keys("prev");
+  d.slowPause.title = "Pause or go on" + keys("pause");
+  d.slowNext.title = "Next phase" + keys("next");
+  d.slowEnd.title = "End slow motion" + keys("end");
+}
+
+/** Keys while slow motion is on (a capturing listener: they are not the Playground's then);
+ * true if the key was slow motion's.  A named key answers with Shift held too. */
 export function slowKey(view, ev) {
   if (!view.mech.slow) return false;
-  const k = ev.key;
-  if (k === " ") pauseSlowmo(view);
-  else if (k === "ArrowRight" || k === "." || k === "PageDown") stepPhase(view, 1);
-  else if (k === "ArrowLeft" || k === "," || k === "PageUp") stepPhase(view, -1);
-  else if (k === "Escape") stopSlowmo(view);
-  else return false;
+  const action = actionOf(view.state.slowBindings, ev, true);
+  if (!Object.hasOwn(SLOW_ACTIONS, action ?? "")) return false;
+  SLOW_ACTIONS[action](view);
   return true;
 }
 

@@ -14,6 +14,7 @@ export function createState() {
     baseScale: 1, // the server's text size (fontScale is it for the window's height)
     presenter: false, // presenter mode: the root gets the class bp-presenter
     bindings: [], // the Playground's keys: [{keys, action, shown, what}] (keys_ui.PLAYGROUND_KEYS)
+    slowBindings: [], // slow motion's, while it is on: the same form (keys_ui.SLOWMO_KEYS)
     follow: null, // following a class: {code} (classroom.js followMode; token is the tab's id)
     classroom: null, // the class panel's own state (classroom.js createClassState)
     token: null, // which session's frame stream to open …
@@ -61,6 +62,7 @@ export function applyData(s, data, windowH = 0) {
   const rescaled = scale !== s.fontScale;
   s.fontScale = scale;
   if (Array.isArray(data.keys)) s.bindings = data.keys;
+  if (Array.isArray(data.slowmo_keys)) s.slowBindings = data.slowmo_keys;
   if (data.link && typeof data.link === "object") s.link = data.link;
   if (Array.isArray(data.edits)) s.edits = data.edits.map(String);
   const stream = data.schema === 2 && Boolean(data.token);

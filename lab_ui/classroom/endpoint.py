@@ -4,8 +4,10 @@ Everything a student does in a class travels here, so a student's Streamlit sess
 on another replica than the class (a proxy routes this path by the code's first character).
 
 1. The Origin must name this host (as the live channel's, :mod:`lab_ui.live.channel.endpoint`).
-2. An address whose failed joins ran out (:class:`~lab_ui.classroom.model.JoinGuard`) is
-   refused before anything is looked up (4429), so codes cannot be enumerated.
+2. A tab, or an address, whose failed joins ran out (:class:`~lab_ui.classroom.model.JoinGuard`:
+   per tab, ``&tab=ID`` in the URL, the id of its hello; and per address, all its tabs) is
+   refused before anything is looked up (4429), so codes cannot be enumerated, and one
+   student's typos do not hold back a lecture hall behind one NAT address.
 3. The first message is ``{"t": "hello", "token": ID}`` within the live channel's hello time:
    ID is the tab's anonymous id (16 … 64 characters of ``A-Za-z0-9_-``); the same id again
    takes its place back (its answer kept) and closes the older socket (4409).
@@ -18,7 +20,7 @@ on another replica than the class (a proxy routes this path by the code's first 
 
 Close codes, each with a reason in words: 1008/1009 (against the protocol, too big), 4404
 (no class has this code), 4409 (opened again in another tab), 4410 (the class has ended),
-4413 (the class is full), 4429 (too many failed joins from this address).
+4413 (the class is full), 4429 (too many failed joins from this tab or this address).
 
 Server → follower: the lecturer's frames (the live channel's layout), and packed messages
 ``{"t": "you", "q", "a"}`` (its answer, as taken), ``{"t": "copy", "name", "run"}`` (the run
@@ -62,7 +64,10 @@ FOLLOWER_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 REASON_NO_CLASS = "No class has this code: check it with your lecturer."
 REASON_FULL = "This class is full."
-REASON_TOO_MANY = "Too many wrong class codes from this address: wait a minute."
+REASON_TOO_MANY = (
+    "Too many wrong class codes from this browser tab or this network: wait a minute, "
+    "then check the code with your lecturer."
+)
 REASON_REPLACED = "This class was opened in another tab."
 NOTICE_TOO_FAST = "Too many answers at once: wait a moment."
 
@@ -119,6 +124,12 @@ def client_address(ws: WebSocket) -> str:
     return ws.client.host if ws.client is not None else "?"
 
 
+def tab_of(raw: Any) -> str:
+    """The tab's anonymous id from the URL's ``tab`` (what its hello will say), or "" when
+    there is none or it is not of that form (such joins count as one tab of their address)."""
+    return raw if isinstance(raw, str) and FOLLOWER_ID.fullmatch(raw) else ""
+
+
 async def _refuse(ws: WebSocket, code: int, reason: str) -> None:
     await ws.accept()
     await close(ws, code, reason)
@@ -135,13 +146,14 @@ async def class_socket(ws: WebSocket) -> None:
             await close(ws, protocol.CLOSE_POLICY, live_endpoint.REASON_ORIGIN)
         return
     address = client_address(ws)
-    if not JOINS.allowed(address):
+    tab = tab_of(ws.query_params.get("tab"))
+    if not JOINS.allowed(address, tab):
         await _refuse(ws, CLOSE_TOO_MANY, REASON_TOO_MANY)
         return
     code = codes.normalize(ws.query_params.get("class"))
     klass = CLASSES.get(code) if code else None
     if klass is None or klass.ended:
-        JOINS.failed(address)
+        JOINS.failed(address, tab)
         await _refuse(ws, CLOSE_NO_CLASS, REASON_NO_CLASS)
         return
     await ws.accept()

@@ -10,7 +10,10 @@ lecturer presses something.
 The lecturer's secret: made by :meth:`~lab_ui.classroom.model.Classes.create` (only its hash
 is kept), held in this session's state and in a cookie (``SameSite=Strict``, set by the
 live view's script), so a reload of the lecturer's page takes the class back
-(:func:`reclaim_ui`); a stale or forged secret is refused with a sentence.
+(:func:`reclaim_ui`); a stale or forged secret is refused with a sentence.  A second tab
+with the same key takes the class over: it says so, and the first tab is told in words that
+the class moved (its view's notice at once, its page when it re-runs), loses the class's
+buttons, and may take the class back (*Teach class … from this tab*).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from bp_core.presets import PRESETS
 from lab_ui.shared import presenter_ui, text
 
 from . import bounds, qr
-from .model import CLASSES, Classroom
+from .model import CLASSES, Classroom, moved_away, moved_here
 from .questions import LETTERS, lesson_question, quick_question
 
 ss = st.session_state
@@ -32,6 +35,7 @@ ss = st.session_state
 COOKIE = "bp_class_lecturer"
 CODE_KEY = "_class_code"
 SECRET_KEY = "_class_secret"
+MOVED_HERE_KEY = "_class_moved_here"
 KINDS = {
     "sign": "Sign of D⁽ˡ⁾ⱼₖ: + or −",
     "choice": "Multiple choice A–D",
@@ -68,23 +72,47 @@ def reclaim_ui(live: Any) -> None:
     raw = st.context.cookies.get(COOKIE) if st.context.cookies else None
     if not raw:
         return
-    klass, secret = reclaim(live, raw)
+    klass, secret, took_over = reclaim(live, raw)
     if klass is None:
         ss["_class_note"] = REFUSED
         ss["_class_cookie"] = ""
         return
     ss[CODE_KEY], ss[SECRET_KEY] = klass.code, secret
+    if took_over:  # another tab still had it open: said here (class_ui) and there
+        ss[MOVED_HERE_KEY] = moved_here(klass.code)
 
 
-def reclaim(live: Any, cookie: Any) -> tuple[Classroom | None, str]:
-    """The class the lecturer's cookie ``CODE.SECRET`` names, now led by ``live``, and the
-    secret; (None, "") when the class is gone or the secret is not its own."""
+def reclaim(live: Any, cookie: Any) -> tuple[Classroom | None, str, bool]:
+    """The class the lecturer's cookie ``CODE.SECRET`` names, now led by ``live``, the
+    secret, and whether another tab's screen that led it was still open (it is told that the
+    class moved); (None, "", False) when the class is gone or the secret is not its own."""
     code, _, secret = str(cookie).partition(".")
     klass = CLASSES.get(code)
     if klass is None or not klass.check(secret):
-        return None, ""
-    klass.attach(live)
-    return klass, secret
+        return None, "", False
+    return klass, secret, klass.attach(live)
+
+
+def _take_back(klass: Classroom, live: Any) -> None:
+    if klass.attach(live):
+        ss[MOVED_HERE_KEY] = moved_here(klass.code)
+
+
+def moved_ui(klass: Classroom, live: Any) -> bool:
+    """In a tab whose class another tab took over: say so, with *Teach class … from this
+    tab* (True); False while this tab leads its class."""
+    if klass.leads(live):
+        return False
+    with st.container(key="bp_class_moved", border=True):
+        st.warning(text.plain(moved_away(klass.code), total=400))
+        st.button(
+            f"Teach class {klass.code} from this tab",
+            key="class_take_back",
+            on_click=_take_back,
+            args=(klass, live),
+            help="The class's frames and buttons come back here; the other tab is told.",
+        )
+    return True
 
 
 def view_data() -> dict[str, Any]:
@@ -109,6 +137,7 @@ def class_link(code: str) -> str:
 
 
 def _start(live: Any) -> None:
+    ss.pop(MOVED_HERE_KEY, None)
     try:
         klass, secret = CLASSES.create(live, int(ss.get("class_max_students", bounds.MAX_STUDENTS)))
     except ValueError as err:
@@ -119,6 +148,7 @@ def _start(live: Any) -> None:
 
 
 def _end() -> None:
+    ss.pop(MOVED_HERE_KEY, None)
     code = ss.pop(CODE_KEY, None)
     ss.pop(SECRET_KEY, None)
     if code:
@@ -163,6 +193,7 @@ def lesson_questions() -> tuple[Any, ...]:
 
 
 def _ask(klass: Classroom, live: Any) -> None:
+    ss.pop(MOVED_HERE_KEY, None)
     kind = ss.get("class_q_kind", "sign")
     prompt = ss.get("class_q_text", "")
     try:
@@ -199,6 +230,7 @@ def _ask(klass: Classroom, live: Any) -> None:
 
 
 def _reveal(klass: Classroom, live: Any) -> None:
+    ss.pop(MOVED_HERE_KEY, None)
     with live.lock:
         trainer = live.lab.trainer if live.lab is not None else None
         klass.reveal(trainer)
@@ -278,13 +310,16 @@ def class_ui(live: Any, app_settings: dict[str, Any]) -> Classroom | None:
     (folded to one line by *Show the code and QR code*), and *Ask the class*, *Reveal* and
     *End class*.  Nothing when this session has no class.  Returns the class."""
     klass = current()
-    if klass is None:
+    if klass is None or moved_ui(klass, live):
         return None
     klass.seen()
     klass.app_settings = app_settings  # what a student's copy carries
     link = class_link(klass.code)
     show = ss.get("class_show_code", True)  # folded: the network gets the projector
     with st.container(key="bp_class_panel", border=True):
+        here = ss.get(MOVED_HERE_KEY)  # until the lecturer asks or reveals
+        if here:
+            st.info(text.plain(here, total=400))
         if show:
             qr_col, code_col, act_col = st.columns([1.0, 2.0, 2.0], vertical_alignment="top")
             qr_col.image(qr.svg(link), caption="Scan to follow", width="stretch")
@@ -313,6 +348,8 @@ def class_tools_ui(live: Any) -> None:
     if klass is None:
         if presenter_ui.presenting():
             start_ui(live)
+        return
+    if not klass.leads(live):  # another tab teaches it (class_ui says so)
         return
     with st.expander("Next question (Ask the class, above, asks it)", expanded=False):
         question_form_ui(klass, live)

@@ -11,6 +11,13 @@ Who touches what:
   ``extra``: :meth:`Classroom.parts`) and, still holding the lecturer's lock, hands the same
   frame to every follower that is ready (:meth:`Classroom.fan_out`).
 
+Pacing: the lecturer's screen asks for the frames (it acknowledges each it paints, as any
+live view does), and each follower gets the newest one whenever its own window has room.
+When the lecturer's screen stops painting while still connected (its tab hidden: the browser
+stops its animation frames), the followers' acknowledgements ask for the frames instead
+(:meth:`Classroom.paces`), so the run goes on for the class; the lecturer's screen gets the
+newest frame when it paints again.
+
 All three take ``Classroom.lock`` only for a moment (never while sending or building).  A
 change the followers must see (a question, an answer, a reveal, a join) marks the lecturer's
 session dirty, so even a paused lecturer sends one more frame.
@@ -102,23 +109,45 @@ class Classroom:
         self.version = 0  # bumped by every change the frame's class part shows
         self._part: tuple[int, int, dict] | None = None  # (version, students, part)
         self.away = False  # the lecturer's screen is not connected (said to the students)
+        self.acked_rev = 0  # the newest frame any follower has taken (paces, when it must)
 
     # -- the lecturer ----------------------------------------------------------------------
 
     def lecturer(self) -> Any:
         return self._lecturer() if self._lecturer is not None else None
 
-    def attach(self, live: Any) -> None:
-        """``live`` (a LiveSession) is the lecturer's now: its frames go to the followers."""
+    def attach(self, live: Any) -> bool:
+        """``live`` (a LiveSession) is the lecturer's now: its frames go to the followers.
+
+        The session that led the class before (another tab with the lecturer's key) is told
+        in words (its view's notice, and its page re-runs: the "class" event) that the class
+        moved.  True if that session's screen was still connected (another tab took the class
+        over; after a reload the old tab's socket is gone)."""
         old = self.lecturer()
+        was_open = False
         if old is not None and old is not live:
+            was_open = old.outlet is not None
             with old.lock:
                 old.classroom = None
+                old.notice = moved_away(self.code)
+                old.events.append("class")  # its page re-runs and says so too
+                old.dirty = True
+            from lab_ui.live.channel.scheduler import SCHEDULER
+
+            SCHEDULER.wake(old)
         with live.lock:
             live.classroom = self
+            if live.notice == moved_away(self.code):  # it takes the class back
+                live.notice = ""
         self._lecturer = weakref.ref(live)
+        self.acked_rev = live.rev  # its frames count from here
         self.seen()
         self.changed()
+        return was_open
+
+    def leads(self, live: Any) -> bool:
+        """Is ``live`` the session that leads this class now?"""
+        return not self.ended and self.lecturer() is live
 
     def check(self, secret: Any) -> bool:
         """Is ``secret`` this class's lecturer secret (compared in constant time)?"""
@@ -145,6 +174,38 @@ class Classroom:
 
         SCHEDULER.wake(live)
 
+    def stalled(self, live: Any) -> bool:
+        """The lecturer's screen is connected but has painted none of the frames sent to it
+        for :data:`~lab_ui.classroom.bounds.LECTURER_STALL_S` (its tab is hidden: the
+        browser gives it no animation frames, so it acknowledges nothing)."""
+        return (
+            live.outlet is not None
+            and not live.client_ready()
+            and time.monotonic() - live.painted_at >= bounds.LECTURER_STALL_S
+        )
+
+    def paces(self, live: Any) -> bool:
+        """Do the followers ask for the lecturer's next frame (``live`` is the lecturer's
+        session, asking under its lock)?  Only while its own screen is :meth:`stalled`: then
+        the newest frame any follower took paces the frames as the lecturer's screen would
+        (at most WINDOW − 1 ahead of it), so the run goes on at a follower's painting pace and
+        every follower still gets the newest frame whenever its own window has room."""
+        return (
+            not self.ended
+            and bool(self.followers)
+            and self.stalled(live)
+            and self.acked_rev >= live.rev - (WINDOW - 1)
+        )
+
+    def _nudge(self, live: Any) -> None:
+        """The followers may have one frame now (a join, or the watch after the lecturer's
+        screen stopped painting): the pacing counts from the newest frame."""
+        self.acked_rev = max(self.acked_rev, live.rev - (WINDOW - 1))
+        live.dirty = True
+        from lab_ui.live.channel.scheduler import SCHEDULER
+
+        SCHEDULER.wake(live)
+
     def watch(self) -> bool:
         """Tell the students when the lecturer's screen goes away (its tab closed or hidden,
         its connection lost: no frames come) and when it is back; True if it is away.  While
@@ -153,6 +214,8 @@ class Classroom:
         away = live is None or live.outlet is None
         if not away:
             self.seen()
+            if self.stalled(live):  # its tab is hidden: the followers' acks take over
+                self._nudge(live)
         if away == self.away:
             return away
         self.away = away
@@ -176,6 +239,9 @@ class Classroom:
             if old is None and len(self.followers) >= self.max_students:
                 return None, None, "full"
             f = self.followers[fid] = Follower(fid, outlet)
+        live = self.lecturer()
+        if live is not None:  # its first frame, even while the lecturer's screen is hidden
+            self.acked_rev = max(self.acked_rev, live.rev - (WINDOW - 1))
         self.changed()
         return f, old, ""
 
@@ -190,13 +256,20 @@ class Classroom:
             return len(self.followers)
 
     def acked(self, follower: Follower, rev: int) -> None:
-        if follower.ack(rev):  # it missed a frame: have the lecturer send the latest
-            live = self.lecturer()
-            if live is not None:
-                live.dirty = True
-                from lab_ui.live.channel.scheduler import SCHEDULER
+        live = self.lecturer()
+        if live is None:
+            follower.ack(rev)
+            return
+        newer = min(rev, live.rev) > self.acked_rev
+        if newer:
+            self.acked_rev = min(rev, live.rev)
+        missed = follower.ack(rev)
+        if missed:  # it missed a frame: have the lecturer send the latest
+            live.dirty = True
+        if missed or (newer and self.stalled(live)):  # the followers pace: the next frame
+            from lab_ui.live.channel.scheduler import SCHEDULER
 
-                SCHEDULER.wake(live)
+            SCHEDULER.wake(live)
 
     def fan_out(self, frame: Frame) -> int:
         """Send ``frame`` to every follower that is ready (called by the lecturer's session,
@@ -415,6 +488,22 @@ LECTURER_AWAY = (
 LECTURER_BACK = "The lecturer's screen is back."
 
 
+def moved_away(code: str) -> str:
+    """What a lecturer's tab reads when another tab took its class over."""
+    return (
+        f"Class {code} moved to another tab: it is taught from there now, and this tab no "
+        "longer sends the class anything."
+    )
+
+
+def moved_here(code: str) -> str:
+    """What the lecturer's tab that took the class over reads."""
+    return (
+        f"This tab now teaches class {code}: it was open in another tab, which has been told "
+        "that the class moved here."
+    )
+
+
 def ended_reason(code: str) -> str:
     return f"Class {code} has ended. Thank you for following!"
 
@@ -528,34 +617,56 @@ CLASSES = Classes()
 
 
 class JoinGuard:
-    """Failed joins per client address (a token bucket each; the oldest address is forgotten
-    beyond :data:`~lab_ui.classroom.bounds.MAX_ADDRESSES`)."""
+    """Failed joins per browser tab and per client address: a token bucket each, a tab's
+    small (:data:`~lab_ui.classroom.bounds.JOIN_FAIL_RATE`, ``…_BURST``), its address's
+    larger (``JOIN_FAIL_ADDRESS_…``: a lecture hall behind one NAT address shares it), so one
+    student's typos hold back only that student's tab, and guessing codes stays slow however
+    many tab ids a guesser makes up.  The oldest address, and the oldest tab, are forgotten
+    beyond :data:`~lab_ui.classroom.bounds.MAX_ADDRESSES` each."""
 
     def __init__(self, clock: Any = None) -> None:
-        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()  # by address
+        self._tabs: OrderedDict[tuple[str, str], TokenBucket] = OrderedDict()
         self._lock = threading.Lock()
         self._clock = clock
 
-    def _bucket(self, address: str) -> TokenBucket:
-        b = self._buckets.get(address)
+    @staticmethod
+    def _get(table: OrderedDict, key: Any, rate: float, burst: int, clock: Any) -> TokenBucket:
+        b = table.get(key)
         if b is None:
-            b = TokenBucket(bounds.JOIN_FAIL_RATE, bounds.JOIN_FAIL_BURST, self._clock)
-            self._buckets[address] = b
-            while len(self._buckets) > bounds.MAX_ADDRESSES:
-                self._buckets.popitem(last=False)
-        self._buckets.move_to_end(address)
+            b = table[key] = TokenBucket(rate, burst, clock)
+            while len(table) > bounds.MAX_ADDRESSES:
+                table.popitem(last=False)
+        table.move_to_end(key)
         return b
 
-    def allowed(self, address: str) -> bool:
-        """May ``address`` try to join now (it has failed joins left)?"""
-        with self._lock:
-            b = self._bucket(address)
-            b.full()  # refills the bucket to now
-            return b.tokens >= 1.0
+    def _pair(self, address: str, tab: str) -> tuple[TokenBucket, TokenBucket]:
+        a = self._get(
+            self._buckets,
+            address,
+            bounds.JOIN_FAIL_ADDRESS_RATE,
+            bounds.JOIN_FAIL_ADDRESS_BURST,
+            self._clock,
+        )
+        t = self._get(
+            self._tabs, (address, tab), bounds.JOIN_FAIL_RATE, bounds.JOIN_FAIL_BURST, self._clock
+        )
+        return a, t
 
-    def failed(self, address: str) -> None:
+    def allowed(self, address: str, tab: str = "") -> bool:
+        """May tab ``tab`` (its anonymous id; "" for none) of ``address`` try to join now
+        (both have failed joins left)?"""
         with self._lock:
-            self._bucket(address).take()
+            ok = True
+            for b in self._pair(address, tab):
+                b.full()  # refills the bucket to now
+                ok = ok and b.tokens >= 1.0
+            return ok
+
+    def failed(self, address: str, tab: str = "") -> None:
+        with self._lock:
+            for b in self._pair(address, tab):
+                b.take()
 
 
 JOINS = JoinGuard()

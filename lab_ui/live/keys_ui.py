@@ -1,13 +1,13 @@
 """Keyboard shortcuts on the pages without a live view: one small listener component.
 
 The Playground's live view answers its keys itself (``backprop_lab/live_view``), from
-:data:`PLAYGROUND_KEYS` sent in its data (:func:`bindings_data`).  The other pages mount
-:func:`keys_ui`: a
-components-v2 element in the main document (``backprop_lab/keys``, registered in
-``pyproject.toml``) with one ``keydown`` listener, removed when the element is unmounted.
-A key it knows is sent to Python as the trigger value ``key``; the ``on_key_change``
-callback runs the same function as the page's button for it, before the page re-runs.
-"?" shows the list of the page's keys (drawn by the component, visible on the page).
+:data:`PLAYGROUND_KEYS` and :data:`SLOWMO_KEYS` sent in its data (:func:`bindings_data`).
+The other pages mount :func:`keys_ui`: a components-v2 element in the main document
+(``backprop_lab/keys``, registered in ``pyproject.toml``) with one ``keydown`` listener,
+removed when the element is unmounted.  A key it knows is sent to Python as the trigger
+value ``key``; the ``on_key_change`` callback runs the same function as the page's button
+for it, before the page re-runs.  "?" shows the list of the page's keys (drawn by the
+component, visible on the page).
 
 A key is answered at once: re-running the page takes 0.3–2.5 s, so the component also
 draws the page's *position* (``position``: the walk-through's step and its equation,
@@ -19,7 +19,8 @@ key pressed since the last (``q``); the data says which the server has applied
 keeps only the newest of two triggers.
 
 What each page's keys do is declared once here (:data:`STEP_KEYS`, :data:`TRAIN_KEYS`,
-:data:`PLAYGROUND_KEYS`), and the list "?" shows is built from the same entries.  A
+:data:`PLAYGROUND_KEYS`, and slow motion's :data:`SLOWMO_KEYS`), and the list "?" shows is
+built from the same entries.  A
 presentation clicker sends PageDown / PageUp (some send → / ←): PageDown is "next" on
 every page, PageUp "previous" where there is one.
 """
@@ -62,14 +63,20 @@ PLAYGROUND_KEYS: tuple[Binding, ...] = (
     Binding(("ArrowRight", ".", "PageDown"), "batch", "→  .  PageDown", "one mini-batch"),
     Binding(("Shift+ArrowRight",), "epoch", "Shift+→", "one epoch"),
     Binding(("r",), "reset", "R", "Reset (epoch 0, the same initial Θ)"),
-    Binding(
-        ("s",),
-        "slowmo",
-        "S",
-        "slow motion: one step phase by phase (then Space pause, → ← a phase, Esc end)",
-    ),
+    Binding(("s",), "slowmo", "S", "slow motion: one step phase by phase (its keys below)"),
     Binding(("l",), "landscape", "L", "show or hide the loss landscape of two weights"),
     Binding(("?",), "keys", "?", "show or hide this list"),
+)
+
+#: The Playground's keys while slow motion is on: sent beside :data:`PLAYGROUND_KEYS` (the
+#: live view's ``slowmo_keys``), answered before them then (``slowmo.js`` slowKey), and
+#: listed under them by "?".  A named key answers with Shift held too (Shift+→ is a phase,
+#: not an epoch, while slow motion is on).
+SLOWMO_KEYS: tuple[Binding, ...] = (
+    Binding((" ",), "pause", "Space", "pause or go on"),
+    Binding(("ArrowRight", ".", "PageDown"), "next", "→  .  PageDown", "next phase"),
+    Binding(("ArrowLeft", ",", "PageUp"), "prev", "←  ,  PageUp", "previous phase"),
+    Binding(("Escape",), "end", "Esc", "end slow motion"),
 )
 
 #: Step through backprop: the walk-through's steps.
@@ -181,7 +188,7 @@ def train_position(lab: lab_mod.Lab) -> dict[str, Any]:
     return {
         "kind": "train",
         "epoch": int(tr.epoch),
-        "batch": int(tr.steps) % spe,
+        "batch": int(tr.batch_in_epoch),  # not steps % spe: a batch-size change restarts it
         "spe": spe,
         "steps": int(tr.steps),
         "diverged": bool(tr.diverged),
@@ -326,6 +333,7 @@ __all__ = [
     "COMPONENT",
     "KEY",
     "PLAYGROUND_KEYS",
+    "SLOWMO_KEYS",
     "STEP_KEYS",
     "TRAIN_ACTIONS",
     "TRAIN_KEYS",

@@ -2,19 +2,24 @@
 frames of the live channel (:mod:`lab_ui.live.channel`).
 
 The component's data is only ``{"schema": 2, "token": …, "ws": …, "scale": …, "presenter": …,
-"keys": […], "link": {…}, "edits": […], "tour": {…}}``: which session's stream to open, and
-where, how big its text is (presenter mode, :mod:`lab_ui.shared.presenter_ui`), the Playground's
-keys (:data:`lab_ui.live.keys_ui.PLAYGROUND_KEYS`: the view builds its "?" list and its key
-dispatch from them), the first-visit tour's steps (:mod:`lab_ui.live.tour`; none in presenter
+"keys": […], "slowmo_keys": […], "link": {…}, "edits": […], "tour": {…}}``: which session's
+stream to open, and where, how big its text is (presenter mode,
+:mod:`lab_ui.shared.presenter_ui`), the Playground's keys
+(:data:`lab_ui.live.keys_ui.PLAYGROUND_KEYS`, and slow motion's
+:data:`~lab_ui.live.keys_ui.SLOWMO_KEYS`: the view builds its "?" list and its key dispatch
+from them), the first-visit tour's steps (:mod:`lab_ui.live.tour`; none in presenter
 mode), and for a lost connection (:func:`link_data`) what a link can replay (the view keeps the
 URL's epoch and step at the frame it painted, so a rerun on another replica replays the run
 there) and, in words, what it cannot. The frames themselves travel over that WebSocket, off
 Streamlit's rerun path; this page re-runs only when a control changes.  A class's follower
 (:func:`follow_view`) gets ``{"schema": 2, "ws": "bp/class/ws?class=CODE", "follow":
-{"code": …}, …}`` instead: no token (its tab makes an anonymous id), no keys.
-Two things come back from the component as Streamlit events: ``command`` (Reset, which
-rebuilds the Lab from the page's settings) and ``event`` (the stream paused or diverged, so
-the page redraws what it shows only while paused).
+{"code": …}, …}`` instead: no token (its tab makes an anonymous id), no keys but slow
+motion's (the lecturer's slow motion reaches the class).
+Two things come back from the component: the trigger ``command`` (Reset, which rebuilds the
+Lab from the page's settings) and the state value ``event`` (the stream paused or diverged,
+so the page redraws what it shows only while paused).  ``event`` is a state value, not a
+trigger, because Streamlit keeps only a component's newest trigger among the re-run requests
+that reach it before its script thread takes them: an event right after Reset wiped it out.
 
 The component's assets (``backprop_lab/live_view/``: JS and CSS) are declared in
 ``pyproject.toml`` under ``[tool.streamlit.component]``; Streamlit registers them when it
@@ -67,6 +72,7 @@ def live_view(
     on_event: Callable[[], None] | None = None,
     key: str = KEY,
     link: dict[str, Any] | None = None,
+    first_frame: bool = False,
 ) -> None:
     """Mount the live view for ``session`` (the first call) or keep it mounted (later calls).
 
@@ -82,6 +88,11 @@ def live_view(
     link : dict or None
         :func:`link_data` of the Lab shown: the view then keeps the page's URL at the
         epoch it shows, and after a lost server says what a link could not bring back.
+    first_frame : bool
+        Send the session's current frame with the page (a browser's first run): the view
+        paints it as it mounts instead of waiting for its socket to open and the first
+        frame to come over it (about 25 ms of the first full frame, bench/bench_browser.py).
+        Its socket's first frame follows as always; later runs send none.
     """
     from lab_ui.live import keys_ui  # not at the top: keys_ui imports this module
 
@@ -92,10 +103,13 @@ def live_view(
         "scale": presenter_ui.canvas_scale(),  # canvas text size (presenter mode: 2)
         "presenter": presenter_ui.presenting(),  # the root's class bp-presenter
         "keys": keys_ui.bindings_data(keys_ui.PLAYGROUND_KEYS),
+        "slowmo_keys": keys_ui.bindings_data(keys_ui.SLOWMO_KEYS),  # while slow motion is on
         **(link or {}),
     }
     if not presenter_ui.presenting():  # the first-visit tour (never on the projector)
         data["tour"] = tour.tour_data()
+    if first_frame:  # the whole message a new client gets, as JSON text
+        data["frame"] = session.frame().header_json()
     _mounter()(
         key=key,
         data=json.dumps(data, separators=(",", ":")).encode("utf-8"),
@@ -122,6 +136,8 @@ def follow_view(
     control that drives a run; the student's tab makes its own anonymous id.  ``on_copy``
     runs when the view hands over a copy of the lecturer's run (*Take a copy*; read it with
     ``component_value("copy", key)``), ``on_ended`` when the class has ended."""
+    from lab_ui.live import keys_ui  # not at the top: keys_ui imports this module
+
     data = {
         "schema": 2,
         "ws": ws.lstrip("/"),
@@ -129,6 +145,8 @@ def follow_view(
         "scale": presenter_ui.canvas_scale(),
         "presenter": presenter_ui.presenting(),
         "keys": [],
+        # the lecturer's slow motion reaches the class: each student pauses and steps it
+        "slowmo_keys": keys_ui.bindings_data(keys_ui.SLOWMO_KEYS),
     }
     _mounter()(
         key=key,
@@ -209,7 +227,7 @@ def live_view_ui(lab: Any, extra: dict[str, Any] | None = None) -> LiveSession:
     live.lesson_stops = lesson_stops(st.session_state, lab)  # Play pauses there
     live.publish(lab, view_settings(st.session_state))
     data = {**link_data(lab, st.session_state), **(extra or {})}
-    live_view(live, on_command=_on_command, link=data)
+    live_view(live, on_command=_on_command, link=data, first_frame=first_paint_pending())
     st.session_state["playing"] = live.playing
     return live
 

@@ -5,8 +5,10 @@ Step-through page).
 It draws the same :class:`~lab_ui.live.frame.NetPart` the live view draws, built by the one
 frame builder (:func:`lab_ui.live.frames.net_part`), and marks what one step touches
 (:class:`LitPart`, ``lit.js``).  Its assets are the live view's (``backprop_lab/live_view/``,
-entry ``net_view.js``, style ``net_view.css``), declared in ``pyproject.toml`` as the component
-``net_view``.
+entry ``net_view.js``), declared in ``pyproject.toml`` as the component ``net_view``; its style
+is the live view's own sheet, ``live_view.css`` (the same ``asset_dir``, so Streamlit lets both
+components name it): the card, legend and tooltip both draw are written there once, as
+``:is(.bp-live, .bp-still)``.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def _mounter():
         COMPONENT,
         html='<div class="bp-net-host"></div>',
         js="net_view.js",
-        css="net_view.css",
+        css="live_view.css",  # the live view's sheet: the rules both share, once
         isolate_styles=False,
     )
 

@@ -23,6 +23,7 @@ of a component declared in ``pyproject.toml`` are served under (:data:`ASSET_PAT
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -51,24 +52,57 @@ def streamlit_chunks() -> list[str]:
     return [f"static/js/{p.name}" for p in sorted(js.glob("BidiComponent.*.js"))]
 
 
+#: A static import of a sibling module (``import … from "./x.js"``; the modules import each
+#: other only this way).
+IMPORT = re.compile(r"""^\s*import\b[^;]*?\bfrom\s*["']\./([\w.-]+\.js)["']""", re.M | re.S)
+
+
+def import_graph(folder: Path, entry: str) -> list[str]:
+    """The modules ``entry`` loads (itself first, then in the order its imports reach them):
+    only these are preloaded, so a module no import reaches (another page's entry) is not."""
+    order: list[str] = []
+    todo = [entry]
+    while todo:
+        name = todo.pop(0)
+        if name in order or not (folder / name).is_file():
+            continue
+        order.append(name)
+        todo.extend(IMPORT.findall((folder / name).read_text("utf-8")))
+    return order
+
+
 def component_files(component: str) -> list[str]:
-    """The component's JavaScript modules, its entry first, as paths relative to the page."""
-    folder = ASSETS / component
-    entry = f"{component}.js"
-    names = sorted(p.name for p in folder.glob("*.js"))
-    names.sort(key=lambda n: n != entry)  # the entry first
+    """The component's JavaScript modules its entry imports (the entry first), as paths
+    relative to the page."""
+    names = import_graph(ASSETS / component, f"{component}.js")
     return [ASSET_PATH.format(project=PROJECT, component=component, file=n) for n in names]
 
 
-def preload_tags(hrefs: Iterable[str]) -> bytes:
+def component_styles(component: str) -> list[str]:
+    """The component's style sheet (``<component>.css``, the one its declaration names), if
+    it has one, as a path relative to the page."""
+    name = f"{component}.css"
+    found = (ASSETS / component / name).is_file()
+    return [ASSET_PATH.format(project=PROJECT, component=component, file=name)] if found else []
+
+
+def preload_tags(hrefs: Iterable[str], styles: Iterable[str] = ()) -> bytes:
     """``<link rel="modulepreload">`` tags for these page-relative paths (written as Streamlit
-    writes its own: ``./`` relative, ``crossorigin``)."""
-    return "".join(f'<link rel="modulepreload" crossorigin href="./{h}">' for h in hrefs).encode(
-        "utf-8"
-    )
+    writes its own: ``./`` relative, ``crossorigin``), and ``<link rel="preload"
+    as="style">`` for the style sheets (no ``crossorigin``: Streamlit's component loader
+    links the sheet without one, so the preloaded copy is the one it uses)."""
+    modules = "".join(f'<link rel="modulepreload" crossorigin href="./{h}">' for h in hrefs)
+    sheets = "".join(f'<link rel="preload" as="style" href="./{h}">' for h in styles)
+    return (modules + sheets).encode("utf-8")
 
 
-def tags_for(path: str, chunks: list[str], files: dict[str, list[str]], base: str = "") -> bytes:
+def tags_for(
+    path: str,
+    chunks: list[str],
+    files: dict[str, list[str]],
+    base: str = "",
+    styles: dict[str, list[str]] | None = None,
+) -> bytes:
     """The tags for the page at ``path`` (under ``base``, Streamlit's ``server.baseUrlPath``)."""
     rest = path.strip("/")
     base = base.strip("/")
@@ -76,7 +110,7 @@ def tags_for(path: str, chunks: list[str], files: dict[str, list[str]], base: st
         rest = rest[len(base) :]
     page = rest.strip("/").rsplit("/", 1)[-1].lower()
     component = PAGE_COMPONENT.get(page, OTHER_PAGES)
-    return preload_tags([*chunks, *files.get(component, [])])
+    return preload_tags([*chunks, *files.get(component, [])], (styles or {}).get(component, []))
 
 
 def insert_tags(html: bytes, tags: bytes) -> bytes:
@@ -91,7 +125,9 @@ class ModulePreload:
     def __init__(self, app: Any) -> None:
         self.app = app
         self._chunks = streamlit_chunks()
-        self._files = {c: component_files(c) for c in {*PAGE_COMPONENT.values(), OTHER_PAGES}}
+        components = {*PAGE_COMPONENT.values(), OTHER_PAGES}
+        self._files = {c: component_files(c) for c in components}
+        self._styles = {c: component_styles(c) for c in components}
         import streamlit as st
 
         self._base = str(st.get_option("server.baseUrlPath") or "")
@@ -107,7 +143,7 @@ class ModulePreload:
             k: v for k, v in (scope.get("extensions") or {}).items() if "pathsend" not in k
         }
         scope = {**scope, "headers": headers, "extensions": extensions}
-        tags = tags_for(path, self._chunks, self._files, self._base)
+        tags = tags_for(path, self._chunks, self._files, self._base, self._styles)
         start: dict | None = None
         body: list[bytes] = []
 

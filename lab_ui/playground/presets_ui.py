@@ -15,7 +15,6 @@ import streamlit as st
 
 from bp_core.presets import PRESETS
 from lab_ui.live.live_view import live_session_ui
-from lab_ui.playground.try_next_ui import try_next_ui
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import schema, text
 from lab_ui.shared.widgets import setting_ui
@@ -94,7 +93,11 @@ def story_ui(name: str, pointer: str = "") -> None:
     with st.container(key="bp_story"), st.expander(label, expanded=False):
         st.markdown(f"**Watch.** {_md(preset.watch)}")
         st.markdown(f"**Try next.** {_md(preset.try_next)}")
-        try_next_ui(name)  # one click: this run stays as a ghost, the suggestion trains
+        if preset.compare:  # the button is below the live view, where the student looks then
+            st.caption(
+                f"At epoch {preset.stop_epoch:,}, a button below the live view tries it beside "
+                "this run in one click."
+            )
         at = " and ".join(f"{s.epoch:,}" for s in preset.all_stops)
         st.caption(
             f"Checked by a test, epoch by epoch: {_md(preset.claim.statement)} "

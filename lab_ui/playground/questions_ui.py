@@ -22,6 +22,7 @@ import streamlit as st
 
 from bp_core import questions as bq
 from bp_core.presets import PRESETS, TRAINING_SETTINGS, Preset
+from lab_ui.playground import try_next_ui
 from lab_ui.shared import schema, text
 from lab_ui.shared.widgets import setting_ui
 
@@ -245,7 +246,9 @@ def pointer(state: dict[str, Any] | None) -> str:
 
 def questions_ui(lab: Any, state: dict[str, Any] | None) -> None:
     """The applied preset's questions (nothing without a preset) and the score, below the
-    live view; ``state`` is :func:`lesson_ui`'s, taken before the view was published."""
+    live view; ``state`` is :func:`lesson_ui`'s, taken before the view was published.
+    First, at the lesson's stop, what to try next (:func:`try_next_ui.try_next_at_stop_ui`)."""
+    try_next_ui.try_next_at_stop_ui(lab)  # right below the view: seen when the stop is reached
     preset = PRESETS.get(ss.get("preset", ""))
     if preset is None or not preset.questions:
         c1, c2 = st.columns([2, 3], vertical_alignment="center")

@@ -32,7 +32,7 @@ from bp_core.indexing import weight_to_index
 from lab_ui.live.live_view import live_session_ui
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import schema, text
-from lab_ui.shared.widgets import weight_label, weight_ui
+from lab_ui.shared.widgets import slider_name_once_ui, weight_label, weight_ui
 
 ss = st.session_state
 
@@ -376,6 +376,7 @@ def epoch_slider_ui(lab: lab_mod.Lab) -> None:
         "was then, and Play or Step trains on from there exactly as it did. The later epochs "
         "stay here until you train on from an earlier one.",
     )
+    slider_name_once_ui("w_timeline")  # its accessible name: "Epoch", once
     if tr.rewound:
         last_epoch, last_step = points[-1]
         st.caption(

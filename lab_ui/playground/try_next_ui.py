@@ -4,6 +4,11 @@ suggestion — the preset's comparison settings (``Preset.compare``) — starts 
 it, from epoch 0, pausing at the epoch the ghost reached (the *Stop at epoch* setting), so
 the two are compared at the same point.
 
+The button is drawn below the live view, where the student looks when the lesson's stop is
+reached (:func:`try_next_at_stop_ui`: the preset's own run, paused at its first stop or
+diverged), not in the folded story.  The stop it sets is the URL's ``stop=`` only while it
+applies: once the run has gone past it, the setting goes back to 0 (:func:`forget_passed_stop`).
+
 Every setting goes through the schema (validated), and the new run is built by the one
 builder (``lab_mod.build_lab`` → ``bp_core.build_run``).
 """
@@ -14,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 
+from bp_core import RunSettings
 from bp_core.presets import PRESETS, Preset
 from lab_ui.live import live_view
 from lab_ui.shared import lab as lab_mod
@@ -23,6 +29,8 @@ ss = st.session_state
 
 #: The button's key (declared in ``lab_ui.shared.schema``).
 BUTTON_KEY = "b_try_next"
+#: The session key of the stop a try next set (declared in ``lab_ui.shared.schema``).
+STOP_KEY = "_try_next_stop"
 
 
 def _value_text(name: str, value: Any) -> str:
@@ -70,7 +78,7 @@ def run_try_next(name: str) -> None:
             for k, v in preset.compare:
                 schema.set_setting(ss, k, v)
             stop = old.trainer.epoch if old.trainer.epoch > 0 else preset.stop_epoch
-            schema.set_setting(ss, "stop", min(stop, schema.MAX_LINK_EPOCHS))
+            ss[STOP_KEY] = schema.set_setting(ss, "stop", min(stop, schema.MAX_LINK_EPOCHS))
             schema.drop_layer_widgets(ss)
             same_data = lab_mod.data_sig(ss) == old.data_sig
             lab = lab_mod.build_lab(ss, old.dataset if same_data else None)
@@ -90,8 +98,53 @@ def run_try_next(name: str) -> None:
     ss["playing"] = True
 
 
+def forget_passed_stop(state: Any, lab: lab_mod.Lab) -> bool:
+    """The stop a try next set (the ghost's epoch) no longer applies once the run has gone
+    past it (or the *Stop at epoch* setting was changed since): it is forgotten, and the
+    setting goes back to 0 when it still holds that stop, so the URL drops ``stop=``.  A stop
+    the student set by hand is never touched.  Returns True when the setting was cleared."""
+    stop = state.get(STOP_KEY)
+    if not stop:
+        return False
+    if state.get("stop") != stop:  # changed since (by hand, a preset, a link): not ours
+        state.pop(STOP_KEY, None)
+        return False
+    if lab.trainer.epoch <= stop:
+        return False
+    state.pop(STOP_KEY, None)
+    schema.set_setting(state, "stop", 0)
+    return True
+
+
+def at_stop(preset: Preset, lab: lab_mod.Lab) -> bool:
+    """The session trains the preset's own run and it has reached the lesson's first stop
+    (or diverged before it): the moment to try the suggestion."""
+    if lab.settings is None or getattr(lab, "edits", ()):
+        return False
+    try:
+        if lab.settings != RunSettings.from_mapping(preset.settings):
+            return False
+    except ValueError:
+        return False
+    tr = lab.trainer
+    return tr.diverged or tr.epoch >= preset.stop_epoch
+
+
+def try_next_at_stop_ui(lab: lab_mod.Lab) -> None:
+    """Below the live view, once the applied preset's run is paused at its stop: what to try
+    next and the one-click button (nothing for a preset without a comparison run, while
+    playing, or before the stop).  Also forgets a try next's stop the run has passed."""
+    forget_passed_stop(ss, lab)
+    preset = PRESETS.get(ss.get("preset") or "")
+    if preset is None or not preset.compare or ss.get("playing") or not at_stop(preset, lab):
+        return
+    with st.container(border=True, key="bp_try_next"):
+        st.markdown(f"**Try next.** {text.escape_markdown(text.course(preset.try_next))}")
+        try_next_ui(preset.name)
+
+
 def try_next_ui(name: str) -> None:
-    """The one-click button under a preset's "Try next" (none for a preset without a
+    """The one-click button of a preset's "Try next" (none for a preset without a
     comparison run)."""
     preset = PRESETS.get(name)
     if preset is None or not preset.compare:
@@ -101,9 +154,19 @@ def try_next_ui(name: str) -> None:
         key=BUTTON_KEY,
         on_click=run_try_next,
         args=(name,),
+        type="primary",
         help="Keeps the current run as a ghost (its curves and boundary, faded and labelled) "
         "and trains the suggestion from epoch 0 beside it, pausing at the ghost's epoch.",
     )
 
 
-__all__ = ["BUTTON_KEY", "change_text", "run_try_next", "try_next_ui"]
+__all__ = [
+    "BUTTON_KEY",
+    "STOP_KEY",
+    "at_stop",
+    "change_text",
+    "forget_passed_stop",
+    "run_try_next",
+    "try_next_at_stop_ui",
+    "try_next_ui",
+]

@@ -402,7 +402,9 @@ def train_for_frame(lab: Lab, speed: str, budget_s: float = 0.045) -> int:
     if speed in ("slow", "step"):
         target = 1
     else:
-        target = int(speed) * tr.steps_per_epoch - (tr.steps % tr.steps_per_epoch)
+        # the mini-batches left in this epoch, then whole epochs (batch_in_epoch, not
+        # steps % steps_per_epoch: a batch-size change mid-epoch starts the epoch afresh)
+        target = int(speed) * tr.steps_per_epoch - tr.batch_in_epoch
     t0 = time.perf_counter()
     done = 0
     while done < target and not tr.diverged:

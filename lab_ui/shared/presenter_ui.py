@@ -228,15 +228,37 @@ def presenter_bar_ui(pages: Sequence[Any], where: Any = None) -> None:
         col.page_link(page, label=page.title, icon=page.icon)
 
 
-def presenter_ui(pages: Sequence[Any], bar: Any) -> bool:
+#: Session key of the sidebar switch's slot while the page holds the switch back
+#: (:func:`presenter_ui` with ``later``; drawn by :func:`later_toggle_ui`).
+LATER_KEY = "_presenter_toggle_slot"
+
+
+def presenter_ui(pages: Sequence[Any], bar: Any, later: bool = False) -> bool:
     """Presenter mode's style and top bar (in ``bar``, a container at the top of the page),
-    or, when it is off, its switch at the top of the sidebar.  Returns whether it is on."""
+    or, when it is off, its switch at the top of the sidebar.  Returns whether it is on.
+
+    ``later``: the switch's place is kept at the top of the sidebar but the page draws it
+    (:func:`later_toggle_ui`): the Playground's first run does so after the live view's first
+    frame, because a switch is a widget whose code the browser loads first (a checkbox held
+    the first frame back by about 0.1 s, ``bench/bench_browser.py``)."""
+    st.session_state.pop(LATER_KEY, None)
     if presenting():
         st.html(PRESENTER_CSS)
         presenter_bar_ui(pages, bar)
         return True
-    presenter_toggle_ui(st.sidebar)
+    slot = st.sidebar.empty()
+    if later:
+        st.session_state[LATER_KEY] = slot
+    else:
+        presenter_toggle_ui(slot)
     return False
+
+
+def later_toggle_ui() -> None:
+    """The sidebar's switch that :func:`presenter_ui` held back for the page (if it did)."""
+    slot = st.session_state.pop(LATER_KEY, None)
+    if slot is not None:
+        presenter_toggle_ui(slot)
 
 
 __all__ = [
@@ -252,5 +274,6 @@ __all__ = [
     "presenter_bar_ui",
     "presenter_toggle_ui",
     "presenter_ui",
+    "later_toggle_ui",
     "presenting",
 ]

@@ -630,6 +630,7 @@ SESSION_KEYS: dict[str, str] = {
     # widgets that are not settings
     "w_csv": "the CSV file uploader",
     "bp_live_view": "the live view component (lab_ui.live.live_view)",
+    "bp_one_name_w_timeline": "the Epoch slider's one-name script (widgets.slider_name_once_ui)",
     "live": "the session's live channel (lab_ui.live.channel.LiveSession)",
     # buttons
     "b_new_data": "button: regenerate with the next seed",
@@ -637,6 +638,7 @@ SESSION_KEYS: dict[str, str] = {
     "b_deep": "button: the 8 × 32 sigmoid preset",
     "b_preset": "button: apply the chosen preset again (its settings, epoch 0)",
     "b_try_next": "button: the preset's try next beside the current run, kept as a ghost",
+    "_try_next_stop": "the Stop at epoch a try next set (the ghost's epoch), until passed",
     "b_stp_prev": "button: previous step (Step through)",
     "b_stp_next": "button: next step (Step through)",
     # Export and import (lab_ui.playground.export_ui)

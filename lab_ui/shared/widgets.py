@@ -13,6 +13,7 @@ and Derivation pages alike, in the course's numbering (j from 1, k = 0 the bias)
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -123,7 +124,60 @@ def weight_label(l: int, j: int, k: int, symbol: str = "Theta") -> str:
     return text.weight(l, j, k, symbol)
 
 
-__all__ = ["setting_ui", "weight_label", "weight_ui"]
+# Streamlit's slider (react-aria) names its thumb twice: the <input type=range> has
+# aria-label="Epoch" and aria-labelledby="<its own id> <the slider group's id>", and that group
+# is aria-label="Epoch" too, so a screen reader (and getByRole) reads "Epoch Epoch".  Streamlit
+# offers no option for it, so this script drops the aria-labelledby of each slider thumb that
+# has its own aria-label, in the keyed widget's container (and again if React redraws it).
+# tests/browser/test_a11y_browser.py finds the Epoch slider by its exact name: it fails if a
+# Streamlit upgrade changes this markup.
+_ONE_NAME_JS = """
+function parse(d) {
+  if (d instanceof Uint8Array || d instanceof ArrayBuffer) d = new TextDecoder().decode(d);
+  if (typeof d === "string") { try { return JSON.parse(d); } catch (e) { return {}; } }
+  return d || {};
+}
+function once(root) {
+  for (const input of root.querySelectorAll('input[type="range"][aria-labelledby]')) {
+    if (input.getAttribute("aria-label")) input.removeAttribute("aria-labelledby");
+  }
+}
+export default function (component) {
+  const key = String(parse(component.data).key || "");
+  let observer = null, tries = 0, frame = 0;
+  const attach = () => {
+    const root = document.querySelector(".st-key-" + CSS.escape(key));
+    if (!root) {
+      if (++tries < 120) frame = requestAnimationFrame(attach);
+      return;
+    }
+    once(root);
+    observer = new MutationObserver(() => once(root));
+    observer.observe(root, {
+      subtree: true, childList: true, attributes: true, attributeFilter: ["aria-labelledby"],
+    });
+  };
+  attach();
+  return () => { cancelAnimationFrame(frame); if (observer) observer.disconnect(); };
+}
+"""
+
+
+def slider_name_once_ui(key: str) -> None:
+    """Give the slider keyed ``key`` its label once as its accessible name ("Epoch", not
+    Streamlit's "Epoch Epoch"): a small script in the main document, drawn nothing (see
+    ``_ONE_NAME_JS``).  Call it right after the slider."""
+    host = f"bp_one_name_{key}"
+    st.components.v2.component(
+        "backprop-lab.one_name",
+        html="",
+        css=f".st-key-{host} {{ display: none; }}",
+        js=_ONE_NAME_JS,
+        isolate_styles=False,
+    )(key=host, data=json.dumps({"key": key}))
+
+
+__all__ = ["setting_ui", "slider_name_once_ui", "weight_label", "weight_ui"]
 
 
 def show_code_ui(*functions, title: str | None = None) -> None:

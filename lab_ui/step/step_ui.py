@@ -134,7 +134,7 @@ def shapes_text(step: stepper.Step) -> str:
 def matrices_ui(step: stepper.Step) -> None:
     """The step with its numbers (scrolling sideways when wide, with the matrices' shapes),
     and every entry of its matrices in an expander.  The container's key gives it the class
-    ``st-key-bp_step_numeric``, by which net_view.css (loaded with the page's diagram) lets a
+    ``st-key-bp_step_numeric``, by which live_view.css (loaded with the page's diagram) lets a
     wide equation scroll instead of being cut."""
     with st.container(key="bp_step_numeric"):
         if step.matrices:

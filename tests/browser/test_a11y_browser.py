@@ -34,7 +34,7 @@ def _slider_valuenow(page, name: str) -> float | None:
     for node in nodes:
         role = node.get("role", {}).get("value")
         label = str(node.get("name", {}).get("value", ""))
-        if role == "slider" and label.split() and set(label.split()) == {name} and "value" in node:
+        if role == "slider" and label == name and "value" in node:
             return float(node["value"]["value"])
     return None
 
@@ -89,7 +89,7 @@ def test_the_live_view_reads_in_words(wide, app_url):
     # the Epoch slider of time travel (the page re-runs on Pause) says where it stands
     # (Streamlit's slider is a native <input type=range>: its aria-valuenow is the value the
     # browser exposes in the accessibility tree, not an attribute on the element)
-    slider = page.get_by_role("slider", name="Epoch")
+    slider = page.get_by_role("slider", name="Epoch", exact=True)
     slider.wait_for(timeout=30_000)
     assert _slider_valuenow(page, "Epoch") == n
     slider.focus()
@@ -98,3 +98,17 @@ def test_the_live_view_reads_in_words(wide, app_url):
     assert _slider_valuenow(page, "Epoch") == 0
     expect(state).to_have_text("Epoch 0 · paused")
     page.screenshot(path=str(SHOTS / "a11y-paused-1440x900.png"))
+
+
+def test_the_epoch_slider_is_named_epoch_once(page, app_url):
+    """Streamlit's slider names its thumb by its label twice ("Epoch Epoch": aria-label and
+    aria-labelledby); the Playground's Epoch slider is named "Epoch", once
+    (``lab_ui.shared.widgets.slider_name_once_ui``).  Fails loudly if a Streamlit upgrade
+    changes the slider's markup."""
+    page.goto(app_url + "/?alpha=0.3&epoch=5")  # a link at epoch 5: the slider is there
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
+    slider = page.get_by_role("slider", name="Epoch", exact=True)
+    expect(slider).to_have_count(1, timeout=30_000)
+    expect(slider).to_have_accessible_name("Epoch")
+    expect(page.get_by_role("slider", name="Epoch Epoch")).to_have_count(0)
+    assert _slider_valuenow(page, "Epoch") == 5  # Chromium's own tree: the same one name

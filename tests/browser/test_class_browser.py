@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import ARTIFACTS
+from bench.harness import ARTIFACTS, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -143,3 +143,91 @@ def test_a_class_follows_answers_reveals_copies_and_ends(browser, app_url):
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+#: The lecturer's tab hidden: the browser gives it no animation frames (they are held here,
+#: and given back when it shows again), so its view paints and acknowledges nothing.
+HIDE = """() => {
+  window.__held = [];
+  window.__raf = window.requestAnimationFrame;
+  window.requestAnimationFrame = (cb) => { window.__held.push(cb); return 0; };
+}"""
+SHOW = """() => {
+  window.requestAnimationFrame = window.__raf;
+  for (const cb of window.__held.splice(0)) window.requestAnimationFrame(cb);
+}"""
+
+
+def test_a_hidden_lecturer_tab_a_students_zoom_and_a_second_lecturer_tab(browser, app_url):
+    lecturer = new_page(browser, 1440, 900)
+    lecturer.goto(app_url)
+    lecturer.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
+    lecturer.get_by_role("button", name="Start a class").click()
+    code = lecturer.locator(".bp-class-code").inner_text().strip()
+    student = new_page(browser, 1440, 900)
+    try:
+        student.goto(f"{app_url}/?class={code}")
+        student.get_by_text(f"Following class {code}").wait_for(timeout=60_000)
+        student.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
+
+        # the student's zoom is the lecturer's: said over the boundary; the wheel does nothing
+        hint = student.locator("[data-testid=bp-class-zoom-hint]")
+        assert hint.inner_text().startswith("The lecturer's view: zoom is the lecturer's")
+        box = student.locator("canvas[data-role=boundary]").bounding_box()
+        student.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        student.mouse.wheel(0, -400)
+        student.wait_for_timeout(400)
+        assert student.evaluate("window.__bp.state.zoom") is None
+        assert "bp-tried" in (hint.get_attribute("class") or "")
+
+        # the lecturer plays, then its tab is hidden: the student's run goes on
+        lecturer.get_by_role("button", name="Play", exact=True).click()
+        _wait_epoch_above(student, 2)
+        lecturer.evaluate(HIDE)
+        lecturer.wait_for_timeout(300)
+        painted = lecturer.evaluate("window.__bp.painted")
+        shown = _epoch(lecturer)
+        seen = _epoch(student)
+        _wait_epoch_above(student, seen + 20, timeout=30_000)
+        assert lecturer.evaluate("window.__bp.painted") == painted  # it painted nothing
+        assert _epoch(lecturer) == shown
+        # its tab shows again: it catches up with the run the class saw
+        lecturer.evaluate(SHOW)
+        _wait_epoch_above(lecturer, seen + 20, timeout=30_000)
+        lecturer.get_by_role("button", name="Play", exact=True, pressed=True).click()
+
+        # a second tab with the lecturer's key takes the class over; the first is told
+        second = lecturer.context.new_page()
+        second.goto(app_url)
+        second.get_by_text(f"This tab now teaches class {code}").wait_for(timeout=60_000)
+        lecturer.get_by_text(f"Class {code} moved to another tab").first.wait_for()
+        # its page re-runs by itself (the view's "class" event): the class's buttons go
+        lecturer.get_by_role("button", name=f"Teach class {code} from this tab").wait_for()
+        assert lecturer.get_by_role("button", name="Ask the class").count() == 0
+        assert second.get_by_role("button", name="Ask the class").count() == 1
+        lecturer.screenshot(path=str(SHOTS / "class_moved.png"))
+        second.get_by_role("button", name="End class").click()
+        student.get_by_text(f"Class {code} has ended").first.wait_for()
+    finally:
+        student.context.close()
+        lecturer.context.close()
+
+
+@pytest.mark.parametrize("here", [True, False], ids=["this-process", "by-its-socket"])
+def test_a_code_no_class_has_says_so_and_offers_the_playground(wide, app_url, here):
+    from lab_ui.classroom.codes import ALPHABET
+
+    # replica 0's codes begin with A: looked up by the page; others by the class socket
+    code = ("A" if here else next(c for c in ALPHABET if c != "A")) + "ZZZZZ"
+    wide.add_init_script(
+        "new MutationObserver(() => { if (document.body && document.body.innerText"
+        ".includes('Following class')) window.__following = true; })"
+        ".observe(document, {subtree: true, childList: true, characterData: true});"
+    )
+    wide.goto(f"{app_url}/?class={code}")
+    wide.get_by_text(f"No class has the code “{code}”").wait_for(timeout=60_000)
+    assert not wide.evaluate("Boolean(window.__following)")  # never, not even for a moment
+    wide.get_by_role("button", name="Go to the Playground").click()
+    wide.get_by_role("button", name="Start a class").wait_for(timeout=60_000)
+    assert "class=" not in wide.url
+    assert not wide.evaluate("Boolean(window.__following)")

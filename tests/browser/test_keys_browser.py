@@ -120,3 +120,93 @@ def test_the_listener_is_removed_with_its_page(hd, app_url):
     _wait(page, "d.step === '2'")
     page.wait_for_timeout(500)
     assert _sent(page) == sent  # the Gradients page's listener did not answer
+
+
+def _reset_shown(page) -> None:
+    """The run is at epoch 0 and stays there, and the page shows it (no Epoch slider to go
+    back with, no epoch in the URL)."""
+    _wait(page, "d.epoch === '0' && d.step === '0' && d.playing === '0'")
+    runstate = page.locator(f"{ROOT} [data-role=runstate]")
+    runstate.filter(has_text=re.compile(r"^Epoch 0 · paused$")).wait_for()
+    page.get_by_text("Train a few epochs: then the Epoch slider").wait_for()
+    page.wait_for_timeout(1500)  # a re-run still on its way does not bring the old run back
+    _wait(page, "d.epoch === '0' && d.step === '0'")
+    assert page.get_by_role("slider", name="Epoch").count() == 0
+    assert not re.search(r"[?&](epoch|step)=", page.url)
+
+
+def test_reset_right_after_pause_is_never_lost(hd, app_url):
+    """Reset pressed at once after Pause (issue: it could be lost while the page re-ran).
+
+    The Pause's frame makes the view send the page an event (a Streamlit trigger); Reset is
+    another trigger of the same component, and Streamlit keeps only the newest of two
+    triggers that reach the server before its script thread takes the first.  The first
+    round presses the keys one after the other; the second makes that interleaving certain:
+    the Pause waits on the live channel's socket until Reset's trigger is out, and both
+    triggers wait on Streamlit's socket until they can go to the server back to back,
+    Reset's first."""
+    page = hd
+    hold = {"on": False}
+    held: dict = {"reset": None, "paused": None, "pause": None}
+    servers: dict = {}
+
+    def route(name: str):
+        def handler(ws) -> None:
+            servers[name] = ws.connect_to_server()
+
+            def from_page(message) -> None:
+                raw = message if isinstance(message, bytes) else message.encode()
+                if hold["on"]:
+                    for what, mark in (
+                        ("reset", b'"c":"reset"'),
+                        ("paused", b'"e":"paused"'),
+                        ("pause", b'"t":"pause"'),
+                    ):
+                        if mark in raw and held[what] is None:
+                            held[what] = message
+                            return
+                servers[name].send(message)
+
+            ws.on_message(from_page)
+
+        return handler
+
+    page.route_web_socket(re.compile(r"/_stcore/stream"), route("streamlit"))
+    page.route_web_socket(re.compile(r"/bp/live/ws"), route("live"))
+    page.goto(app_url + "/?batch=10")  # 25 mini-batches an epoch
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
+    page.locator(f"{ROOT} .bp-status").click()  # focus the page, not a widget
+
+    def play_some() -> None:
+        page.keyboard.press("Space")
+        _wait(page, "d.playing === '1'")
+        _wait(page, "+d.epoch >= 3")
+
+    def until(what: str) -> None:
+        for _ in range(500):
+            if held[what] is not None:
+                return
+            page.wait_for_timeout(20)
+        raise AssertionError(f"the view never sent its {what!r} message")
+
+    # 1. the keys, one right after the other
+    play_some()
+    page.keyboard.press("Space")
+    page.keyboard.press("r")
+    _reset_shown(page)
+
+    # 2. Reset's trigger, then the Pause's event, on the server's socket back to back
+    play_some()
+    hold["on"] = True
+    page.keyboard.press("Space")
+    until("pause")  # the Pause, held on the live channel's socket …
+    page.keyboard.press("r")
+    until("reset")  # … until Reset's trigger is out (held on Streamlit's)
+    servers["live"].send(held["pause"])
+    until("paused")  # the paused frame's event, in a rerun request of its own
+    hold["on"] = False
+    # the event, Reset, the event again: whether the script thread has taken the first
+    # request or not when Reset's arrives, the newest trigger is the event's
+    for message in (held["paused"], held["reset"], held["paused"]):
+        servers["streamlit"].send(message)
+    _reset_shown(page)

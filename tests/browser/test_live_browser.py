@@ -245,5 +245,24 @@ def test_a_frame_of_another_version_stops_the_view_and_asks_for_a_reload(page, a
     assert notice.inner_text() == (
         "This page is out of date (the server was upgraded): reload the page."
     )
+    # only the first frame, which came with the page (its own version), was drawn; nothing
+    # from the socket's frames of the other version
+    painted = page.evaluate("window.__bp.painted")
+    assert painted <= 1 and page.evaluate("window.__bp.firstFrom") == "page"
     page.wait_for_timeout(500)
-    assert page.evaluate("window.__bp.painted") == 0  # nothing drawn from it
+    assert page.evaluate("window.__bp.painted") == painted
+
+
+def test_the_first_frame_comes_with_the_page_before_the_socket(page, app_url):
+    """A browser's first run sends the first frame in the page's data: with the live
+    socket held closed, the view still paints the whole first frame (boundary, diagram,
+    maps, curves), and says where it came from."""
+    held: list = []
+    # the live socket never reaches the server (its frames would come from there)
+    page.route_web_socket(re.compile(r".*/bp/live/ws.*"), lambda ws: held.append(ws))
+    page.goto(app_url)
+    page.wait_for_function("window.__bp?.marks?.firstFull", timeout=60_000)
+    assert page.evaluate("window.__bp.firstFrom") == "page"
+    assert held, "the live view did not try its socket"
+    assert _epoch(page) == 0 and _attr(page, "sizes") == "2-4-2-1"
+    assert int(_attr(page, "trainPoints")) > 0

@@ -30,6 +30,8 @@ def test_try_next_runs_the_suggestion_beside_a_ghost(browser, app_url):
     try:
         page.goto(app_url + "/?preset=dying_relu")
         page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
+        # the questions are drawn after the view's first frame
+        page.get_by_role("button", name="Skip").first.wait_for()
         for _ in range(3):  # the lesson's predict-then-reveal questions wait for Play
             skip = page.get_by_role("button", name="Skip")
             if skip.count() == 0:
@@ -39,8 +41,10 @@ def test_try_next_runs_the_suggestion_beside_a_ghost(browser, app_url):
         page.get_by_role("button", name="Play", exact=True, pressed=False).click()
         _wait(page, "d.playing === '0' && +d.epoch > 0")  # paused at the lesson's stop
         stop = int(page.evaluate(f"document.querySelector('{ROOT}').dataset.epoch"))
-        page.locator(".st-key-bp_story summary").click()  # the story, opened
+        # at the stop, below the live view (not in the folded story): there to be seen
         button = page.get_by_role("button", name="Try it beside this run: Learning rate α = 0.3")
+        expect(button).to_be_visible(timeout=30_000)
+        assert page.locator(".st-key-bp_story").get_by_role("button").count() == 0
         button.click()
         _wait(page, "d.ghosts === '1'")
         _wait(page, f"d.playing === '0' && d.epoch === '{stop}'", timeout=90_000)

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  CLASS_CLOSES, MODE_CHOICES, answerText, barWidths, closeSays, cookieText, makeId, panelKey, tabId,
+  CLASS_CLOSES, MODE_CHOICES, PAGE_CLOSES, ZOOM_HINT, answerText, barWidths, closeSays, cookieText,
+  followPath, makeId, panelKey, tabId,
 } from "../../backprop_lab/live_view/classroom.js";
 import { FOLLOWER_SENDS } from "../../backprop_lab/live_view/channel.js";
 
@@ -68,4 +69,23 @@ test("a follower's own diagram mode: the lecturer's, forward or backward", () =>
 
 test("a follower sends only what the class socket takes (no Play, no edits)", () => {
   assert.deepEqual(FOLLOWER_SENDS, ["ack", "answer", "copy", "mode", "ping"]);
+});
+
+test("the class socket's path carries the tab's id, so wrong codes count per tab", () => {
+  const id = "AbCdEfGhIjKlMnOpQrStUvWx";
+  assert.equal(followPath("bp/class/ws?class=ABC234", id), `bp/class/ws?class=ABC234&tab=${id}`);
+  assert.equal(followPath("bp/class/ws", id), `bp/class/ws?tab=${id}`);
+  assert.equal(followPath("bp/class/ws?class=ABC234", "<script>"), "bp/class/ws?class=ABC234");
+  assert.equal(followPath("bp/class/ws?class=ABC234", "short"), "bp/class/ws?class=ABC234");
+});
+
+test("the page hears of an end, of a code no class has and of too many wrong codes", () => {
+  assert.deepEqual(PAGE_CLOSES, [4404, 4410, 4429]);
+  assert.ok(PAGE_CLOSES.every((c) => CLASS_CLOSES.includes(c)));
+  assert.ok(!PAGE_CLOSES.includes(4409)); // opened again in another tab: this tab says so itself
+});
+
+test("a follower's boundary says in one line that its zoom is the lecturer's", () => {
+  assert.match(ZOOM_HINT, /^The lecturer's view: zoom is the lecturer's/);
+  assert.ok(!ZOOM_HINT.includes("\n") && ZOOM_HINT.length < 100);
 });

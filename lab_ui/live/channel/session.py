@@ -54,11 +54,19 @@ WINDOW = 3
 RATE_WINDOW_S = 2.0
 
 
+#: How many of the last frames ``server_ms`` averages over (the first, cold frames of a
+#: session drop out of it).
+RECENT_FRAMES = 120
+
+
 @dataclass
 class Counters:
     frames: int = 0
-    server_s: float = 0.0  # time building and packing frames, training excluded
     train_s: float = 0.0
+    #: the last frames' build-and-pack cost: the building thread's CPU seconds (what the frame
+    #: costs the server) and wall seconds (that and any wait for the other threads)
+    build_cpu: deque = field(default_factory=lambda: deque(maxlen=RECENT_FRAMES))
+    build_wall: deque = field(default_factory=lambda: deque(maxlen=RECENT_FRAMES))
     times: deque = field(default_factory=lambda: deque(maxlen=240))
     # seconds from a client's acknowledgement to the frame it allowed being packed
     waits: deque = field(default_factory=lambda: deque(maxlen=240))
@@ -88,6 +96,8 @@ class LiveSession:
         self.playing = False
         self.rev = 0  # frames built
         self.acked = 0  # the newest frame the client has taken
+        self.own_rev = 0  # the newest frame sent to the client (a class's may go on without it)
+        self.painted_at = time.monotonic()  # when the client last took a frame
         self.acked_at = 0.0
         self.dirty = True  # something changed that the client has not seen
         # "batch" / "epoch" steps asked for, "stop" (a Pause): taken into ``work`` each turn
@@ -158,6 +168,7 @@ class LiveSession:
         if kind == "ack":
             self.acked = max(self.acked, min(msg["rev"], self.rev))
             self.acked_at = time.perf_counter()
+            self.painted_at = time.monotonic()
         elif kind in ("play", "step") and self.blocked_reason:
             self.notice = self.blocked_reason  # a question is open: Play waits for it
             self.dirty = True
@@ -232,12 +243,19 @@ class LiveSession:
             if edited:  # the page lists the hand edits (a link cannot replay them): it re-runs
                 self.events.append("edited")
 
+    def client_ready(self) -> bool:
+        """The client has taken the frames sent to it (at most WINDOW − 1 unpainted)."""
+        return self.acked >= self.own_rev - (WINDOW - 1)
+
     def wants_frame(self) -> bool:
-        """The client has taken the last frame and there is something new to show."""
+        """The client (or, while its screen paints nothing, the class it leads: see
+        :meth:`lab_ui.classroom.model.Classroom.paces`) has taken the last frame and there
+        is something new to show."""
+        klass = self.classroom
         return (
             self.outlet is not None
             and self.lab is not None
-            and self.acked >= self.rev - (WINDOW - 1)
+            and (self.client_ready() or (klass is not None and klass.paces(self)))
             and (
                 self.playing
                 or self.dirty
@@ -279,7 +297,7 @@ class LiveSession:
                     self.playing = False
                     self.events.append("diverged")
             self.mech.train(lab, self.mech.share(train_budget_s))  # racers catch up
-            t1 = time.perf_counter()
+            t1, cpu1 = time.perf_counter(), time.thread_time()
             # cleared before the frame is built: a Pause (or any command) that arrives on the
             # event loop while it is built sets it again, so its frame follows this one
             self.dirty = False
@@ -289,17 +307,24 @@ class LiveSession:
             frame = self.frame(tuple(events))
             self.rev += 1
             self.shown_at = time.perf_counter()
-            data = frame.for_client(self.sent)
+            data = None  # the client's window is full (its tab hidden): the class's frame only
+            if self.client_ready():
+                if self.acked >= self.own_rev:  # it had taken every frame: its clock starts
+                    self.painted_at = time.monotonic()
+                data, self.own_rev = frame.for_client(self.sent), self.rev
+            elif events:  # the page's events wait for its own next frame (not lost)
+                self.events.extendleft(reversed(events))
             if self.classroom is not None:  # the same frame to the class's followers
                 self.classroom.fan_out(frame)
-            t2 = time.perf_counter()
+            t2, cpu2 = time.perf_counter(), time.thread_time()
         c = self.counters
         if self.acked_at:
             c.waits.append(t2 - self.acked_at)
             self.acked_at = 0.0
         c.frames += 1
         c.train_s += t1 - t0
-        c.server_s += t2 - t1
+        c.build_wall.append(t2 - t1)
+        c.build_cpu.append(cpu2 - cpu1)
         c.times.append(t2)
         return data
 
@@ -320,7 +345,8 @@ class LiveSession:
                 playing=self.playing,
                 notice=self.notice,
                 events=events,
-                server_ms=round(1000 * self.mean_server_s(), 2),
+                server_ms=round(1000 * _mean(self.counters.build_cpu), 3),
+                server_wall_ms=round(1000 * _mean(self.counters.build_wall), 3),
                 ack_to_frame_ms=round(1000 * waits[len(waits) // 2], 2) if waits else None,
             )
             view = View(self.view, extent=self.extent, chain=self.chain, highlight=self.highlight)
@@ -466,6 +492,8 @@ class LiveSession:
             return stops.diverged_sentence(tr)
         if self.playing:
             return "Playing"
+        if isinstance(self.work, StepWork) and not self.work.cancelled:
+            return self.work.state()  # "Stepping: epoch 2 of 3", not "paused", till it ends
         paused = f"Epoch {tr.epoch} · paused"
         if self.after_stop is not None and self.after_stop[0] == tr.epoch and self.notice:
             return f"{paused}: {self.notice}"  # a lesson's stop: what to look at now
@@ -482,15 +510,15 @@ class LiveSession:
             return 0.0
         return (rate[-1][1] - rate[0][1]) / (rate[-1][0] - rate[0][0])
 
-    def mean_server_s(self) -> float:
-        c = self.counters
-        return c.server_s / c.frames if c.frames else 0.0
-
     def frames_per_second(self) -> float:
         t = self.counters.times
         if len(t) < 2:
             return 0.0
         return (len(t) - 1) / (t[-1] - t[0]) if t[-1] > t[0] else 0.0
+
+
+def _mean(values: deque) -> float:
+    return sum(values) / len(values) if values else 0.0
 
 
 class Hub:

@@ -11,6 +11,8 @@ object with
 * ``run_for(budget_s) -> bool``: train for about ``budget_s`` (at least one gradient step),
   True once it is done;
 * ``label() -> str``: how far it is, for the status line ("Training 3 epochs: 42 %");
+  a Step's work also says it in the run's state (``StepWork.state()``: "Stepping: epoch 2 of 3",
+  where the view would otherwise say "paused");
 * ``cancel(reason) -> None``: stop where it is (Pause, Play, a new Lab);
 * ``event``: what the page is told when it is done ("stepped": it re-runs), or "".
 
@@ -68,6 +70,7 @@ class StepWork:
         self.epochs = 0  # Step one epoch presses taken
         self.batches = 0  # Step (one mini-batch) presses taken
         self.cancelled = ""
+        self.first_epoch: int | None = None  # the epoch it started in (state() counts from it)
 
     def add(self, kind: str) -> str:
         """Take one more press (``"batch"`` or ``"epoch"``, the rest of the epoch then under
@@ -87,6 +90,8 @@ class StepWork:
             self.batches += 1
         else:
             self.epochs += 1
+            if self.first_epoch is None:
+                self.first_epoch = tr.epoch  # the epoch the first Step one epoch finishes
         return ""
 
     def stop_at(self, epoch: int) -> None:
@@ -121,6 +126,27 @@ class StepWork:
             parts.append(_count(self.batches, "mini-batch", "mini-batches"))
         what = " and ".join(parts) or "steps"
         return f"Training {what}: {int(100 * self.fraction)} %"
+
+    def state(self) -> str:
+        """The run's state in words while the work is under way (the view's status region:
+        ``Status.state``), "Stepping: epoch 2 of 3": the epoch being trained, counted among
+        the epochs this Step trains (the rest of the epoch under way is the first); a Step
+        of mini-batches only, "Stepping: mini-batch 2 of 5".  It changes once an epoch (a
+        screen reader reads each change), not with each frame."""
+        tr = self.trainer
+        spe = max(1, tr.steps_per_epoch)
+        if not self.epochs:
+            total = max(1, self.target - self.start)
+            now = min(max(tr.steps - self.start + 1, 1), total)
+            return f"Stepping: mini-batch {now} of {total}"
+        left = max(0, self.target - tr.steps)  # steps still to train
+        # epochs that end by the target, from the one under way (batch_in_epoch: not
+        # steps % spe, which a batch-size change mid-epoch puts out of step)
+        ahead = -(-(tr.batch_in_epoch + left) // spe)  # ceil
+        first = tr.epoch if self.first_epoch is None else self.first_epoch
+        total = max(1, tr.epoch + ahead - first)
+        now = min(max(tr.epoch + 1 - first, 1), total)
+        return f"Stepping: epoch {now} of {total}"
 
     def cancel(self, reason: str = "") -> None:
         self.cancelled = reason or "cancelled"
