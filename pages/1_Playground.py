@@ -28,6 +28,7 @@ ss = st.session_state
 # (lab_ui.classroom): the page is the lecturer's live view (no Lab of its own) until Take a copy.
 code = student_ui.class_from_url_ui()
 if code is not None and student_ui.follow_ui(code, lambda d, n: runs.import_run(ss, d, n)):
+    presenter_ui.later_toggle_ui()  # held back for a first frame this page does not have
     st.stop()
 
 # the channel's scheduler trains this Lab between page runs: hold its lock while syncing

@@ -221,3 +221,20 @@ def test_a_lecturer_tab_whose_class_another_tab_took_is_told_and_may_take_it_bac
         assert not any("This tab now teaches class" in i.value for i in at.info)
     finally:
         CLASSES.end(klass.code)
+
+
+def test_a_class_page_on_a_browsers_first_run_still_has_the_presenter_switch(monkeypatch):
+    """The switch is held back for the live view's first frame; a page that stops before
+    the view (a class's code, here one that no class has) draws it all the same."""
+    from streamlit.testing.v1 import AppTest
+
+    from lab_ui.live import live_view
+    from tests.apptest_helpers import APP
+
+    monkeypatch.setattr(live_view, "first_paint_pending", lambda: True)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["class"] = "AZZZZZ"
+    at.run()
+    assert not at.exception and "No class has the code" in at.error[0].value
+    assert [t for t in at.sidebar.toggle if t.label == "Presenter mode"]
+    assert not [m for m in at.markdown if "Following class" in m.value]

@@ -21,7 +21,7 @@ from lab_ui.live import stops
 from lab_ui.live.channel import LiveSession, endpoint, protocol
 from lab_ui.live.channel.session import ViewSettings
 from lab_ui.shared import lab as lab_mod
-from lab_ui.shared import schema, text
+from lab_ui.shared import schema
 
 ORIGIN = {"origin": "http://testserver"}
 
@@ -75,7 +75,8 @@ def test_play_pauses_exactly_at_the_presets_stop_then_goes_on(client):
         # the frames in flight are drained: the last one is paused at the stop
         assert f["epoch"] == first.epoch == live.lab.trainer.epoch
         assert f["step"] == first.epoch * live.lab.trainer.steps_per_epoch
-        assert f["notice"] == text.course(first.message)
+        assert f["notice"] == lab_mod.stop_line(p, first)
+        assert f["notice"].endswith(lab_mod.TRY_NEXT_POINTER)  # the lesson has a run to try
         assert f["notice"].startswith("Epoch 300: the four rows of Θ⁽¹⁾ are still identical")
         assert "paused" in events
         _send(ws, t="play")  # again: on past the stop

@@ -279,7 +279,7 @@ def questions_ui(lab: Any, state: dict[str, Any] | None) -> None:
                 f"Press Play: training pauses at epoch {q.reveal_epoch} to reveal the answer."
             )
         if state["open"] is None and not state["waiting"] and not state["revealed"]:
-            st.caption("Every question of this lesson is answered.")
+            st.caption("Every question of this lesson is answered or skipped.")
 
 
 def predict_sign_ui(where: Any = None) -> bool:

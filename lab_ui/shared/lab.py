@@ -438,8 +438,23 @@ def lesson_stops(state: Mapping[str, Any], lab: Lab) -> dict[int, tuple[str, str
             same = False
         if same:
             for s in preset.all_stops:
-                out[s.epoch] = (text.course(s.message), text.course(s.after()))
+                out[s.epoch] = (stop_line(preset, s), text.course(s.after()))
     return out
+
+
+#: Said at a lesson's first stop when its preset has a run to try next (drawn under the view
+#: there: ``lab_ui.playground.try_next_ui``), so a student looking at the view finds it.
+TRY_NEXT_POINTER = "What to try next is under the view."
+
+
+def stop_line(preset: Any, stop: Any) -> str:
+    """The line a lesson's stop shows (a ``bp_core.presets`` Preset and one of its
+    ``all_stops``): the stop's message, and at the first stop of a preset with a run to try
+    next, where that is."""
+    line = text.course(stop.message)
+    if preset.compare and stop.epoch == preset.stop_epoch:
+        line = f"{line} {TRY_NEXT_POINTER}"
+    return line
 
 
 def dataset_defaults(name: str) -> dict[str, Any]:
@@ -528,6 +543,8 @@ __all__ = [
     "apply_head",
     "dataset_defaults",
     "lesson_stops",
+    "stop_line",
+    "TRY_NEXT_POINTER",
     "build_lab",
     "data_sig",
     "head_for_task",

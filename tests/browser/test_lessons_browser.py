@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bp_core.presets import PRESETS
-from lab_ui.shared import text
+from lab_ui.shared import lab as lab_mod
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def test_play_pauses_at_the_lessons_stop_with_its_message_then_goes_on(page, app
     page.wait_for_function(
         f"document.querySelector('{ROOT} .bp-notice').textContent.startsWith('Epoch 300:')"
     )
-    assert _notice(page) == text.course(stop.message)
+    assert _notice(page) == lab_mod.stop_line(PRESETS["zero_init_symmetry"], stop)
     page.wait_for_timeout(800)
     assert _root(page, "epoch") == str(stop.epoch), "training went on past the stop"
     page.screenshot(path=str(artifacts / "lesson-stop.png"))
