@@ -40,7 +40,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from lab_ui.live.channel import endpoint as live_endpoint
 from lab_ui.live.channel import protocol
-from lab_ui.live.channel.endpoint import Outlet, close, same_origin
+from lab_ui.live.channel.endpoint import Outlet, close, receive_data, same_origin, sentence
 from lab_ui.live.channel.protocol import BadMessageError, TokenBucket
 
 from . import bounds, codes, copy
@@ -96,10 +96,7 @@ def parse_class(raw: str | bytes) -> dict[str, Any]:
             raise BadMessageError("hello without a tab id")
         return {"t": kind, "token": fid}
     if kind == "ack":
-        rev = msg.get("rev")
-        if not isinstance(rev, int) or isinstance(rev, bool) or rev < 0:
-            raise BadMessageError("ack without a frame number")
-        return {"t": kind, "rev": rev}
+        return {"t": kind, "rev": protocol.frame_number(msg)}
     if kind == "mode":
         m = msg.get("m")
         if m is not None and m not in MODES:
@@ -158,7 +155,7 @@ async def class_socket(ws: WebSocket) -> None:
         return
     await ws.accept()
     try:
-        raw = await asyncio.wait_for(_receive(ws), protocol.HELLO_TIMEOUT_S)
+        raw = await asyncio.wait_for(receive_data(ws), protocol.HELLO_TIMEOUT_S)
         hello = parse_class(raw)
         if hello["t"] != "hello":
             raise BadMessageError("the first message must be hello")
@@ -166,7 +163,7 @@ async def class_socket(ws: WebSocket) -> None:
         await close(ws, protocol.CLOSE_POLICY, f"No hello within {protocol.HELLO_TIMEOUT_S:g} s.")
         return
     except BadMessageError as err:
-        await close(ws, err.code, _sentence(err))
+        await close(ws, err.code, sentence(err))
         return
     except (WebSocketDisconnect, RuntimeError):
         return
@@ -190,24 +187,12 @@ async def class_socket(ws: WebSocket) -> None:
         klass.leave(follower)
 
 
-async def _receive(ws: WebSocket) -> str | bytes:
-    msg = await ws.receive()
-    if msg["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(msg.get("code", 1000), msg.get("reason"))
-    return msg.get("text") if msg.get("text") is not None else msg.get("bytes") or b""
-
-
-def _sentence(err: BadMessageError) -> str:
-    s = str(err)
-    return s[:1].upper() + s[1:] + "."
-
-
 async def _receive_loop(ws: WebSocket, klass: Classroom, f: Follower) -> None:
     bad = 0
     messages = TokenBucket(protocol.MESSAGE_RATE, protocol.MESSAGE_BURST)
     try:
         while True:
-            raw = await _receive(ws)
+            raw = await receive_data(ws)
             if f.outlet.closed:
                 return
             if klass.expired():
@@ -224,7 +209,7 @@ async def _receive_loop(ws: WebSocket, klass: Classroom, f: Follower) -> None:
             except BadMessageError as err:
                 bad += 1
                 if bad > protocol.MAX_BAD:
-                    reason = f"{_sentence(err)} More than {protocol.MAX_BAD} bad messages."
+                    reason = f"{sentence(err)} More than {protocol.MAX_BAD} bad messages."
                     await f.outlet.close(err.code, reason)
                     return
                 continue

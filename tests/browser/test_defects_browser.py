@@ -29,6 +29,16 @@ def _wait(page, cond: str, timeout: int = 60_000) -> None:
     page.wait_for_function(js, timeout=timeout)
 
 
+def _played_to(page, url: str, epoch: int) -> None:
+    """Open ``url``, Play until epoch ``epoch`` or later, then Pause and wait for it."""
+    page.goto(url)
+    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
+    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
+    _wait(page, f"+d.epoch >= {epoch}")
+    page.get_by_role("button", name="Play", exact=True, pressed=True).click()
+    _wait(page, "d.playing === '0'")
+
+
 def test_set_theta_refuses_out_of_range_and_shows_ten_digits(wide, app_url):
     page = wide
     page.goto(app_url + "/?alpha=0.3")
@@ -62,12 +72,7 @@ def test_set_theta_refuses_out_of_range_and_shows_ten_digits(wide, app_url):
 
 def test_curves_stay_whole_after_time_travel(wide, app_url):
     page = wide
-    page.goto(app_url + "/?alpha=0.3")
-    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
-    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
-    _wait(page, "+d.epoch >= 60")
-    page.get_by_role("button", name="Play", exact=True, pressed=True).click()
-    _wait(page, "d.playing === '0'")
+    _played_to(page, app_url + "/?alpha=0.3", 60)
     last = int(page.evaluate(f"document.querySelector('{ROOT}').dataset.epoch"))
     slider = page.get_by_role("slider", name="Epoch")
     slider.wait_for(timeout=30_000)
@@ -134,12 +139,7 @@ def test_step_through_wide_equations_scroll_with_their_shapes(wide, app_url):
 
 def test_points_are_outlined_on_a_saturated_boundary(wide, app_url):
     page = wide
-    page.goto(app_url + "/?dataset=xor&alpha=1")
-    page.wait_for_function("window.__bp?.painted > 0", timeout=60_000)
-    page.get_by_role("button", name="Play", exact=True, pressed=False).click()
-    _wait(page, "+d.epoch >= 400")
-    page.get_by_role("button", name="Play", exact=True, pressed=True).click()
-    _wait(page, "d.playing === '0'")
+    _played_to(page, app_url + "/?dataset=xor&alpha=1", 400)
     page.locator(f"{ROOT} canvas[data-role=boundary]").scroll_into_view_if_needed()
     page.locator(f"{ROOT} canvas[data-role=boundary]").screenshot(
         path=str(SHOTS / "points-saturated-boundary.png")

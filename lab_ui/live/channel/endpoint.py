@@ -152,7 +152,7 @@ async def live_socket(ws: WebSocket) -> None:
         return
     await ws.accept()
     try:
-        raw = await asyncio.wait_for(_receive_data(ws), protocol.HELLO_TIMEOUT_S)
+        raw = await asyncio.wait_for(receive_data(ws), protocol.HELLO_TIMEOUT_S)
         hello = parse_client(raw)
         if hello["t"] != "hello":
             raise BadMessageError("the first message must be hello")
@@ -160,7 +160,7 @@ async def live_socket(ws: WebSocket) -> None:
         await close(ws, CLOSE_PROTOCOL, f"No hello within {protocol.HELLO_TIMEOUT_S:g} s.")
         return
     except BadMessageError as err:
-        await close(ws, err.code, _sentence(err))
+        await close(ws, err.code, sentence(err))
         return
     except (WebSocketDisconnect, RuntimeError):
         return  # the client went away
@@ -183,7 +183,7 @@ async def live_socket(ws: WebSocket) -> None:
     await _receive_loop(ws, outlet, hello["token"])
 
 
-async def _receive_data(ws: WebSocket) -> str | bytes:
+async def receive_data(ws: WebSocket) -> str | bytes:
     """The next message's text or bytes (``WebSocketDisconnect`` when the client left)."""
     msg = await ws.receive()
     if msg["type"] == "websocket.disconnect":
@@ -191,7 +191,8 @@ async def _receive_data(ws: WebSocket) -> str | bytes:
     return msg.get("text") if msg.get("text") is not None else msg.get("bytes") or b""
 
 
-def _sentence(err: BadMessageError) -> str:
+def sentence(err: BadMessageError) -> str:
+    """A refused message's reason as a sentence (for a close reason the page shows)."""
     text = str(err)
     return text[:1].upper() + text[1:] + "."
 
@@ -202,7 +203,7 @@ async def _receive_loop(ws: WebSocket, outlet: Outlet, token: str) -> None:
     flooding = False  # commands are being dropped (the notice is up)
     try:
         while True:
-            raw = await _receive_data(ws)
+            raw = await receive_data(ws)
             if not messages.take():
                 await outlet.close(CLOSE_PROTOCOL, REASON_FLOOD)
                 return
@@ -213,7 +214,7 @@ async def _receive_loop(ws: WebSocket, outlet: Outlet, token: str) -> None:
             except BadMessageError as err:
                 bad += 1
                 if bad > protocol.MAX_BAD:
-                    reason = f"{_sentence(err)} More than {protocol.MAX_BAD} bad messages."
+                    reason = f"{sentence(err)} More than {protocol.MAX_BAD} bad messages."
                     await outlet.close(err.code, reason)
                     return
                 continue

@@ -163,6 +163,14 @@ def _finite(x: Any) -> bool:
         return False
 
 
+def frame_number(msg: dict[str, Any]) -> int:
+    """An acknowledgement's frame number (``rev``: a whole number ≥ 0), or BadMessageError."""
+    rev = msg.get("rev")
+    if not isinstance(rev, int) or isinstance(rev, bool) or rev < 0:
+        raise BadMessageError("ack without a frame number")
+    return rev
+
+
 def parse_client(raw: str | bytes) -> dict[str, Any]:
     """Validate one client message and return it as a dict with only the known fields.
 
@@ -201,10 +209,7 @@ def parse_client(raw: str | bytes) -> dict[str, Any]:
             raise BadMessageError("hello without a token")
         return {"t": kind, "token": token}
     if kind == "ack":
-        rev = msg.get("rev")
-        if not isinstance(rev, int) or isinstance(rev, bool) or rev < 0:
-            raise BadMessageError("ack without a frame number")
-        return {"t": kind, "rev": rev}
+        return {"t": kind, "rev": frame_number(msg)}
     if kind == "step":
         n = msg.get("n")
         if n not in STEP_KINDS:
