@@ -26,10 +26,10 @@ nginx), where they must run.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import re
 import secrets
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -213,6 +213,7 @@ async def _one_class(url: str) -> dict:
     pages: list[StreamlitSession] = []
     projector: list[dict] = []
     follow_task = None
+    done = asyncio.Event()
     try:
         token = await lecturer.open()
         live = LiveClient(lecturer, fps_cap=None)
@@ -225,7 +226,7 @@ async def _one_class(url: str) -> dict:
         await live.play()
 
         async def follow() -> None:  # the projector: the lecturer's own frames
-            while (head := await live.next_frame(FRAME_TIMEOUT_S)) is not None:
+            while not done.is_set() and (head := await live.next_frame(FRAME_TIMEOUT_S)):
                 if head.get("t") == "frame" and head.get("class"):
                     projector.append(head["class"])
 
@@ -285,9 +286,13 @@ async def _one_class(url: str) -> dict:
         }
     finally:
         if follow_task is not None:
+            # a flag, not only cancel(): Python 3.11's asyncio.wait_for (in next_frame) can
+            # lose a cancellation that comes as its frame does, and the lecturer's frames
+            # never stop (the follow loop then ran until the whole test's timeout)
+            done.set()
             follow_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await follow_task
+                await asyncio.wait_for(follow_task, FRAME_TIMEOUT_S + 5)
         for s in students:
             await s.close()
         for page in pages:
@@ -297,11 +302,24 @@ async def _one_class(url: str) -> dict:
 
 def test_class_across_two_replicas(cluster):
     _class_module_or_skip()
-    # its own thread and event loop: the browser tests' Playwright may run a loop in this one
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        out = pool.submit(
-            asyncio.run, asyncio.wait_for(_one_class(cluster.url), E2E_TIMEOUT_S)
-        ).result()
+    # its own thread and event loop: the browser tests' Playwright may run a loop in this
+    # one; a daemon thread, waited for with a bound, so that a class run that never ends
+    # fails this test instead of holding the test process (and CI) at its exit
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["out"] = asyncio.run(asyncio.wait_for(_one_class(cluster.url), E2E_TIMEOUT_S))
+        except BaseException as err:  # noqa: BLE001 - raised again in the test's thread
+            box["err"] = err
+
+    thread = threading.Thread(target=run, daemon=True, name="class-e2e")
+    thread.start()
+    thread.join(E2E_TIMEOUT_S + 30)
+    assert not thread.is_alive(), f"the class run did not end within {E2E_TIMEOUT_S + 30:g} s"
+    if "err" in box:
+        raise box["err"]
+    out = box["out"]
     print("\nCLASS E2E", {k: v for k, v in out.items() if k not in ("firsts", "follow_data")})
     alphabet = _alphabet()
     n = len(out["routes"])

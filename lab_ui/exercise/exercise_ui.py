@@ -222,6 +222,7 @@ def _cell_ui(ex: bp_ex.Exercise, cell: bp_ex.Cell, verdicts: dict[str, bp_ex.Ver
         ss[key] = ss.get("_ex_typed", {}).get(cell.name, "")
     raw = st.text_input(
         sheet.label(cell),
+        ss[key],  # its default too (widgets.setting_ui says why)
         key=key,
         placeholder="?",
         max_chars=40,

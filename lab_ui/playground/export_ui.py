@@ -55,6 +55,7 @@ def matrix_ui(lab: lab_mod.Lab) -> tuple[str, int]:
     return st.selectbox(
         "Matrix for the CSV (from the current full-batch backprop)",
         choices,
+        choices.index(ss["w_export_matrix"]),  # its default too (widgets.setting_ui says why)
         format_func=lambda c: runs.matrix_label(*c),
         key="w_export_matrix",
         help="Θ, Δ and D: one row per unit j of layer l + 1, one column per k (0 = bias). "

@@ -20,7 +20,7 @@ from lab_ui.playground.presets_ui import presets_ui
 from lab_ui.shared import lab as lab_mod
 from lab_ui.shared import presenter_ui, schema, text
 from lab_ui.shared.schema import CSV_DATASET, MAX_HIDDEN_LAYERS, MAX_UNITS
-from lab_ui.shared.widgets import setting_ui
+from lab_ui.shared.widgets import option_index, setting_ui
 
 ss = st.session_state
 
@@ -180,6 +180,7 @@ def layers_ui() -> None:
             f"Units s{text.subscript(l)}",
             1,
             MAX_UNITS,
+            int(ss[uk]),  # its value is its default too (widgets.setting_ui says why)
             step=1,
             key=uk,
             on_change=schema.sync_layer_widget,
@@ -188,6 +189,7 @@ def layers_ui() -> None:
         c2.selectbox(
             f"g of layer {l}",
             list(ACTIVATIONS),
+            option_index(list(ACTIVATIONS), ss[ak]),
             key=ak,
             format_func=act_fmt,
             on_change=schema.sync_layer_widget,

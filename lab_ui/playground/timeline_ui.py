@@ -369,6 +369,7 @@ def epoch_slider_ui(lab: lab_mod.Lab) -> None:
     st.select_slider(
         "Epoch",
         options=[s for _, s in points],
+        value=tr.steps,  # its default too (widgets.setting_ui says why)
         key="w_timeline",
         format_func=_point_label(tr, epochs),
         on_change=_scrub,
@@ -541,11 +542,13 @@ def edit_weight_ui(lab: lab_mod.Lab) -> None:
         index, row, col = weight_to_index(l, j, k, cfg)
         current = float(tr.Theta[index][row, col])
         seen = ("edit", l, j, k, tr.steps, current)
-        if ss.get("_edit_for") != seen:  # a new weight or a new Θ: start from its value
+        # a new weight or a new Θ (or back from a page without the widget): start from its value
+        if ss.get("_edit_for") != seen or "w_edit_value" not in ss:
             ss["_edit_for"] = seen
             ss["w_edit_value"] = current
         c[3].number_input(
             f"{weight_label(l, j, k)} (now {text.number(current)})",
+            value=ss["w_edit_value"],  # its default too (widgets.setting_ui says why)
             key="w_edit_value",
             format="%.6g",
             step=0.1,

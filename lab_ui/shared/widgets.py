@@ -77,31 +77,50 @@ def setting_ui(
     label = s.label if label is None else label
     fmt = format_func or s.fmt or str
     widget = s.widget
+    # The widget's value is given as its default too, not left to the session state alone.
+    # Streamlit sends a keyed widget's session-state value to the browser only in the run
+    # that set it; if that run is interrupted before the widget is drawn (a rerun asked for
+    # meanwhile: a Step pressed in the page's first second), the next run sends only the
+    # default, and a browser that never got the value shows the default and sends it back:
+    # the data set became the first one and every slider its minimum
+    # (tests/test_widget_defaults.py).
+    now = ss[key]
     if s.kind == "bool":
-        where.toggle(label, **common)
+        where.toggle(label, value=bool(now), **common)
     elif s.kind == "choices":
-        where.multiselect(label, opts, format_func=fmt, **common)
+        now = [o for o in now if o in opts]
+        where.multiselect(label, opts, default=now, format_func=fmt, **common)
     elif s.kind == "choice" or (opts and widget in ("select", "radio", "segmented")):
         if widget == "slider":
-            where.select_slider(label, opts, format_func=fmt, **common)
+            where.select_slider(label, opts, value=now, format_func=fmt, **common)
         elif widget == "radio":
-            where.radio(label, opts, format_func=fmt, horizontal=True, **common)
+            where.radio(
+                label, opts, option_index(opts, now), format_func=fmt, horizontal=True, **common
+            )
         elif widget == "segmented":
-            where.segmented_control(label, opts, format_func=fmt, **common)
+            where.segmented_control(label, opts, default=now, format_func=fmt, **common)
         else:
-            where.selectbox(label, opts, format_func=fmt, **common)
+            where.selectbox(label, opts, option_index(opts, now), format_func=fmt, **common)
     elif opts:  # a number from a list: α, λ, the batch size …
-        where.select_slider(label, opts, format_func=fmt, **common)
+        where.select_slider(label, opts, value=now, format_func=fmt, **common)
     else:
         cast = int if s.kind == "int" else float
         low = cast(s.lo if lo is None else lo)
         high = cast(s.hi if hi is None else hi)
         step = cast(s.step) if s.step is not None else cast(1) if s.kind == "int" else None
         if widget == "number":
-            where.number_input(label, low, high, step=step, **common)
+            where.number_input(label, low, high, cast(now), step=step, **common)
         else:
-            where.slider(label, low, high, step=step, **common)
+            where.slider(label, low, high, cast(now), step=step, **common)
     return ss[name]
+
+
+def option_index(options: Sequence[Any], value: Any) -> int:
+    """The position of ``value`` among ``options`` (0 if it is not one)."""
+    try:
+        return list(options).index(value)
+    except ValueError:
+        return 0
 
 
 def weight_ui(prefix: str, cfg: NetConfig, columns: Sequence[Any]) -> tuple[int, int, int]:
@@ -177,7 +196,7 @@ def slider_name_once_ui(key: str) -> None:
     )(key=host, data=json.dumps({"key": key}))
 
 
-__all__ = ["setting_ui", "slider_name_once_ui", "weight_label", "weight_ui"]
+__all__ = ["option_index", "setting_ui", "slider_name_once_ui", "weight_label", "weight_ui"]
 
 
 def show_code_ui(*functions, title: str | None = None) -> None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -90,6 +91,39 @@ def test_curves_stay_whole_after_time_travel(wide, app_url):
     page.screenshot(path=str(SHOTS / "time-travel-curves-1440x900.png"))
 
 
+def _scroll_settled(page, timeout_s: float = 10.0) -> None:
+    """Wait until no scroll box of the page has moved for 0.3 s."""
+    where = """[...document.querySelectorAll('*')].filter(e => e.scrollTop > 0)
+      .map(e => e.scrollTop).join('/')"""
+    end, last, since = time.monotonic() + timeout_s, None, time.monotonic()
+    while time.monotonic() < end:
+        now = page.evaluate(where)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= 0.3:
+            return
+        page.wait_for_timeout(50)
+
+
+# the key list's top, the page's scroll and the view's height, at each change, for 3 s
+TRACE_KEYLIST = """(() => {
+  const kt = window.__kt = [], t0 = performance.now();
+  const sc = [...document.querySelectorAll('*')].filter(e => e.scrollHeight > e.clientHeight + 5
+    && /auto|scroll/.test(getComputedStyle(e).overflowY));
+  (function loop() {
+    const r = document.querySelector('.bp-live .bp-keylist').getBoundingClientRect();
+    const view = document.querySelector('.bp-live').getBoundingClientRect();
+    const row = [Math.round(r.top), Math.round(r.height),
+      sc.map(e => Math.round(e.scrollTop)).join('/'), Math.round(view.height)];
+    const last = kt[kt.length - 1];
+    if (!last || last.slice(1).join() !== row.join()) {
+      kt.push([Math.round(performance.now() - t0), ...row]);
+    }
+    if (performance.now() - t0 < 3000) requestAnimationFrame(loop);
+  })();
+})()"""
+
+
 @pytest.mark.parametrize("size", [(1440, 900), (1280, 720), (1920, 1080)])
 def test_the_key_list_opens_in_view(browser, app_url, size):
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -103,7 +137,8 @@ def test_the_key_list_opens_in_view(browser, app_url, size):
         page.locator(f"{ROOT} .bp-status").click()
         page.mouse.move(w // 2, h // 2)
         page.mouse.wheel(0, 3000)  # scrolled down: the toolbar is out of view
-        page.wait_for_timeout(500)
+        _scroll_settled(page)  # the wheel scrolls smoothly: under load for more than 0.5 s
+        page.evaluate(TRACE_KEYLIST)  # where the list is, frame by frame (for a failure)
         page.keyboard.press("?")
         keylist = page.locator(f"{ROOT} .bp-keylist")
         expect(keylist).to_be_visible()
@@ -114,7 +149,9 @@ def test_the_key_list_opens_in_view(browser, app_url, size):
         try:  # the page may still settle (the views refit their height to the window)
             page.wait_for_function(inside, timeout=5_000)
         except Exception:
-            raise AssertionError((keylist.bounding_box(), h)) from None
+            raise AssertionError(
+                (keylist.bounding_box(), h, page.evaluate("window.__kt"))
+            ) from None
         page.screenshot(path=str(SHOTS / f"keys-{w}x{h}.png"))
         page.keyboard.press("Escape")
         expect(keylist).to_be_hidden()

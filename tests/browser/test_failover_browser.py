@@ -47,7 +47,12 @@ def _wait(page, js: str, timeout_s: float, what: str):
         if value:
             return value
         time.sleep(0.1)
-    raise AssertionError(f"{what}: not within {timeout_s:g} s (last value {value!r})")
+    shown = page.evaluate(
+        f"""(() => {{ const r = document.querySelector('{ROOT}');
+          return r && {{ ...r.dataset, notice: r.querySelector('[data-role=notice]')?.innerText,
+                         url: location.search }}; }})()"""
+    )
+    raise AssertionError(f"{what}: not within {timeout_s:g} s (last value {value!r}; {shown})")
 
 
 def _live(page, name: str) -> str:
