@@ -179,13 +179,13 @@ def _choose_nth(page, label: str, n: int) -> None:
     for _ in range(4):
         page.get_by_role("combobox", name=label).click()
         option = page.get_by_role("option").nth(n)
-        try:
+        try:  # a re-run can close the list between the option showing and the click
             option.wait_for(timeout=3000)
+            option.click(timeout=3000)
         except Exception:
             page.keyboard.press("Escape")
             page.wait_for_timeout(500)
             continue
-        option.click()
         return
     raise AssertionError(f"the select box {label!r} did not open")
 
