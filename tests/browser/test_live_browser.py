@@ -201,9 +201,10 @@ def test_views_never_overlap_after_fifty_mixed_changes(page, app_url, artifacts)
         elif action == 1:
             _choose_nth(page, "Data set", int(rng.integers(6)))
         elif action == 2:
-            try:
-                page.get_by_role("button", name="Add layer").click(timeout=10_000)
-            except Exception:  # ten hidden layers (the button is disabled): remove one
+            add = page.get_by_role("button", name="Add layer")
+            if add.is_enabled(timeout=60_000):  # asked, not inferred from a slow click
+                add.click(timeout=60_000)
+            else:  # ten hidden layers (the button is disabled): remove one
                 page.locator('[data-testid="stSidebar"] button:has-text("close")').first.click(
                     timeout=60_000
                 )
